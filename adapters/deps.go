@@ -1,0 +1,14 @@
+// Package adapters holds one sub-package per OAuth dialect. Each parses its dialect's requests
+// into core calls and renders the core's results and errors in that dialect's shape.
+package adapters
+
+import (
+	"oauthd/config"
+	"oauthd/core"
+)
+
+// Deps is what every dialect needs.
+type Deps struct {
+	Engine *core.Engine
+	Config *config.Config
+}

@@ -1,0 +1,46 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"oauthd/core"
+)
+
+// LoginForm describes one dialect's browser login page.
+type LoginForm struct {
+	Path          string // where the page lives and posts to, e.g. "/login"
+	RedirectParam string // the parameter carrying the page to return to, e.g. "redirect-to"
+	UserField     string // form field names, e.g. "usr" and "pwd"
+	PassField     string
+	Product       string
+	Cookies       CookieOptions
+}
+
+// Show renders the login page (GET).
+func (f LoginForm) Show(c *fiber.Ctx) error {
+	return RenderLogin(c, fiber.StatusOK, f.page(LocalPath(c.Query(f.RedirectParam, "/")), "", ""))
+}
+
+// Submit checks the posted credentials, opens a session and redirects to the same-site page
+// the login was for; on failure it shows the form again with 401.
+func (f LoginForm) Submit(eng *core.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		target := LocalPath(c.FormValue(f.RedirectParam, c.Query(f.RedirectParam, "/")))
+		email := c.FormValue(f.UserField)
+		user, sid, err := eng.Login(c.UserContext(), email, c.FormValue(f.PassField))
+		if err != nil {
+			status, msg := fiber.StatusUnauthorized, "Invalid login credentials"
+			if Unavailable(err) {
+				status, msg = fiber.StatusServiceUnavailable, "The service is temporarily unavailable, try again."
+			}
+			return RenderLogin(c, status, f.page(target, email, msg))
+		}
+		SetSession(c, sid, user, f.Cookies)
+		return c.Redirect(target, fiber.StatusFound)
+	}
+}
+
+func (f LoginForm) page(target, email, msg string) LoginPage {
+	return LoginPage{Action: f.Path, Hidden: []Field{{Name: f.RedirectParam, Value: target}}, Email: email,
+		Error: msg, Product: f.Product, UserName: f.UserField, PassName: f.PassField}
+}

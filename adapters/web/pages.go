@@ -1,0 +1,130 @@
+package web
+
+import (
+	"bytes"
+	"crypto/rand"
+	"embed"
+	"encoding/base64"
+	"html/template"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+//go:embed templates/*.html
+var files embed.FS
+
+var pages = template.Must(template.New("").Funcs(template.FuncMap{"dict": dict}).ParseFS(files, "templates/*.html"))
+
+// dict builds a map from alternating keys and values, for passing data to sub-templates.
+func dict(kv ...any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			m[k] = kv[i+1]
+		}
+	}
+	return m
+}
+
+// Field is a hidden form field carried through a page.
+type Field struct{ Name, Value string }
+
+// LoginPage is what the login form shows.
+type LoginPage struct {
+	Action   string  // where the form posts
+	Hidden   []Field // e.g. the redirect target
+	Email    string
+	Error    string
+	Product  string
+	UserName string // form field names differ per dialect: usr/pwd or login/password
+	PassName string
+}
+
+// ConsentPage is what the "Confirm Access" page shows.
+type ConsentPage struct {
+	ClientName  string
+	UserEmail   string
+	Scopes      []string // already in words
+	Action      string   // approve endpoint
+	Hidden      []Field  // the authorization parameters and the CSRF token
+	RedirectURI string   // its origin is allowed as a form-action target
+}
+
+// ErrorPage is an HTML error for a browser.
+type ErrorPage struct {
+	Title   string
+	Message string
+}
+
+// RenderLogin writes the login page.
+func RenderLogin(c *fiber.Ctx, status int, p LoginPage) error {
+	return render(c, status, "login.html", p, "")
+}
+
+// RenderConsent writes the consent page. Its CSP lets the form post only to us, and the
+// approve redirect go only to the client's verified redirect URI origin.
+func RenderConsent(c *fiber.Ctx, p ConsentPage) error {
+	return render(c, fiber.StatusOK, "consent.html", p, origin(p.RedirectURI))
+}
+
+// RenderError writes an HTML error page.
+func RenderError(c *fiber.Ctx, status int, p ErrorPage) error {
+	return render(c, status, "error.html", p, "")
+}
+
+type view struct {
+	Nonce string
+	Page  any
+}
+
+func render(c *fiber.Ctx, status int, name string, page any, formTarget string) error {
+	nonce := newNonce()
+	var buf bytes.Buffer
+	if err := pages.ExecuteTemplate(&buf, name, view{Nonce: nonce, Page: page}); err != nil {
+		return err
+	}
+	formAction := "'self'"
+	if formTarget != "" {
+		formAction += " " + formTarget
+	}
+	c.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+nonce+"'; img-src 'self' data:; "+
+		"form-action "+formAction+"; frame-ancestors 'none'; base-uri 'none'")
+	c.Set(fiber.HeaderXFrameOptions, "DENY")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+func newNonce() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return base64.RawStdEncoding.EncodeToString(b)
+}
+
+// origin returns scheme://host of an absolute URI, or "" (never a wildcard).
+func origin(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme == "" || u.Host == "" || strings.ContainsAny(u.Host, " ;'") {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// ScopeWords turns scope names into what a person reads on the consent page. Like Frappe,
+// "openid" is spelt out as the profile fields it releases.
+func ScopeWords(scopes []string) []string {
+	var out []string
+	for _, s := range scopes {
+		switch s {
+		case "openid":
+			out = append(out, "Full Name", "Email", "User Image", "Roles")
+		case "all":
+			out = append(out, "All your data and actions")
+		default:
+			out = append(out, strings.ToUpper(s[:1])+s[1:])
+		}
+	}
+	return out
+}

@@ -1,0 +1,95 @@
+// Package web holds what both dialects show a browser: the session cookies, the login and
+// consent pages, and HTML error pages, with their security headers.
+package web
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"oauthd/core"
+	"oauthd/models"
+)
+
+// Session cookie names: Frappe's "sid" and Odoo's "session_id" name the same session, so a
+// login through either dialect is honoured by both.
+const (
+	CookieSID       = "sid"
+	CookieSessionID = "session_id"
+)
+
+// SessionID returns the session id from either cookie ("" when absent).
+func SessionID(c *fiber.Ctx) string {
+	if sid := c.Cookies(CookieSID); sid != "" {
+		return sid
+	}
+	return c.Cookies(CookieSessionID)
+}
+
+// CurrentUser returns the logged-in user and session id, or a nil user when there is no live
+// session. The error is non-nil only when the store failed.
+func CurrentUser(c *fiber.Ctx, eng *core.Engine) (*models.User, string, error) {
+	sid := SessionID(c)
+	if sid == "" {
+		return nil, "", nil
+	}
+	u, err := eng.SessionUser(c.UserContext(), sid)
+	if err != nil {
+		if core.AsError(err).Reason == core.ReasonUnavailable {
+			return nil, "", err
+		}
+		return nil, "", nil
+	}
+	return u, sid, nil
+}
+
+// CookieOptions are the deployment's cookie settings.
+type CookieOptions struct {
+	Secure bool
+	TTL    time.Duration
+}
+
+// SetSession sets both session cookies (HttpOnly, SameSite=Lax) and Frappe's informational
+// user_id and full_name cookies.
+func SetSession(c *fiber.Ctx, sid string, u *models.User, opt CookieOptions) {
+	exp := time.Now().Add(opt.TTL)
+	for _, name := range []string{CookieSID, CookieSessionID} {
+		c.Cookie(&fiber.Cookie{Name: name, Value: sid, Path: "/", Expires: exp, HTTPOnly: true,
+			Secure: opt.Secure, SameSite: fiber.CookieSameSiteLaxMode})
+	}
+	c.Cookie(&fiber.Cookie{Name: "user_id", Value: u.Email, Path: "/", Expires: exp, Secure: opt.Secure,
+		SameSite: fiber.CookieSameSiteLaxMode})
+	c.Cookie(&fiber.Cookie{Name: "full_name", Value: u.FullName, Path: "/", Expires: exp, Secure: opt.Secure,
+		SameSite: fiber.CookieSameSiteLaxMode})
+}
+
+// ClearSession expires every session cookie.
+func ClearSession(c *fiber.Ctx) {
+	for _, name := range []string{CookieSID, CookieSessionID, "user_id", "full_name"} {
+		c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1,
+			HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
+	}
+}
+
+// LocalPath returns target if it is a same-site path ("/..." but not "//host" or "/\host"),
+// else "/". It keeps login redirects from becoming open redirects.
+func LocalPath(target string) string {
+	if !strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//") || strings.HasPrefix(target, "/\\") ||
+		strings.ContainsAny(target, "\r\n\t") {
+		return "/"
+	}
+	return target
+}
+
+// Unavailable reports whether err means the store is down.
+func Unavailable(err error) bool {
+	var e *core.Error
+	return errors.As(err, &e) && e.Reason == core.ReasonUnavailable
+}
+
+// WantsHTML reports whether the client prefers an HTML answer (a browser).
+func WantsHTML(c *fiber.Ctx) bool {
+	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
+}

@@ -1,0 +1,184 @@
+// Package cli implements oauthd's command line: serve, migrate, user and client management.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"oauthd/config"
+	"oauthd/core"
+	"oauthd/models"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+const usage = `usage:
+  oauthd [--config FILE] [serve [--demo]]
+  oauthd migrate
+  oauthd user add --email E --password P [--full-name N] [--role R ...]
+  oauthd client add --name N --redirect-uri U [--redirect-uri U2 ...] [--client-id ID] [--scope "all openid"]
+         [--auth-method client_secret_basic|client_secret_post|none] [--skip-authorization] [--owner EMAIL]
+         [--grant-type authorization_code,refresh_token,client_credentials] [--pkce required|optional]
+         [--pkce-plain] [--refresh-rotation on|off]
+  oauthd client list
+  oauthd client remove ID
+  oauthd client rotate-secret ID
+Every command also takes --config FILE.`
+
+// errUsage marks a command-line mistake: exit 2, nothing written.
+var errUsage = errors.New("usage")
+
+// env is what a command runs with.
+type env struct {
+	out, errOut io.Writer
+	configPath  string
+}
+
+// Run executes a command line and returns the process exit code.
+func Run(args []string, out, errOut io.Writer) int {
+	e := &env{out: out, errOut: errOut}
+	args, err := e.globalFlags(args)
+	if err == nil {
+		err = e.dispatch(args)
+	}
+	return e.exitCode(err)
+}
+
+func (e *env) exitCode(err error) int {
+	var cfgErr configError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintln(e.out, usage)
+		return exitOK
+	case errors.Is(err, errUsage), errors.Is(err, core.ErrInvalidInput):
+		fmt.Fprintf(e.errOut, "oauthd: %v\n%s\n", err, usage)
+		return exitUsage
+	case errors.As(err, &cfgErr):
+		fmt.Fprintf(e.errOut, "oauthd: %v\n", err)
+		return exitUsage
+	default:
+		fmt.Fprintf(e.errOut, "oauthd: %v\n", err)
+		return exitError
+	}
+}
+
+// globalFlags takes a leading --config FILE.
+func (e *env) globalFlags(args []string) ([]string, error) {
+	fs := newFlagSet("oauthd")
+	fs.StringVar(&e.configPath, "config", "", "config file")
+	if err := fs.Parse(args); err != nil {
+		return nil, usageErr(err)
+	}
+	return fs.Args(), nil
+}
+
+func (e *env) dispatch(args []string) error {
+	if len(args) == 0 {
+		return e.serve(nil)
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return e.serve(rest)
+	case "migrate":
+		return e.migrate(rest)
+	case "user":
+		return e.user(rest)
+	case "client":
+		return e.client(rest)
+	case "help", "-h", "--help":
+		return flag.ErrHelp
+	default:
+		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+	}
+}
+
+// configError marks an invalid configuration: exit 2.
+type configError struct{ error }
+
+// open loads the configuration and opens the store, migrated.
+func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.Engine, error) {
+	cfg, err := config.Load(e.configPath)
+	if err != nil {
+		return nil, nil, nil, configError{err}
+	}
+	store, err := models.Open(cfg.Database.Driver, cfg.Database.DSN, models.Options{
+		MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns,
+		PrepareStatements: cfg.Database.PrepareStatements})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, nil, nil, err
+	}
+	return cfg, store, core.New(store, engineOptions(cfg)), nil
+}
+
+func engineOptions(cfg *config.Config) core.Options {
+	return core.Options{CodeTTL: cfg.OAuth.CodeTTL, RefreshTTL: cfg.OAuth.RefreshTTL,
+		SkipAuthorization: cfg.OAuth.SkipAuthorization, PKCEMinVerifierLength: cfg.OAuth.PKCEMinVerifierLength,
+		BcryptCost: cfg.OAuth.BcryptCost, SessionTTL: cfg.Login.SessionTTL}
+}
+
+func (e *env) migrate(args []string) error {
+	fs := e.commandFlags("migrate")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	_, store, _, err := e.open(context.Background())
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	fmt.Fprintln(e.out, "schema up to date")
+	return nil
+}
+
+// commandFlags makes a sub-command flag set that also accepts --config.
+func (e *env) commandFlags(name string) *flag.FlagSet {
+	fs := newFlagSet(name)
+	fs.StringVar(&e.configPath, "config", e.configPath, "config file")
+	return fs
+}
+
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported once, with the usage text
+	return fs
+}
+
+// parse parses flags and requires exactly positional arguments.
+func parse(fs *flag.FlagSet, args []string, positional int) error {
+	if err := fs.Parse(args); err != nil {
+		return usageErr(err)
+	}
+	if fs.NArg() != positional {
+		return fmt.Errorf("%w: %s takes %d argument(s), got %q", errUsage, fs.Name(), positional,
+			strings.Join(fs.Args(), " "))
+	}
+	return nil
+}
+
+func usageErr(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", errUsage, err)
+}
+
+// multi is a repeatable string flag.
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }

@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"oauthd/core"
+	"oauthd/models"
+)
+
+func (e *env) client(args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: client takes add, list, remove or rotate-secret", errUsage)
+	}
+	switch args[0] {
+	case "add":
+		return e.clientAdd(args[1:])
+	case "list":
+		return e.clientList(args[1:])
+	case "remove":
+		return e.clientByID("client remove", args[1:], func(ctx context.Context, eng *core.Engine, id string) error {
+			if err := eng.RemoveClient(ctx, id); err != nil {
+				return err
+			}
+			return json.NewEncoder(e.out).Encode(map[string]any{"client_id": id, "removed": true})
+		})
+	case "rotate-secret":
+		return e.clientByID("client rotate-secret", args[1:], func(ctx context.Context, eng *core.Engine, id string) error {
+			secret, err := eng.RotateSecret(ctx, id)
+			if err != nil {
+				return err
+			}
+			return json.NewEncoder(e.out).Encode(map[string]any{"client_id": id, "client_secret": secret})
+		})
+	default:
+		return fmt.Errorf("%w: unknown client command %q", errUsage, args[0])
+	}
+}
+
+// clientFlags are the options of client add.
+type clientFlags struct {
+	name, id, scope, authMethod, owner, grants, pkce, rotation string
+	redirects                                                  multi
+	skip, plain                                                bool
+}
+
+func (e *env) clientAdd(args []string) error {
+	fs := e.commandFlags("client add")
+	var f clientFlags
+	fs.StringVar(&f.name, "name", "", "client name")
+	fs.Var(&f.redirects, "redirect-uri", "redirect URI (repeatable)")
+	fs.StringVar(&f.id, "client-id", "", "client id (default: generated)")
+	fs.StringVar(&f.scope, "scope", "all openid", "allowed scopes")
+	fs.StringVar(&f.authMethod, "auth-method", core.AuthBasic, "client_secret_basic, client_secret_post or none")
+	fs.BoolVar(&f.skip, "skip-authorization", false, "never show the consent page")
+	fs.StringVar(&f.owner, "owner", "", "owner user email")
+	fs.StringVar(&f.grants, "grant-type", "authorization_code,refresh_token", "allowed grant types")
+	fs.StringVar(&f.pkce, "pkce", "", "required or optional (default: required for public clients)")
+	fs.BoolVar(&f.plain, "pkce-plain", false, "also accept the plain PKCE method")
+	fs.StringVar(&f.rotation, "refresh-rotation", "on", "on or off")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	nc, err := f.newClient()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	_, store, eng, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	c, secret, err := eng.CreateClient(ctx, nc)
+	if err != nil {
+		return err
+	}
+	out := describe(c)
+	out["client_secret"] = secret
+	return json.NewEncoder(e.out).Encode(out)
+}
+
+func (f *clientFlags) newClient() (core.NewClient, error) {
+	if f.name == "" || len(f.redirects) == 0 {
+		return core.NewClient{}, fmt.Errorf("%w: client add needs --name and --redirect-uri", errUsage)
+	}
+	if f.rotation != "on" && f.rotation != "off" {
+		return core.NewClient{}, fmt.Errorf("%w: --refresh-rotation takes on or off", errUsage)
+	}
+	return core.NewClient{ID: f.id, Name: f.name, RedirectURIs: f.redirects, Scopes: core.ParseScope(f.scope),
+		AuthMethod: f.authMethod, GrantTypes: splitList(f.grants), SkipAuthorization: f.skip,
+		OwnerEmail: f.owner, PKCE: f.pkce, AllowPlainPKCE: f.plain, RefreshRotation: f.rotation == "on"}, nil
+}
+
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+}
+
+func (e *env) clientList(args []string) error {
+	fs := e.commandFlags("client list")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	_, store, eng, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	clients, err := eng.Clients(ctx)
+	if err != nil {
+		return err
+	}
+	list := make([]map[string]any, 0, len(clients))
+	for i := range clients {
+		list = append(list, describe(&clients[i]))
+	}
+	return json.NewEncoder(e.out).Encode(list)
+}
+
+func (e *env) clientByID(name string, args []string, fn func(context.Context, *core.Engine, string) error) error {
+	fs := e.commandFlags(name)
+	if err := parse(fs, args, 1); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	_, store, eng, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return fn(ctx, eng, fs.Arg(0))
+}
+
+// describe is a client as the CLI prints it: everything but the secret digest.
+func describe(c *models.Client) map[string]any {
+	return map[string]any{
+		"client_id": c.ID, "name": c.Name, "redirect_uris": core.SplitRedirectURIs(c.RedirectURIs),
+		"default_redirect_uri": c.DefaultRedirectURI, "scope": c.Scopes, "auth_method": c.AuthMethod,
+		"grant_types": strings.Fields(c.GrantTypes), "skip_authorization": c.SkipAuthorization,
+		"pkce": c.PKCE, "pkce_plain": c.AllowPlainPKCE, "refresh_rotation": c.RefreshRotation,
+		"has_owner": c.OwnerID != nil,
+	}
+}

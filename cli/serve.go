@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"oauthd/adapters"
+	"oauthd/config"
+	"oauthd/core"
+	"oauthd/models"
+	"oauthd/routes"
+)
+
+func (e *env) serve(args []string) error {
+	fs := e.commandFlags("serve")
+	demo := fs.Bool("demo", false, "create a demo user and client and print how to try them")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	cfg, store, eng, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ln, err := net.Listen("tcp", cfg.Server.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Server.Addr, err)
+	}
+	base := "http://" + ln.Addr().String()
+	if *demo {
+		if err := e.demo(ctx, eng, base); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	return e.run(cfg, eng, ln, base)
+}
+
+// run serves until SIGTERM or SIGINT, then lets in-flight requests finish (up to
+// server.shutdown_timeout) and returns nil so the process exits 0.
+func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base string) error {
+	app := routes.New(adapters.Deps{Engine: eng, Config: cfg})
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(stop)
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	fmt.Fprintf(e.errOut, "oauthd listening on %s (database: %s)\n", base, cfg.Database.Driver)
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-stop:
+	}
+	fmt.Fprintln(e.errOut, "oauthd shutting down")
+	if err := app.ShutdownWithTimeout(cfg.Server.ShutdownTimeout); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// Demo credentials, printed on start so a newcomer can try a flow at once.
+const (
+	demoEmail    = "demo@example.com"
+	demoPassword = "demo-password"
+	demoClientID = "demo-client"
+	demoRedirect = "http://127.0.0.1:9000/callback"
+)
+
+// demo creates the demo user and client if absent and prints an authorize URL. The client is
+// confidential (client_secret_post); its secret is printed only when the client is created.
+func (e *env) demo(ctx context.Context, eng *core.Engine, base string) error {
+	if _, err := eng.UserByEmail(ctx, demoEmail); errors.Is(err, models.ErrNotFound) {
+		if _, err := eng.CreateUser(ctx, core.NewUser{Email: demoEmail, Password: demoPassword,
+			FullName: "Demo User", Roles: []string{"System Manager"}}); err != nil {
+			return fmt.Errorf("demo user: %w", err)
+		}
+	} else if err != nil {
+		return fmt.Errorf("demo user: %w", err)
+	}
+	secret := "(unchanged: shown when the client was created; `oauthd client rotate-secret demo-client` makes a new one)"
+	if _, err := eng.ClientByID(ctx, demoClientID); errors.Is(err, models.ErrNotFound) {
+		_, s, err := eng.CreateClient(ctx, core.NewClient{ID: demoClientID, Name: "Demo App",
+			RedirectURIs: []string{demoRedirect}, AuthMethod: core.AuthPost, OwnerEmail: demoEmail,
+			GrantTypes:      []string{core.GrantAuthorizationCode, core.GrantRefreshToken, core.GrantClientCredentials},
+			RefreshRotation: true})
+		if err != nil {
+			return fmt.Errorf("demo client: %w", err)
+		}
+		secret = s
+	} else if err != nil {
+		return fmt.Errorf("demo client: %w", err)
+	}
+	q := url.Values{"client_id": {demoClientID}, "response_type": {"code"}, "redirect_uri": {demoRedirect},
+		"scope": {"all openid"}, "state": {"demo-state"}}
+	fmt.Fprintf(e.out, "demo user:     %s / %s\ndemo client:   %s\nclient secret: %s\nredirect uri:  %s\nauthorize:     %s\n",
+		demoEmail, demoPassword, demoClientID, secret, demoRedirect,
+		base+"/api/method/frappe.integrations.oauth2.authorize?"+q.Encode())
+	return nil
+}

@@ -1,0 +1,298 @@
+// Package config loads oauthd's settings: built-in defaults, then a TOML file, then OAUTHD_*
+// environment variables, each layer overriding the one before.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/knadh/koanf/parsers/toml"
+	"github.com/knadh/koanf/providers/confmap"
+	"github.com/knadh/koanf/providers/env"
+	"github.com/knadh/koanf/providers/file"
+	"github.com/knadh/koanf/v2"
+)
+
+// DefaultFile is read when no --config flag is given and the file exists.
+const DefaultFile = "config.toml"
+
+// EnvPrefix starts every environment override: OAUTHD_<SECTION>_<KEY>.
+const EnvPrefix = "OAUTHD_"
+
+// Config is the whole validated configuration.
+type Config struct {
+	Server   Server
+	Database Database
+	OAuth    OAuth
+	Frappe   Frappe
+	Odoo     Odoo
+	Login    Login
+}
+
+// Server holds listener settings.
+type Server struct {
+	Addr            string
+	Issuer          string
+	BodyLimit       int
+	HeaderLimit     int
+	ShutdownTimeout time.Duration
+	ReadTimeout     time.Duration
+	WriteTimeout    time.Duration
+}
+
+// Database selects and tunes the store.
+type Database struct {
+	Driver            string
+	DSN               string
+	MaxOpenConns      int
+	MaxIdleConns      int
+	PrepareStatements bool
+}
+
+// OAuth holds protocol rules shared by every dialect.
+type OAuth struct {
+	CodeTTL               time.Duration
+	RefreshTTL            time.Duration
+	SkipAuthorization     string
+	PKCEMinVerifierLength int
+	BcryptCost            int
+}
+
+// Frappe holds the Frappe dialect's settings.
+type Frappe struct {
+	AccessTTL time.Duration
+}
+
+// Odoo holds the Odoo dialect's settings.
+type Odoo struct {
+	AccessTTL      time.Duration
+	ValidityFormat string
+	ServerVersion  string
+}
+
+// Login holds browser-session and brute-force settings.
+type Login struct {
+	MaxFailures   int
+	FailureWindow time.Duration
+	SessionTTL    time.Duration
+	SecureCookies bool
+}
+
+// defaults mirrors config.toml so that the binary works with no file at all.
+var defaults = map[string]any{
+	"server.addr":                    "127.0.0.1:8000",
+	"server.issuer":                  "",
+	"server.body_limit":              65536,
+	"server.header_limit":            16384,
+	"server.shutdown_timeout":        "15s",
+	"server.read_timeout":            "15s",
+	"server.write_timeout":           "15s",
+	"database.driver":                "sqlite",
+	"database.dsn":                   "oauthd.db",
+	"database.max_open_conns":        32,
+	"database.max_idle_conns":        32,
+	"database.prepare_statements":    true,
+	"oauth.code_ttl":                 "10m",
+	"oauth.refresh_ttl":              "720h",
+	"oauth.skip_authorization":       "force",
+	"oauth.pkce_min_verifier_length": 43,
+	"oauth.bcrypt_cost":              12,
+	"frappe.access_ttl":              "1h",
+	"odoo.access_ttl":                "30m",
+	"odoo.validity_format":           "auto",
+	"odoo.server_version":            "oauthd-1.0",
+	"login.max_failures":             5,
+	"login.failure_window":           "1m",
+	"login.session_ttl":              "168h",
+	"login.secure_cookies":           false,
+}
+
+// Load reads defaults, then path (or DefaultFile when path is empty and that file exists),
+// then the environment. The error names the offending key.
+func Load(path string) (*Config, error) {
+	k := koanf.New(".")
+	if err := k.Load(confmap.Provider(defaults, "."), nil); err != nil {
+		return nil, fmt.Errorf("config: defaults: %w", err)
+	}
+	if path == "" {
+		if _, err := os.Stat(DefaultFile); err == nil {
+			path = DefaultFile
+		}
+	}
+	if path != "" {
+		if err := k.Load(file.Provider(path), toml.Parser()); err != nil {
+			return nil, fmt.Errorf("config: cannot read %s: %w", path, err)
+		}
+	}
+	if err := k.Load(env.Provider(EnvPrefix, ".", envKey), nil); err != nil {
+		return nil, fmt.Errorf("config: environment: %w", err)
+	}
+	if err := rejectUnknown(k); err != nil {
+		return nil, err
+	}
+	return decode(k)
+}
+
+// envKey maps OAUTHD_SECTION_SOME_KEY to section.some_key: sections are single words, so
+// only the first underscore separates section from key. Variables outside the known sections
+// (OAUTHD_REQUIRE_MYSQL and other test switches) are not configuration and are skipped;
+// an unknown key inside a known section is kept so that rejectUnknown reports the typo.
+func envKey(name string) string {
+	rest := strings.ToLower(strings.TrimPrefix(name, EnvPrefix))
+	section, key, found := strings.Cut(rest, "_")
+	if !found || !sections[section] {
+		return ""
+	}
+	return section + "." + key
+}
+
+var sections = map[string]bool{"server": true, "database": true, "oauth": true, "frappe": true, "odoo": true, "login": true}
+
+// rejectUnknown catches typos: a misspelt key would otherwise be silently ignored.
+func rejectUnknown(k *koanf.Koanf) error {
+	for _, key := range k.Keys() {
+		if _, ok := defaults[key]; !ok {
+			return fmt.Errorf("config: %s: unknown key", key)
+		}
+	}
+	return nil
+}
+
+// reader collects the first decoding error so decode reads as a flat list of fields.
+type reader struct {
+	k   *koanf.Koanf
+	err error
+}
+
+func (r *reader) str(key string) string { return r.k.String(key) }
+
+func (r *reader) boolean(key string) bool {
+	switch v := r.k.Get(key).(type) {
+	case bool:
+		return v
+	case string:
+		switch strings.ToLower(v) {
+		case "true", "1", "yes", "on":
+			return true
+		case "false", "0", "no", "off", "":
+			return false
+		}
+	}
+	r.fail(key, fmt.Errorf("not a boolean: %v", r.k.Get(key)))
+	return false
+}
+
+func (r *reader) integer(key string, min int) int {
+	var n int
+	switch v := r.k.Get(key).(type) {
+	case int:
+		n = v
+	case int64:
+		n = int(v)
+	case float64:
+		n = int(v)
+	case string:
+		if _, err := fmt.Sscanf(v, "%d", &n); err != nil || fmt.Sprint(n) != strings.TrimSpace(v) {
+			r.fail(key, fmt.Errorf("not a whole number: %q", v))
+			return 0
+		}
+	default:
+		r.fail(key, fmt.Errorf("not a whole number: %v", v))
+		return 0
+	}
+	if n < min {
+		r.fail(key, fmt.Errorf("must be at least %d, got %d", min, n))
+	}
+	return n
+}
+
+func (r *reader) duration(key string) time.Duration {
+	s := r.k.String(key)
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		r.fail(key, fmt.Errorf("not a duration: %q (use e.g. \"90s\", \"10m\", \"1h\")", s))
+		return 0
+	}
+	if d < 0 {
+		r.fail(key, fmt.Errorf("must not be negative: %q", s))
+	}
+	return d
+}
+
+func (r *reader) oneOf(key string, allowed ...string) string {
+	v := r.k.String(key)
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	r.fail(key, fmt.Errorf("unknown value %q (want one of %s)", v, strings.Join(allowed, ", ")))
+	return v
+}
+
+func (r *reader) fail(key string, err error) {
+	if r.err == nil {
+		r.err = fmt.Errorf("config: %s: %w", key, err)
+	}
+}
+
+func decode(k *koanf.Koanf) (*Config, error) {
+	r := &reader{k: k}
+	c := &Config{
+		Server: Server{
+			Addr: r.str("server.addr"), Issuer: strings.TrimRight(r.str("server.issuer"), "/"),
+			BodyLimit: r.integer("server.body_limit", 1024), HeaderLimit: r.integer("server.header_limit", 1024),
+			ShutdownTimeout: r.duration("server.shutdown_timeout"),
+			ReadTimeout:     r.duration("server.read_timeout"), WriteTimeout: r.duration("server.write_timeout"),
+		},
+		Database: Database{
+			Driver: r.oneOf("database.driver", "sqlite", "mysql"), DSN: r.str("database.dsn"),
+			MaxOpenConns: r.integer("database.max_open_conns", 1), MaxIdleConns: r.integer("database.max_idle_conns", 0),
+			PrepareStatements: r.boolean("database.prepare_statements"),
+		},
+		OAuth: OAuth{
+			CodeTTL: r.duration("oauth.code_ttl"), RefreshTTL: r.duration("oauth.refresh_ttl"),
+			SkipAuthorization:     r.oneOf("oauth.skip_authorization", "force", "auto"),
+			PKCEMinVerifierLength: r.integer("oauth.pkce_min_verifier_length", 1),
+			BcryptCost:            r.integer("oauth.bcrypt_cost", 4),
+		},
+		Frappe: Frappe{AccessTTL: r.duration("frappe.access_ttl")},
+		Odoo: Odoo{
+			AccessTTL:      r.duration("odoo.access_ttl"),
+			ValidityFormat: r.oneOf("odoo.validity_format", "auto", "datetime", "seconds"),
+			ServerVersion:  r.str("odoo.server_version"),
+		},
+		Login: Login{
+			MaxFailures: r.integer("login.max_failures", 1), FailureWindow: r.duration("login.failure_window"),
+			SessionTTL: r.duration("login.session_ttl"), SecureCookies: r.boolean("login.secure_cookies"),
+		},
+	}
+	if r.err == nil {
+		r.err = c.check()
+	}
+	return c, r.err
+}
+
+// check holds rules that span fields.
+func (c *Config) check() error {
+	switch {
+	case c.Database.DSN == "":
+		return errors.New("config: database.dsn: must not be empty")
+	case c.Server.Addr == "":
+		return errors.New("config: server.addr: must not be empty")
+	case c.OAuth.CodeTTL == 0:
+		return errors.New("config: oauth.code_ttl: must be positive")
+	case c.Frappe.AccessTTL == 0:
+		return errors.New("config: frappe.access_ttl: must be positive")
+	case c.Odoo.AccessTTL == 0:
+		return errors.New("config: odoo.access_ttl: must be positive")
+	case c.OAuth.BcryptCost > 31:
+		return errors.New("config: oauth.bcrypt_cost: must be at most 31")
+	case c.OAuth.PKCEMinVerifierLength > 128:
+		return errors.New("config: oauth.pkce_min_verifier_length: must be at most 128")
+	}
+	return nil
+}

@@ -1,0 +1,194 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"oauthd/models"
+)
+
+// ErrInvalidInput marks an administrative request that is wrong as given (a bad email, an
+// unknown grant type, a taken client id); nothing was written.
+var ErrInvalidInput = errors.New("invalid input")
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(format, args...))
+}
+
+// NewUser describes a user to create.
+type NewUser struct {
+	Email    string
+	Password string
+	FullName string
+	Roles    []string
+}
+
+// CreateUser validates and stores a user with a bcrypt password hash.
+func (e *Engine) CreateUser(ctx context.Context, nu NewUser) (*models.User, error) {
+	addr, err := mail.ParseAddress(nu.Email)
+	if err != nil || addr.Address != nu.Email {
+		return nil, invalid("invalid email %q", nu.Email)
+	}
+	if len(nu.Password) < 8 || len(nu.Password) > 72 {
+		return nil, invalid("password must be 8 to 72 bytes long (bcrypt reads at most 72)")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(nu.Password), e.opt.BcryptCost)
+	if err != nil {
+		return nil, fmt.Errorf("hash password: %w", err)
+	}
+	if nu.FullName == "" {
+		nu.FullName = strings.Split(nu.Email, "@")[0]
+	}
+	u := &models.User{Email: nu.Email, FullName: nu.FullName, PasswordHash: string(hash), Enabled: true,
+		Roles: strings.Join(nu.Roles, ","), Subject: NewToken(), CreatedAt: e.now().Unix()}
+	if err := e.store.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, models.ErrConflict) {
+			return nil, invalid("a user with email %q already exists", nu.Email)
+		}
+		return nil, err
+	}
+	return u, nil
+}
+
+// NewClient describes a client to register.
+type NewClient struct {
+	ID                string // empty: chosen by the server; set it to keep a migrated client's id
+	Name              string
+	RedirectURIs      []string
+	Scopes            []string
+	AuthMethod        string
+	GrantTypes        []string
+	SkipAuthorization bool
+	OwnerEmail        string
+	PKCE              string // required | optional; empty: required for public clients
+	AllowPlainPKCE    bool
+	RefreshRotation   bool
+}
+
+// CreateClient validates and stores a client, returning it with its secret in clear (the only
+// time the secret exists outside the client's hands; public clients get none).
+func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client, string, error) {
+	if err := e.fillClientDefaults(&nc); err != nil {
+		return nil, "", err
+	}
+	c := &models.Client{ID: nc.ID, Name: nc.Name, RedirectURIs: strings.Join(nc.RedirectURIs, "\n"),
+		DefaultRedirectURI: nc.RedirectURIs[0], Scopes: JoinScope(nc.Scopes), AuthMethod: nc.AuthMethod,
+		GrantTypes: strings.Join(nc.GrantTypes, " "), SkipAuthorization: nc.SkipAuthorization, PKCE: nc.PKCE,
+		AllowPlainPKCE: nc.AllowPlainPKCE, RefreshRotation: nc.RefreshRotation, CreatedAt: e.now().Unix()}
+	if nc.OwnerEmail != "" {
+		owner, err := e.store.UserByEmail(ctx, nc.OwnerEmail)
+		if err != nil {
+			if errors.Is(err, models.ErrNotFound) {
+				return nil, "", invalid("owner %q: no such user", nc.OwnerEmail)
+			}
+			return nil, "", fmt.Errorf("owner %q: %w", nc.OwnerEmail, err)
+		}
+		c.OwnerID = &owner.ID
+	}
+	secret := ""
+	if nc.AuthMethod != AuthNone {
+		secret = NewToken()
+		c.SecretHash = Digest(secret)
+	}
+	if err := e.store.CreateClient(ctx, c); err != nil {
+		if errors.Is(err, models.ErrConflict) {
+			return nil, "", invalid("a client with id %q already exists", c.ID)
+		}
+		return nil, "", err
+	}
+	return c, secret, nil
+}
+
+func (e *Engine) fillClientDefaults(nc *NewClient) error {
+	if nc.ID == "" {
+		nc.ID = NewToken()[:20]
+	}
+	if nc.AuthMethod == "" {
+		nc.AuthMethod = AuthBasic
+	}
+	if len(nc.Scopes) == 0 {
+		nc.Scopes = []string{"all", "openid"}
+	}
+	if len(nc.GrantTypes) == 0 {
+		nc.GrantTypes = []string{GrantAuthorizationCode, GrantRefreshToken}
+	}
+	if nc.PKCE == "" {
+		nc.PKCE = map[bool]string{true: "required", false: "optional"}[nc.AuthMethod == AuthNone]
+	}
+	return validateClient(nc)
+}
+
+func validateClient(nc *NewClient) error {
+	switch {
+	case strings.TrimSpace(nc.Name) == "":
+		return invalid("client name must not be empty")
+	case len(nc.ID) > 191 || strings.ContainsAny(nc.ID, " \t\r\n"):
+		return invalid("invalid client id %q", nc.ID)
+	case len(nc.RedirectURIs) == 0:
+		return invalid("at least one redirect URI is required")
+	case nc.AuthMethod != AuthBasic && nc.AuthMethod != AuthPost && nc.AuthMethod != AuthNone:
+		return invalid("unknown auth method %q", nc.AuthMethod)
+	case nc.PKCE != "required" && nc.PKCE != "optional":
+		return invalid("unknown PKCE policy %q (want required or optional)", nc.PKCE)
+	}
+	for _, u := range nc.RedirectURIs {
+		if !ValidRedirectURI(u) {
+			return invalid("invalid redirect URI %q: it must be absolute, without fragment or user info", u)
+		}
+	}
+	for _, g := range nc.GrantTypes {
+		if g != GrantAuthorizationCode && g != GrantRefreshToken && g != GrantClientCredentials {
+			return invalid("unknown grant type %q", g)
+		}
+	}
+	return nil
+}
+
+// RotateSecret gives a confidential client a new secret; the old one stops working at once.
+func (e *Engine) RotateSecret(ctx context.Context, clientID string) (string, error) {
+	c, err := e.store.ClientByID(ctx, clientID)
+	if err != nil {
+		return "", clientErr(clientID, err)
+	}
+	if c.AuthMethod == AuthNone {
+		return "", invalid("client %q is public and has no secret", clientID)
+	}
+	secret := NewToken()
+	if err := e.store.SetClientSecret(ctx, clientID, Digest(secret)); err != nil {
+		return "", clientErr(clientID, err)
+	}
+	return secret, nil
+}
+
+// Clients lists every client.
+func (e *Engine) Clients(ctx context.Context) ([]models.Client, error) { return e.store.ListClients(ctx) }
+
+// RemoveClient deletes a client with its codes, tokens and consents.
+func (e *Engine) RemoveClient(ctx context.Context, clientID string) error {
+	if err := e.store.DeleteClient(ctx, clientID); err != nil {
+		return clientErr(clientID, err)
+	}
+	return nil
+}
+
+func clientErr(clientID string, err error) error {
+	if errors.Is(err, models.ErrNotFound) {
+		return invalid("no client with id %q", clientID)
+	}
+	return fmt.Errorf("client %q: %w", clientID, err)
+}
+
+// UserByEmail looks a user up (for tools such as the demo setup).
+func (e *Engine) UserByEmail(ctx context.Context, email string) (*models.User, error) {
+	return e.store.UserByEmail(ctx, email)
+}
+
+// ClientByID looks a client up (for tools and the consent page).
+func (e *Engine) ClientByID(ctx context.Context, id string) (*models.Client, error) {
+	return e.store.ClientByID(ctx, id)
+}

@@ -1,0 +1,157 @@
+package core
+
+import (
+	"context"
+	"net/url"
+
+	"oauthd/models"
+)
+
+// AuthorizeRequest is an authorization request as the client sent it.
+type AuthorizeRequest struct {
+	ClientID            string
+	RedirectURI         string
+	ResponseType        string
+	Scope               string
+	State               string
+	CodeChallenge       string
+	CodeChallengeMethod string
+	Nonce               string
+}
+
+// Authorization is a validated authorization request, ready for consent and a code.
+type Authorization struct {
+	Client           *models.Client
+	RedirectURI      string // the verified redirect URI (given, or the client's default)
+	RedirectURIGiven bool
+	Scopes           []string
+	State            string
+	CodeChallenge    string
+	ChallengeMethod  string
+	Nonce            string
+}
+
+// Authorize validates an authorization request. Errors about the client or the redirect URI
+// are never Redirectable: nothing may be sent to an unverified URI. Later errors are.
+func (e *Engine) Authorize(ctx context.Context, req AuthorizeRequest) (*Authorization, error) {
+	client, redirect, err := e.verifyClientRedirect(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	a := &Authorization{Client: client, RedirectURI: redirect, RedirectURIGiven: req.RedirectURI != "",
+		State: req.State, CodeChallenge: req.CodeChallenge, Nonce: req.Nonce}
+	if err := checkAuthorizeRules(a, req); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (e *Engine) verifyClientRedirect(ctx context.Context, req AuthorizeRequest) (*models.Client, string, *Error) {
+	if req.ClientID == "" {
+		return nil, "", fail(ErrInvalidRequest, ReasonClientUnknown, "Missing client_id parameter.")
+	}
+	client, err := e.store.ClientByID(ctx, req.ClientID)
+	if err := lookup(err, fail(ErrInvalidRequest, ReasonClientUnknown, "Invalid client_id parameter value.")); err != nil {
+		return nil, "", err
+	}
+	redirect, ok := matchRedirect(SplitRedirectURIs(client.RedirectURIs), client.DefaultRedirectURI, req.RedirectURI)
+	if !ok {
+		return nil, "", fail(ErrInvalidRequest, ReasonRedirectMismatch, "Mismatching redirect URI.")
+	}
+	return client, redirect, nil
+}
+
+// checkAuthorizeRules applies the redirectable checks in RFC order.
+func checkAuthorizeRules(a *Authorization, req AuthorizeRequest) *Error {
+	switch {
+	case req.ResponseType == "":
+		return redirectable(ErrInvalidRequest, ReasonResponseType, "Missing response_type parameter.")
+	case req.ResponseType != "code":
+		return redirectable(ErrUnsupportedResponseType, ReasonResponseType, "Only response_type=code is supported.")
+	case !allows(a.Client, GrantAuthorizationCode):
+		return redirectable(ErrUnauthorizedClient, ReasonGrantNotAllowed, "This client may not use the authorization code grant.")
+	}
+	scopes, err := narrowScope(ParseScope(a.Client.Scopes), req.Scope, true)
+	if err != nil {
+		return err
+	}
+	a.Scopes = scopes
+	method, err := checkChallenge(req.CodeChallenge, req.CodeChallengeMethod, a.Client.AllowPlainPKCE)
+	if err != nil {
+		return err
+	}
+	if method == "" && a.Client.PKCE == "required" {
+		return redirectable(ErrInvalidRequest, ReasonPKCE, "code_challenge required (PKCE with S256).")
+	}
+	a.ChallengeMethod = method
+	return nil
+}
+
+// ErrorRedirect builds the redirect for a Redirectable error, keeping state.
+func (a *Authorization) ErrorRedirect(err *Error) string {
+	v := url.Values{"error": {err.Code}, "error_description": {err.Description}}
+	if a.State != "" {
+		v.Set("state", a.State)
+	}
+	return AppendQuery(a.RedirectURI, v)
+}
+
+// DenyRedirect is where a user's "Deny" leads.
+func (a *Authorization) DenyRedirect() string {
+	return a.ErrorRedirect(fail(ErrAccessDenied, ReasonAccessDenied, "The user denied the request."))
+}
+
+// CodeRedirect is where an approval leads: the code and the original state.
+func (a *Authorization) CodeRedirect(code string) string {
+	v := url.Values{"code": {code}}
+	if a.State != "" {
+		v.Set("state", a.State)
+	}
+	return AppendQuery(a.RedirectURI, v)
+}
+
+// NeedsConsent reports whether the user must be asked. Never for a client marked
+// skip_authorization or for the client's owner; with SkipAuthorization "auto", not when the
+// user already holds an active token for this client covering the requested scopes.
+func (e *Engine) NeedsConsent(ctx context.Context, a *Authorization, user *models.User) (bool, error) {
+	if a.Client.SkipAuthorization || (a.Client.OwnerID != nil && *a.Client.OwnerID == user.ID) {
+		return false, nil
+	}
+	if e.opt.SkipAuthorization != "auto" {
+		return true, nil
+	}
+	held, err := e.store.ActiveScopes(ctx, user.ID, a.Client.ID, e.now().Unix())
+	if err != nil {
+		return false, unavailable(err)
+	}
+	for _, s := range held {
+		if covers(ParseScope(s), a.Scopes) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// Approve records the user's consent and issues an authorization code bound to the client,
+// the user, the scopes, the redirect URI and the PKCE challenge.
+func (e *Engine) Approve(ctx context.Context, a *Authorization, user *models.User) (string, error) {
+	now := e.now()
+	code := NewToken()
+	row := &models.AuthorizationCode{
+		ID: Digest(code), GrantID: Digest(NewToken()), ClientID: a.Client.ID, UserID: user.ID,
+		Scope: JoinScope(a.Scopes), RedirectURI: a.RedirectURI, RedirectURIGiven: a.RedirectURIGiven,
+		CodeChallenge: a.CodeChallenge, ChallengeMethod: a.ChallengeMethod, Nonce: a.Nonce,
+		IssuedAt: now.Unix(), ExpiresAt: now.Add(e.opt.CodeTTL).Unix(),
+	}
+	consent := &models.Consent{UserID: user.ID, ClientID: a.Client.ID, Scope: row.Scope, GrantedAt: now.Unix()}
+	err := e.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.SaveConsent(ctx, consent); err != nil {
+			return err
+		}
+		return tx.CreateCode(ctx, row)
+	})
+	if err != nil {
+		return "", stored(err)
+	}
+	return code, nil
+}

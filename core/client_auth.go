@@ -1,0 +1,72 @@
+package core
+
+import (
+	"context"
+	"strings"
+
+	"oauthd/models"
+)
+
+// Client authentication methods (RFC 7591 names).
+const (
+	AuthBasic = "client_secret_basic"
+	AuthPost  = "client_secret_post"
+	AuthNone  = "none"
+)
+
+// Grant types.
+const (
+	GrantAuthorizationCode = "authorization_code"
+	GrantRefreshToken      = "refresh_token"
+	GrantClientCredentials = "client_credentials"
+)
+
+// ClientCredentials is what a token request presented to identify its client.
+type ClientCredentials struct {
+	ID     string
+	Secret string
+	// Method says where the secret came from: AuthBasic for an HTTP Basic header, AuthPost for
+	// the body, query or an OAuth header, AuthNone when no secret was sent.
+	Method string
+}
+
+var errClientAuth = fail(ErrInvalidClient, ReasonClientAuthFailed, "Client authentication failed.")
+
+// AuthenticateClient identifies the calling client. Confidential clients must present their
+// secret by their registered method; public clients (method none) are identified by id alone.
+func (e *Engine) AuthenticateClient(ctx context.Context, cred ClientCredentials) (*models.Client, error) {
+	if cred.ID == "" {
+		return nil, fail(ErrInvalidClient, ReasonClientUnknown, "Missing client_id parameter.")
+	}
+	c, err := e.store.ClientByID(ctx, cred.ID)
+	if err := lookup(err, fail(ErrInvalidClient, ReasonClientUnknown, "Unknown client.")); err != nil {
+		return nil, err
+	}
+	if c.AuthMethod == AuthNone {
+		return c, nil // a public client has no secret to check; one sent anyway proves nothing
+	}
+	if cred.Method == AuthNone || cred.Secret == "" {
+		return nil, fail(ErrInvalidClient, ReasonClientAuthFailed, "Client authentication required.")
+	}
+	if cred.Method != c.AuthMethod {
+		return nil, fail(ErrInvalidClient, ReasonClientAuthFailed,
+			"This client must authenticate with "+c.AuthMethod+".")
+	}
+	if !equal(Digest(cred.Secret), c.SecretHash) {
+		return nil, errClientAuth
+	}
+	return c, nil
+}
+
+// allows reports whether the client may use a grant type.
+func allows(c *models.Client, grant string) bool {
+	for _, g := range strings.Fields(c.GrantTypes) {
+		if g == grant {
+			return true
+		}
+	}
+	return false
+}
+
+// Public reports whether the client is public (no secret).
+func Public(c *models.Client) bool { return c.AuthMethod == AuthNone }

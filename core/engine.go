@@ -1,0 +1,93 @@
+// Package core holds every OAuth rule of oauthd: client authentication, authorization and
+// consent, codes, PKCE, token issuance, refresh rotation, revocation, introspection and bearer
+// checks. It knows nothing of HTTP or of any dialect; adapters turn requests into calls here
+// and render the typed results and *Error values it returns.
+package core
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"oauthd/models"
+)
+
+// Options are the protocol settings the engine enforces.
+type Options struct {
+	CodeTTL               time.Duration
+	RefreshTTL            time.Duration // 0: refresh tokens do not expire on their own
+	SkipAuthorization     string        // "force" or "auto"
+	PKCEMinVerifierLength int
+	BcryptCost            int
+	SessionTTL            time.Duration
+	// Clock returns the current time; tests move it. Nil means time.Now.
+	Clock func() time.Time
+}
+
+// Engine runs the OAuth rules over a store.
+type Engine struct {
+	store *models.Store
+	opt   Options
+}
+
+// New builds an engine; zero options get safe defaults.
+func New(store *models.Store, opt Options) *Engine {
+	if opt.Clock == nil {
+		opt.Clock = time.Now
+	}
+	if opt.CodeTTL <= 0 {
+		opt.CodeTTL = 10 * time.Minute
+	}
+	if opt.PKCEMinVerifierLength <= 0 {
+		opt.PKCEMinVerifierLength = 43
+	}
+	if opt.BcryptCost == 0 {
+		opt.BcryptCost = 12
+	}
+	if opt.SessionTTL <= 0 {
+		opt.SessionTTL = 7 * 24 * time.Hour
+	}
+	return &Engine{store: store, opt: opt}
+}
+
+func (e *Engine) now() time.Time { return e.opt.Clock().UTC() }
+
+// Ping reports whether the store answers.
+func (e *Engine) Ping(ctx context.Context) error { return e.store.Ping(ctx) }
+
+// lookup maps a store read: not found becomes notFound, anything else unavailable.
+func lookup(err error, notFound *Error) *Error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, models.ErrNotFound):
+		return notFound
+	default:
+		return unavailable(err)
+	}
+}
+
+// stored maps a store write error to unavailable.
+func stored(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return unavailable(err)
+}
+
+// expiry returns now+ttl in Unix seconds, or 0 (never) for a zero ttl.
+func expiry(now time.Time, ttl time.Duration) int64 {
+	if ttl <= 0 {
+		return 0
+	}
+	return now.Add(ttl).Unix()
+}
+
+// expired reports whether an expiry (0 = never) has passed at now.
+func expired(expiresAt int64, now time.Time) bool {
+	return expiresAt != 0 && now.Unix() >= expiresAt
+}

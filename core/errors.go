@@ -1,0 +1,109 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+)
+
+// RFC 6749 / RFC 6750 error codes.
+const (
+	ErrInvalidRequest          = "invalid_request"
+	ErrInvalidClient           = "invalid_client"
+	ErrInvalidGrant            = "invalid_grant"
+	ErrUnauthorizedClient      = "unauthorized_client"
+	ErrUnsupportedGrantType    = "unsupported_grant_type"
+	ErrUnsupportedResponseType = "unsupported_response_type"
+	ErrInvalidScope            = "invalid_scope"
+	ErrAccessDenied            = "access_denied"
+	ErrInvalidToken            = "invalid_token"
+	ErrInsufficientScope       = "insufficient_scope"
+	ErrTemporarilyUnavailable  = "temporarily_unavailable"
+)
+
+// Reason is the finer cause behind an error code. Dialects with their own messages (Odoo's
+// "Invalid Authentication Code." versus "Authentication code expired") choose by it.
+type Reason int
+
+// Reasons, grouped by the operation that raises them.
+const (
+	ReasonUnspecified  Reason = iota
+	ReasonUnavailable         // the database did not answer
+	ReasonBadParameter        // a parameter is missing or malformed
+	ReasonClientUnknown
+	ReasonClientAuthFailed
+	ReasonRedirectMismatch // redirect_uri not registered, or missing with no default
+	ReasonResponseType
+	ReasonScope
+	ReasonPKCE
+	ReasonGrantNotAllowed
+	ReasonNoOwner
+	ReasonCodeUnknown
+	ReasonCodeUsed
+	ReasonCodeExpired
+	ReasonCodeMismatch // code presented by another client or with another redirect_uri
+	ReasonRefreshInvalid
+	ReasonRefreshReused
+	ReasonTokenInvalid
+	ReasonInsufficientScope
+	ReasonLoginFailed
+	ReasonAccessDenied
+)
+
+// Error is what every core operation returns for a client-visible failure. Adapters render it
+// in their dialect's shape; the core never decides how it looks on the wire.
+type Error struct {
+	Code        string
+	Reason      Reason
+	Description string
+	// Redirectable marks authorization errors raised after client and redirect_uri were
+	// verified: only those may be sent to the redirect_uri (RFC 6749 §4.1.2.1).
+	Redirectable bool
+	cause        error
+}
+
+func (e *Error) Error() string {
+	if e.cause != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Description, e.cause)
+	}
+	return e.Code + ": " + e.Description
+}
+
+// Unwrap exposes the underlying storage error, if any, for logs.
+func (e *Error) Unwrap() error { return e.cause }
+
+// Status is the HTTP status RFC 6749/6750 suggest for the error; dialects may override it.
+func (e *Error) Status() int {
+	switch e.Code {
+	case ErrInvalidClient, ErrInvalidToken:
+		return 401
+	case ErrInsufficientScope, ErrAccessDenied:
+		return 403
+	case ErrTemporarilyUnavailable:
+		return 503
+	default:
+		return 400
+	}
+}
+
+// AsError extracts a core error; any other error is reported as the store being unavailable,
+// because the core only returns plain errors when the database failed.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return unavailable(err)
+}
+
+func fail(code string, reason Reason, description string) *Error {
+	return &Error{Code: code, Reason: reason, Description: description}
+}
+
+func redirectable(code string, reason Reason, description string) *Error {
+	return &Error{Code: code, Reason: reason, Description: description, Redirectable: true}
+}
+
+func unavailable(cause error) *Error {
+	return &Error{Code: ErrTemporarilyUnavailable, Reason: ReasonUnavailable,
+		Description: "The service is temporarily unavailable, try again.", cause: cause}
+}

@@ -1,0 +1,48 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"oauthd/models"
+)
+
+// ClientCredentialsRequest is a client_credentials token request from an authenticated client.
+type ClientCredentialsRequest struct {
+	Client    *models.Client
+	Scope     string
+	AccessTTL time.Duration
+}
+
+// ClientCredentials issues an access token (no refresh token, RFC 6749 §4.4.3) that acts as
+// the client's owner user. Public clients and clients without an owner are refused.
+func (e *Engine) ClientCredentials(ctx context.Context, req ClientCredentialsRequest) (*TokenResult, error) {
+	if err := checkAccessTTL(req.AccessTTL); err != nil {
+		return nil, err
+	}
+	c := req.Client
+	switch {
+	case Public(c) || !allows(c, GrantClientCredentials):
+		return nil, fail(ErrUnauthorizedClient, ReasonGrantNotAllowed, "This client may not use the client_credentials grant.")
+	case c.OwnerID == nil:
+		return nil, fail(ErrUnauthorizedClient, ReasonNoOwner, "This client has no owner user to act as.")
+	}
+	scopes, serr := narrowScope(ParseScope(c.Scopes), req.Scope, false)
+	if serr != nil {
+		return nil, serr
+	}
+	owner, err := e.store.UserByID(ctx, *c.OwnerID)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return nil, unavailable(err)
+	}
+	if err != nil || !owner.Enabled {
+		return nil, fail(ErrUnauthorizedClient, ReasonNoOwner, "This client's owner user is disabled or missing.")
+	}
+	now := e.now()
+	is := e.newIssue(now, Digest(NewToken()), c.ID, owner.ID, JoinScope(scopes), "", req.AccessTTL, false)
+	if err := e.store.CreateTokens(ctx, is.access); err != nil {
+		return nil, stored(err)
+	}
+	return is.result(now, req.AccessTTL), nil
+}

@@ -1,0 +1,100 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"oauthd/models"
+)
+
+// CodeExchange is an authorization_code token request from an authenticated client.
+type CodeExchange struct {
+	Client       *models.Client
+	Code         string
+	RedirectURI  string
+	CodeVerifier string
+	AccessTTL    time.Duration
+}
+
+var (
+	errCodeUnknown = fail(ErrInvalidGrant, ReasonCodeUnknown, "Invalid authorization code.")
+	errCodeUsed    = fail(ErrInvalidGrant, ReasonCodeUsed, "Authorization code already used.")
+	errCodeExpired = fail(ErrInvalidGrant, ReasonCodeExpired, "Authorization code expired.")
+)
+
+// ExchangeCode redeems a code. The code is consumed by one conditional UPDATE inside the same
+// transaction that writes the tokens, so of concurrent exchanges exactly one succeeds and a
+// failure leaves no half-written grant. A code presented again revokes every token issued
+// from it (RFC 6749 §4.1.2). A code that fails a check is burnt: one attempt per code.
+func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResult, error) {
+	if err := checkAccessTTL(req.AccessTTL); err != nil {
+		return nil, err
+	}
+	if !allows(req.Client, GrantAuthorizationCode) {
+		return nil, fail(ErrUnauthorizedClient, ReasonGrantNotAllowed, "This client may not use the authorization code grant.")
+	}
+	if !wellFormed(req.Code) {
+		return nil, errCodeUnknown
+	}
+	now := e.now()
+	var result *TokenResult
+	var rejected *Error
+	var reusedGrant string
+	err := e.store.Tx(ctx, func(tx *models.Store) error {
+		won, err := tx.ConsumeCode(ctx, Digest(req.Code), now.Unix())
+		if err != nil {
+			return err
+		}
+		code, err := tx.CodeByID(ctx, Digest(req.Code))
+		if errors.Is(err, models.ErrNotFound) {
+			rejected = errCodeUnknown
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if !won {
+			rejected, reusedGrant = errCodeUsed, code.GrantID
+			return nil
+		}
+		if rejected = e.checkCode(code, req, now); rejected != nil {
+			return nil // commit: the code stays burnt
+		}
+		is := e.newIssue(now, code.GrantID, code.ClientID, code.UserID, code.Scope, code.Scope,
+			req.AccessTTL, allows(req.Client, GrantRefreshToken))
+		if err := tx.CreateTokens(ctx, is.rows()...); err != nil {
+			return err
+		}
+		result = is.result(now, req.AccessTTL)
+		result.Nonce = code.Nonce
+		return nil
+	})
+	if err != nil {
+		return nil, stored(err)
+	}
+	if reusedGrant != "" {
+		if err := e.store.RevokeGrant(ctx, reusedGrant, now.Unix()); err != nil {
+			return nil, unavailable(err)
+		}
+	}
+	if rejected != nil {
+		return nil, rejected
+	}
+	return result, nil
+}
+
+// checkCode applies the bindings of a freshly consumed code.
+func (e *Engine) checkCode(code *models.AuthorizationCode, req CodeExchange, now time.Time) *Error {
+	switch {
+	case expired(code.ExpiresAt, now):
+		return errCodeExpired
+	case code.ClientID != req.Client.ID:
+		return fail(ErrInvalidGrant, ReasonCodeMismatch, "Authorization code was issued to another client.")
+	case req.RedirectURI != code.RedirectURI && (req.RedirectURI != "" || code.RedirectURIGiven):
+		return fail(ErrInvalidGrant, ReasonCodeMismatch, "Mismatching redirect URI.")
+	}
+	if Public(req.Client) && req.Client.PKCE == "required" && code.CodeChallenge == "" {
+		return fail(ErrInvalidGrant, ReasonPKCE, "PKCE is required for public clients.")
+	}
+	return verifyPKCE(code.CodeChallenge, code.ChallengeMethod, req.CodeVerifier, e.opt.PKCEMinVerifierLength)
+}

@@ -1,0 +1,76 @@
+package core
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+)
+
+// TokenLength is the length of every token, code, session id and client secret we issue:
+// 40 characters of [A-Za-z0-9] carry 238 bits of entropy.
+const TokenLength = 40
+
+const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// NewToken returns TokenLength random characters of [A-Za-z0-9] from crypto/rand. Rejection
+// sampling (bytes >= 248 are dropped) keeps every character equally likely.
+func NewToken() string {
+	out := make([]byte, 0, TokenLength)
+	buf := make([]byte, TokenLength+8)
+	for len(out) < TokenLength {
+		if _, err := rand.Read(buf); err != nil {
+			panic("crypto/rand failed: " + err.Error()) // the OS RNG never fails on supported platforms
+		}
+		for _, b := range buf {
+			if b < 248 && len(out) < TokenLength {
+				out = append(out, alphabet[int(b)%len(alphabet)])
+			}
+		}
+	}
+	return string(out)
+}
+
+// Digest is how a secret is stored and looked up: SHA-256, hex. Our secrets are 238-bit random
+// strings, so a fast hash is enough to make a database dump useless; a slow hash would only
+// cap the token endpoint (see README, Performance).
+func Digest(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// wellFormed reports whether s could be a token we issued, so garbage is refused without a
+// database round-trip.
+func wellFormed(s string) bool {
+	if len(s) != TokenLength {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// equal compares two strings in constant time.
+func equal(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// CSRFToken derives the consent form's anti-forgery token from the session id. Only the
+// holder of the HttpOnly session cookie can know it, it needs no storage (so any instance can
+// check it) and it dies with the session.
+func CSRFToken(sessionID string) string {
+	mac := hmac.New(sha256.New, []byte(sessionID))
+	mac.Write([]byte("oauthd consent csrf v1"))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// CheckCSRF verifies a token from CSRFToken in constant time.
+func CheckCSRF(sessionID, token string) bool {
+	return sessionID != "" && token != "" && equal(CSRFToken(sessionID), token)
+}

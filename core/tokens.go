@@ -1,0 +1,62 @@
+package core
+
+import (
+	"time"
+
+	"oauthd/models"
+)
+
+// TokenResult is a successful token response, before a dialect renders it.
+type TokenResult struct {
+	AccessToken  string
+	RefreshToken string // empty when none was issued
+	ExpiresIn    int64  // seconds
+	ExpiresAt    time.Time
+	Scope        string
+	ClientID     string
+	UserID       uint
+	Nonce        string
+}
+
+// issue is the token pair one grant step produces, rows and plaintexts together.
+type issue struct {
+	access, refresh           *models.Token
+	accessPlain, refreshPlain string
+}
+
+// newIssue mints an access token, and a refresh token when withRefresh.
+func (e *Engine) newIssue(now time.Time, grantID, clientID string, userID uint, scope, refreshScope string,
+	accessTTL time.Duration, withRefresh bool) *issue {
+	is := &issue{accessPlain: NewToken()}
+	is.access = &models.Token{ID: Digest(is.accessPlain), Kind: models.KindAccess, GrantID: grantID,
+		ClientID: clientID, UserID: userID, Scope: scope, IssuedAt: now.Unix(), ExpiresAt: expiry(now, accessTTL)}
+	if withRefresh {
+		is.refreshPlain = NewToken()
+		is.refresh = &models.Token{ID: Digest(is.refreshPlain), Kind: models.KindRefresh, GrantID: grantID,
+			ClientID: clientID, UserID: userID, Scope: refreshScope, IssuedAt: now.Unix(),
+			ExpiresAt: expiry(now, e.opt.RefreshTTL)}
+	}
+	return is
+}
+
+// rows lists the token rows to insert.
+func (is *issue) rows() []*models.Token {
+	if is.refresh == nil {
+		return []*models.Token{is.access}
+	}
+	return []*models.Token{is.access, is.refresh}
+}
+
+// result renders the issue for the client.
+func (is *issue) result(now time.Time, accessTTL time.Duration) *TokenResult {
+	return &TokenResult{AccessToken: is.accessPlain, RefreshToken: is.refreshPlain,
+		ExpiresIn: int64(accessTTL / time.Second), ExpiresAt: now.Add(accessTTL),
+		Scope: is.access.Scope, ClientID: is.access.ClientID, UserID: is.access.UserID}
+}
+
+func checkAccessTTL(ttl time.Duration) *Error {
+	if ttl < time.Second {
+		return fail(ErrInvalidRequest, ReasonBadParameter, "access token lifetime must be at least one second")
+	}
+	return nil
+}

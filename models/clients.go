@@ -1,0 +1,53 @@
+package models
+
+import "context"
+
+// CreateClient inserts c; ErrConflict when the client id is taken.
+func (s *Store) CreateClient(ctx context.Context, c *Client) error {
+	return created(s.db.WithContext(ctx).Create(c).Error, "create client")
+}
+
+// ClientByID finds a client by its client_id.
+func (s *Store) ClientByID(ctx context.Context, id string) (*Client, error) {
+	var c Client
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&c).Error
+	return &c, found(err, "client by id")
+}
+
+// ListClients returns every client, oldest first.
+func (s *Store) ListClients(ctx context.Context) ([]Client, error) {
+	var cs []Client
+	err := s.db.WithContext(ctx).Order("created_at, id").Find(&cs).Error
+	return cs, found(err, "list clients")
+}
+
+// DeleteClient removes a client with its codes, tokens and consents; ErrNotFound if absent.
+func (s *Store) DeleteClient(ctx context.Context, id string) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		res := tx.db.Where("id = ?", id).Delete(&Client{})
+		if res.Error != nil {
+			return found(res.Error, "delete client")
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		for _, m := range []any{&AuthorizationCode{}, &Token{}, &Consent{}} {
+			if err := tx.db.Where("client_id = ?", id).Delete(m).Error; err != nil {
+				return found(err, "delete client rows")
+			}
+		}
+		return nil
+	})
+}
+
+// SetClientSecret replaces a client's secret digest; ErrNotFound if absent.
+func (s *Store) SetClientSecret(ctx context.Context, id, secretHash string) error {
+	res := s.db.WithContext(ctx).Model(&Client{}).Where("id = ?", id).Update("secret_hash", secretHash)
+	if res.Error != nil {
+		return found(res.Error, "set client secret")
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

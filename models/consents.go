@@ -1,0 +1,23 @@
+package models
+
+import (
+	"context"
+
+	"gorm.io/gorm/clause"
+)
+
+// SaveConsent records (or widens) a user's consent for a client.
+func (s *Store) SaveConsent(ctx context.Context, c *Consent) error {
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "user_id"}, {Name: "client_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"scope", "granted_at"}),
+	}).Create(c).Error
+	return found(err, "save consent")
+}
+
+// ConsentFor reads a user's consent for a client.
+func (s *Store) ConsentFor(ctx context.Context, userID uint, clientID string) (*Consent, error) {
+	var c Consent
+	err := s.db.WithContext(ctx).Where("user_id = ? AND client_id = ?", userID, clientID).Take(&c).Error
+	return &c, found(err, "consent")
+}

@@ -1,0 +1,96 @@
+// Package models holds oauthd's GORM models and the Store that reads and writes them.
+// Every secret (token, code, session id, client secret) is stored only as a SHA-256 digest;
+// user passwords are stored as bcrypt hashes. Times are Unix seconds (UTC) so that SQLite and
+// MySQL compare them the same way.
+package models
+
+// User is a resource owner who logs in through a browser or the login APIs.
+type User struct {
+	ID           uint   `gorm:"primaryKey"`
+	Email        string `gorm:"size:191;not null;uniqueIndex"`
+	FullName     string `gorm:"size:255;not null"`
+	PasswordHash string `gorm:"size:255;not null"`
+	Enabled      bool   `gorm:"not null"`
+	Roles        string `gorm:"size:1024;not null"` // comma-separated role names
+	Subject      string `gorm:"size:64;not null;uniqueIndex"`
+	CreatedAt    int64  `gorm:"autoCreateTime:false;not null"`
+}
+
+// Client is a registered OAuth application.
+type Client struct {
+	ID                 string `gorm:"primaryKey;size:191"`
+	SecretHash         string `gorm:"size:64;not null"` // SHA-256 hex; empty for public clients
+	Name               string `gorm:"size:255;not null"`
+	RedirectURIs       string `gorm:"type:text;not null"` // newline-separated, matched exactly
+	DefaultRedirectURI string `gorm:"size:2048;not null"`
+	Scopes             string `gorm:"size:1024;not null"` // space-separated
+	AuthMethod         string `gorm:"size:32;not null"`   // client_secret_basic | client_secret_post | none
+	GrantTypes         string `gorm:"size:255;not null"`  // space-separated
+	SkipAuthorization  bool   `gorm:"not null"`
+	OwnerID            *uint  `gorm:"index"`
+	PKCE               string `gorm:"size:16;not null"` // required | optional
+	AllowPlainPKCE     bool   `gorm:"not null"`
+	RefreshRotation    bool   `gorm:"not null"`
+	CreatedAt          int64  `gorm:"autoCreateTime:false;not null"`
+}
+
+// AuthorizationCode is a code handed to a client after consent; ID is the code's digest.
+type AuthorizationCode struct {
+	ID               string `gorm:"primaryKey;size:64"`
+	GrantID          string `gorm:"size:64;not null"`
+	ClientID         string `gorm:"size:191;not null;index"`
+	UserID           uint   `gorm:"not null"`
+	Scope            string `gorm:"size:1024;not null"`
+	RedirectURI      string `gorm:"size:2048;not null"`
+	RedirectURIGiven bool   `gorm:"not null"`
+	CodeChallenge    string `gorm:"size:128;not null"`
+	ChallengeMethod  string `gorm:"size:8;not null"`
+	Nonce            string `gorm:"size:255;not null"`
+	IssuedAt         int64  `gorm:"not null"`
+	ExpiresAt        int64  `gorm:"not null;index"`
+	UsedAt           int64  `gorm:"not null"` // 0 until exchanged
+}
+
+// Token kinds.
+const (
+	KindAccess  = "access"
+	KindRefresh = "refresh"
+)
+
+// Token is an access or refresh token; ID is the token's digest. Tokens of one authorization
+// (a code exchange and every refresh after it) share a GrantID, so reuse of a code or of a
+// rotated refresh token can revoke them together.
+type Token struct {
+	ID        string `gorm:"primaryKey;size:64"`
+	Kind      string `gorm:"size:8;not null"`
+	GrantID   string `gorm:"size:64;not null;index"`
+	ClientID  string `gorm:"size:191;not null;index:idx_tokens_user_client,priority:2"`
+	UserID    uint   `gorm:"not null;index:idx_tokens_user_client,priority:1"`
+	Scope     string `gorm:"size:1024;not null"`
+	IssuedAt  int64  `gorm:"not null"`
+	ExpiresAt int64  `gorm:"not null"` // 0: never
+	RevokedAt int64  `gorm:"not null"` // 0: not revoked
+	RotatedAt int64  `gorm:"not null"` // refresh tokens: when a refresh replaced it
+}
+
+// Consent records that a user approved a client for some scopes.
+type Consent struct {
+	ID        uint   `gorm:"primaryKey"`
+	UserID    uint   `gorm:"not null;uniqueIndex:idx_consent_user_client,priority:1"`
+	ClientID  string `gorm:"size:191;not null;uniqueIndex:idx_consent_user_client,priority:2"`
+	Scope     string `gorm:"size:1024;not null"`
+	GrantedAt int64  `gorm:"not null"`
+}
+
+// Session is a logged-in browser; ID is the digest of the session cookie.
+type Session struct {
+	ID        string `gorm:"primaryKey;size:64"`
+	UserID    uint   `gorm:"not null;index"`
+	CreatedAt int64  `gorm:"autoCreateTime:false;not null"`
+	ExpiresAt int64  `gorm:"not null;index"`
+}
+
+// All lists every model, in migration order.
+func All() []any {
+	return []any{&User{}, &Client{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}}
+}

@@ -1,0 +1,23 @@
+package models
+
+import "context"
+
+
+// CreateSession inserts a browser session.
+func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+	return created(s.db.WithContext(ctx).Create(sess).Error, "create session")
+}
+
+// SessionByID reads a session that has not expired at now, with its user.
+func (s *Store) SessionByID(ctx context.Context, id string, now int64) (*User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Table("users").Select("users.*").
+		Joins("JOIN sessions ON sessions.user_id = users.id").
+		Where("sessions.id = ? AND sessions.expires_at > ?", id, now).Take(&u).Error
+	return &u, found(err, "session by id")
+}
+
+// DeleteSession ends a session; deleting an absent one is not an error.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	return found(s.db.WithContext(ctx).Where("id = ?", id).Delete(&Session{}).Error, "delete session")
+}

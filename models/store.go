@@ -1,0 +1,159 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a unique key (email, client id) is already taken.
+var ErrConflict = errors.New("already exists")
+
+// Options tunes the connection pool.
+type Options struct {
+	MaxOpenConns      int
+	MaxIdleConns      int
+	PrepareStatements bool
+}
+
+// Store is the only place that talks to the database.
+type Store struct {
+	db *gorm.DB
+}
+
+// Open connects to driver ("sqlite" or "mysql") at dsn. It does not migrate.
+func Open(driver, dsn string, opt Options) (*Store, error) {
+	var dialector gorm.Dialector
+	switch driver {
+	case "sqlite":
+		dialector = sqlite.Open(sqliteDSN(dsn))
+	case "mysql":
+		dialector = mysql.Open(mysqlDSN(dsn))
+	default:
+		return nil, fmt.Errorf("open store: unknown driver %q", driver)
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		Logger:                 logger.Discard, // queries carry token digests and emails: never log them
+		PrepareStmt:            opt.PrepareStatements,
+		SkipDefaultTransaction: true, // single statements are atomic already; explicit Tx where rules need it
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s store: %w", driver, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open %s store: %w", driver, err)
+	}
+	sqlDB.SetMaxOpenConns(max(opt.MaxOpenConns, 1))
+	sqlDB.SetMaxIdleConns(opt.MaxIdleConns)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return &Store{db: db}, nil
+}
+
+// sqliteDSN adds WAL (readers never block the writer), a busy timeout (writers queue instead
+// of failing) and immediate transactions (a transaction takes the write lock at BEGIN, so two
+// transactions cannot deadlock upgrading read locks).
+func sqliteDSN(path string) string {
+	if strings.Contains(path, "?") {
+		return path
+	}
+	return path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// mysqlDSN makes times and charsets predictable whatever the operator wrote.
+func mysqlDSN(dsn string) string {
+	add := func(key, value string) {
+		if !strings.Contains(dsn, key+"=") {
+			sep := "?"
+			if strings.Contains(dsn, "?") {
+				sep = "&"
+			}
+			dsn += sep + key + "=" + value
+		}
+	}
+	add("parseTime", "true")
+	add("loc", "UTC")
+	add("charset", "utf8mb4")
+	return dsn
+}
+
+// Migrate creates or upgrades the schema.
+func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.db.WithContext(ctx).AutoMigrate(All()...); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	return nil
+}
+
+// Close releases the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return fmt.Errorf("close: %w", err)
+	}
+	return sqlDB.Close()
+}
+
+// Tx runs fn in one transaction: committed when fn returns nil, rolled back otherwise.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{db: tx})
+	})
+}
+
+// DB exposes the handle for tests and tools that inspect rows directly.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// found turns GORM's not-found into ErrNotFound and wraps anything else with context.
+func found(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return ErrNotFound
+	default:
+		return fmt.Errorf("%s: %w", what, err)
+	}
+}
+
+// created maps a duplicate-key error to ErrConflict.
+func created(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) || isDuplicate(err) {
+		return ErrConflict
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// isDuplicate recognises unique violations from both drivers, which GORM does not
+// translate unless TranslateError is on (and that costs a driver-specific lookup per error).
+func isDuplicate(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "Duplicate entry")
+}

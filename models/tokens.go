@@ -1,0 +1,70 @@
+package models
+
+import "context"
+
+// TokenOwner is a token joined with the user it speaks for: one primary-key read answers a
+// bearer check, including whether the user is still enabled.
+type TokenOwner struct {
+	Token
+	Email        string
+	FullName     string
+	Enabled      bool
+	Roles        string
+	Subject      string
+	SkipConsent  bool // the client's skip_authorization ("trusted client")
+	ClientExists bool
+}
+
+// CreateTokens inserts tokens in one statement.
+func (s *Store) CreateTokens(ctx context.Context, ts ...*Token) error {
+	return created(s.db.WithContext(ctx).Create(ts).Error, "create tokens")
+}
+
+// TokenByID reads a token with its owner and client by digest.
+func (s *Store) TokenByID(ctx context.Context, id string) (*TokenOwner, error) {
+	var t TokenOwner
+	err := s.db.WithContext(ctx).Table("tokens").
+		Select("tokens.*, users.email, users.full_name, users.enabled, users.roles, users.subject, "+
+			"clients.skip_authorization AS skip_consent, clients.id IS NOT NULL AS client_exists").
+		Joins("JOIN users ON users.id = tokens.user_id").
+		Joins("LEFT JOIN clients ON clients.id = tokens.client_id").
+		Where("tokens.id = ?", id).Take(&t).Error
+	return &t, found(err, "token by id")
+}
+
+// RotateRefresh marks an active, unrotated refresh token as rotated at now and reports whether
+// this call did so (a conditional UPDATE, like ConsumeCode).
+func (s *Store) RotateRefresh(ctx context.Context, id string, now int64) (bool, error) {
+	res := s.db.WithContext(ctx).Model(&Token{}).
+		Where("id = ? AND kind = ? AND revoked_at = 0 AND rotated_at = 0", id, KindRefresh).
+		Updates(map[string]any{"rotated_at": now, "revoked_at": now})
+	if res.Error != nil {
+		return false, found(res.Error, "rotate refresh token")
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// RevokeGrant revokes every still-active token of a grant.
+func (s *Store) RevokeGrant(ctx context.Context, grantID string, now int64) error {
+	err := s.db.WithContext(ctx).Model(&Token{}).
+		Where("grant_id = ? AND revoked_at = 0", grantID).Update("revoked_at", now).Error
+	return found(err, "revoke grant")
+}
+
+// RevokeAccessTokensOfGrant revokes the still-active access tokens of a grant, leaving its
+// refresh token alone (used when a rotation replaces the access token too).
+func (s *Store) RevokeAccessTokensOfGrant(ctx context.Context, grantID string, now int64) error {
+	err := s.db.WithContext(ctx).Model(&Token{}).
+		Where("grant_id = ? AND kind = ? AND revoked_at = 0", grantID, KindAccess).Update("revoked_at", now).Error
+	return found(err, "revoke access tokens")
+}
+
+// ActiveScopes lists the scopes of the user's active access tokens for a client.
+func (s *Store) ActiveScopes(ctx context.Context, userID uint, clientID string, now int64) ([]string, error) {
+	var scopes []string
+	err := s.db.WithContext(ctx).Model(&Token{}).
+		Where("user_id = ? AND client_id = ? AND kind = ? AND revoked_at = 0 AND (expires_at = 0 OR expires_at > ?)",
+			userID, clientID, KindAccess, now).
+		Limit(50).Pluck("scope", &scopes).Error
+	return scopes, found(err, "active scopes")
+}

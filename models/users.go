@@ -1,0 +1,22 @@
+package models
+
+import "context"
+
+// CreateUser inserts u; ErrConflict when the email is taken.
+func (s *Store) CreateUser(ctx context.Context, u *User) error {
+	return created(s.db.WithContext(ctx).Create(u).Error, "create user")
+}
+
+// UserByEmail finds a user by exact email.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Where("email = ?", email).Take(&u).Error
+	return &u, found(err, "user by email")
+}
+
+// UserByID finds a user by primary key.
+func (s *Store) UserByID(ctx context.Context, id uint) (*User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Take(&u, id).Error
+	return &u, found(err, "user by id")
+}

@@ -1,0 +1,74 @@
+// Package routes builds the Fiber application: middleware, health check, and the routes of
+// every dialect.
+package routes
+
+import (
+	"errors"
+	"log"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"oauthd/adapters"
+	"oauthd/adapters/frappe"
+	"oauthd/adapters/odoo"
+)
+
+// New returns the application with every route mounted.
+func New(d adapters.Deps) *fiber.App {
+	cfg := d.Config.Server
+	app := fiber.New(fiber.Config{
+		AppName:               "oauthd",
+		BodyLimit:             cfg.BodyLimit,
+		ReadBufferSize:        cfg.HeaderLimit,
+		ReadTimeout:           cfg.ReadTimeout,
+		WriteTimeout:          cfg.WriteTimeout,
+		IdleTimeout:           2 * time.Minute,
+		DisableStartupMessage: true,
+		ErrorHandler:          errorHandler,
+	})
+	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
+	app.Use(requestid.New())
+	app.Use(helmet.New(helmet.Config{
+		XFrameOptions:         "DENY",
+		ContentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",
+		ReferrerPolicy:        "no-referrer",
+	}))
+	app.Get("/healthz", health(d))
+	loginLimits(app, d.Config.Login)
+	frappe.Register(app, d)
+	odoo.Register(app, d)
+	app.Use(notFound)
+	return app
+}
+
+func health(d adapters.Deps) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := d.Engine.Ping(c.UserContext()); err != nil {
+			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
+		}
+		return c.JSON(fiber.Map{"status": "ok"})
+	}
+}
+
+func notFound(c *fiber.Ctx) error {
+	return c.Status(fiber.StatusNotFound).JSON(fiber.Map{"error": "not_found", "message": "Not found"})
+}
+
+// errorHandler answers errors no handler rendered (body too large, a panic caught by recover)
+// with JSON and never a stack trace; only 5xx are logged, without request data.
+func errorHandler(c *fiber.Ctx, err error) error {
+	code := fiber.StatusInternalServerError
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		code = fe.Code
+	}
+	if code >= 500 {
+		log.Printf("request %s %s failed: %v", c.Method(), c.Path(), err)
+		return c.Status(code).JSON(fiber.Map{"error": "server_error", "message": "Internal error"})
+	}
+	return c.Status(code).JSON(fiber.Map{"error": "invalid_request", "message": statusText(code)})
+}

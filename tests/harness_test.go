@@ -1,0 +1,250 @@
+// Package tests holds black-box tests: each starts the real oauthd binary on a random port
+// with its own database and talks to it over HTTP like a client would.
+package tests
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/go-sql-driver/mysql"
+)
+
+// binary is the oauthd executable built once for the whole package.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "oauthd-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "oauthd")
+	build := exec.Command("go", "build", "-o", binary, "..")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build oauthd:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// mysqlAdminDSN reaches the local MariaDB to create per-test databases.
+const mysqlAdminDSN = "root@tcp(127.0.0.1:3306)/"
+
+// useMySQL reports whether this run targets MariaDB (OAUTHD_TEST_DATABASE=mysql).
+func useMySQL() bool { return os.Getenv("OAUTHD_TEST_DATABASE") == "mysql" }
+
+// Database is one test's database: its driver, DSN and a handle to inspect rows.
+type Database struct {
+	Driver, DSN string
+	SQL         *sql.DB
+}
+
+// NewDatabase creates an empty database for the selected backend and drops it after the test.
+func NewDatabase(t testing.TB) *Database {
+	t.Helper()
+	if !useMySQL() {
+		dsn := filepath.Join(t.TempDir(), "oauthd.db")
+		return &Database{Driver: "sqlite", DSN: dsn}
+	}
+	admin, err := sql.Open("mysql", mysqlAdminDSN)
+	if err == nil {
+		err = admin.Ping()
+	}
+	if err != nil {
+		t.Fatalf("OAUTHD_TEST_DATABASE=mysql but MariaDB is unreachable: %v", err)
+	}
+	name := "oauthd_t_" + randomHex(6)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("create database: %v", err)
+	}
+	dsn := "root@tcp(127.0.0.1:3306)/" + name
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db.Close()
+		admin.Exec("DROP DATABASE " + name)
+		admin.Close()
+	})
+	return &Database{Driver: "mysql", DSN: dsn, SQL: db}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Server is a running oauthd process.
+type Server struct {
+	URL string // base URL, e.g. http://127.0.0.1:41234
+	DB  *Database
+	Env []string
+	cmd *exec.Cmd
+	log *bytes.Buffer
+}
+
+// Option adjusts a server's environment before it starts, e.g. Env("OAUTHD_ODOO_ACCESS_TTL=5s").
+type Option func(*[]string)
+
+// Env adds environment variables (KEY=VALUE) to the server.
+func Env(kv ...string) Option { return func(env *[]string) { *env = append(*env, kv...) } }
+
+// StartServer starts oauthd on a free port with a fresh database and stops it after the test.
+func StartServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	return StartServerOn(t, NewDatabase(t), opts...)
+}
+
+// StartServerOn starts oauthd against an existing database (two instances can share one).
+func StartServerOn(t testing.TB, db *Database, opts ...Option) *Server {
+	t.Helper()
+	env := append(os.Environ(),
+		"OAUTHD_SERVER_ADDR=127.0.0.1:0",
+		"OAUTHD_DATABASE_DRIVER="+db.Driver,
+		"OAUTHD_DATABASE_DSN="+db.DSN,
+		"OAUTHD_OAUTH_BCRYPT_COST=4", // fast password hashing keeps tests quick
+		"OAUTHD_LOGIN_MAX_FAILURES=1000",
+	)
+	for _, o := range opts {
+		o(&env)
+	}
+	s := &Server{DB: db, Env: env, log: &bytes.Buffer{}}
+	s.start(t)
+	t.Cleanup(func() { s.Stop(t) })
+	return s
+}
+
+func (s *Server) start(t testing.TB) {
+	t.Helper()
+	cmd := exec.Command(binary, "serve", "--config", "")
+	cmd.Env = s.Env
+	cmd.Dir = t.TempDir() // no config.toml here: built-in defaults plus the environment
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout = s.log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start oauthd: %v", err)
+	}
+	s.cmd = cmd
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			s.log.WriteString(line + "\n")
+			if rest, ok := strings.CutPrefix(line, "oauthd listening on "); ok {
+				addr <- strings.Fields(rest)[0]
+			}
+		}
+	}()
+	select {
+	case a := <-addr:
+		s.URL = a
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("oauthd did not start:\n%s", s.log.String())
+	}
+}
+
+// Stop sends SIGTERM and waits for the process; it is safe to call twice.
+func (s *Server) Stop(t testing.TB) {
+	if s.cmd == nil || s.cmd.ProcessState != nil {
+		return
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// CLI runs an oauthd command against this server's database and returns its stdout.
+func (s *Server) CLI(t testing.TB, args ...string) []byte {
+	t.Helper()
+	out, stderr, code := s.TryCLI(args...)
+	if code != 0 {
+		t.Fatalf("oauthd %s: exit %d: %s", strings.Join(args, " "), code, stderr)
+	}
+	return out
+}
+
+// TryCLI runs an oauthd command and returns stdout, stderr and the exit code.
+func (s *Server) TryCLI(args ...string) ([]byte, string, int) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Env = s.Env
+	cmd.Dir = os.TempDir()
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	if exit, ok := err.(*exec.ExitError); ok {
+		code = exit.ExitCode()
+	} else if err != nil {
+		code = -1
+	}
+	return out.Bytes(), errOut.String(), code
+}
+
+// AddUser creates a user through the CLI.
+func (s *Server) AddUser(t testing.TB, email, password, fullName string) {
+	t.Helper()
+	s.CLI(t, "user", "add", "--email", email, "--password", password, "--full-name", fullName)
+}
+
+// Client is a registered client as `oauthd client add` printed it.
+type Client struct {
+	ID     string `json:"client_id"`
+	Secret string `json:"client_secret"`
+}
+
+// AddClient registers a client through the CLI, e.g.
+// AddClient(t, "--name", "App", "--redirect-uri", "http://localhost/cb").
+func (s *Server) AddClient(t testing.TB, args ...string) Client {
+	t.Helper()
+	var c Client
+	out := s.CLI(t, append([]string{"client", "add"}, args...)...)
+	if err := json.Unmarshal(out, &c); err != nil {
+		t.Fatalf("client add output %q: %v", out, err)
+	}
+	return c
+}
+
+// Browser is an HTTP client with its own cookie jar that does not follow redirects, so tests
+// can assert each Location.
+func Browser(t testing.TB) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
