@@ -30,6 +30,7 @@ type NewUser struct {
 
 // CreateUser validates and stores a user with a bcrypt password hash.
 func (e *Engine) CreateUser(ctx context.Context, nu NewUser) (*models.User, error) {
+	nu.Email = strings.ToLower(strings.TrimSpace(nu.Email)) // SQLite compares case-sensitively, MySQL not: normalise
 	addr, err := mail.ParseAddress(nu.Email)
 	if err != nil || addr.Address != nu.Email {
 		return nil, invalid("invalid email %q", nu.Email)
@@ -81,7 +82,7 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 		GrantTypes: strings.Join(nc.GrantTypes, " "), SkipAuthorization: nc.SkipAuthorization, PKCE: nc.PKCE,
 		AllowPlainPKCE: nc.AllowPlainPKCE, RefreshRotation: nc.RefreshRotation, CreatedAt: e.now().Unix()}
 	if nc.OwnerEmail != "" {
-		owner, err := e.store.UserByEmail(ctx, nc.OwnerEmail)
+		owner, err := e.store.UserByEmail(ctx, strings.ToLower(nc.OwnerEmail))
 		if err != nil {
 			if errors.Is(err, models.ErrNotFound) {
 				return nil, "", invalid("owner %q: no such user", nc.OwnerEmail)
@@ -166,10 +167,17 @@ func (e *Engine) RotateSecret(ctx context.Context, clientID string) (string, err
 }
 
 // Clients lists every client.
-func (e *Engine) Clients(ctx context.Context) ([]models.Client, error) { return e.store.ListClients(ctx) }
+func (e *Engine) Clients(ctx context.Context) ([]models.Client, error) {
+	return e.store.ListClients(ctx)
+}
 
 // RemoveClient deletes a client with its codes, tokens and consents.
 func (e *Engine) RemoveClient(ctx context.Context, clientID string) error {
+	// Read first: the exact-match lookup keeps MySQL's case-insensitive collation from
+	// deleting "APP" when asked for "app".
+	if _, err := e.store.ClientByID(ctx, clientID); err != nil {
+		return clientErr(clientID, err)
+	}
 	if err := e.store.DeleteClient(ctx, clientID); err != nil {
 		return clientErr(clientID, err)
 	}
@@ -185,7 +193,7 @@ func clientErr(clientID string, err error) error {
 
 // UserByEmail looks a user up (for tools such as the demo setup).
 func (e *Engine) UserByEmail(ctx context.Context, email string) (*models.User, error) {
-	return e.store.UserByEmail(ctx, email)
+	return e.store.UserByEmail(ctx, strings.ToLower(email))
 }
 
 // ClientByID looks a client up (for tools and the consent page).

@@ -32,7 +32,9 @@ type Authorization struct {
 }
 
 // Authorize validates an authorization request. Errors about the client or the redirect URI
-// are never Redirectable: nothing may be sent to an unverified URI. Later errors are.
+// are never Redirectable (nothing may be sent to an unverified URI) and come with a nil
+// Authorization. Later errors are Redirectable and come with the Authorization, whose
+// ErrorRedirect is where to send them.
 func (e *Engine) Authorize(ctx context.Context, req AuthorizeRequest) (*Authorization, error) {
 	client, redirect, err := e.verifyClientRedirect(ctx, req)
 	if err != nil {
@@ -41,7 +43,7 @@ func (e *Engine) Authorize(ctx context.Context, req AuthorizeRequest) (*Authoriz
 	a := &Authorization{Client: client, RedirectURI: redirect, RedirectURIGiven: req.RedirectURI != "",
 		State: req.State, CodeChallenge: req.CodeChallenge, Nonce: req.Nonce}
 	if err := checkAuthorizeRules(a, req); err != nil {
-		return nil, err
+		return a, err
 	}
 	return a, nil
 }
@@ -61,6 +63,10 @@ func (e *Engine) verifyClientRedirect(ctx context.Context, req AuthorizeRequest)
 	return client, redirect, nil
 }
 
+// MaxNonceLength is the longest nonce a code can carry: the size of its column, which MySQL
+// would otherwise refuse at approval time, after the user consented.
+const MaxNonceLength = 255
+
 // checkAuthorizeRules applies the redirectable checks in RFC order.
 func checkAuthorizeRules(a *Authorization, req AuthorizeRequest) *Error {
 	switch {
@@ -70,6 +76,8 @@ func checkAuthorizeRules(a *Authorization, req AuthorizeRequest) *Error {
 		return redirectable(ErrUnsupportedResponseType, ReasonResponseType, "Only response_type=code is supported.")
 	case !allows(a.Client, GrantAuthorizationCode):
 		return redirectable(ErrUnauthorizedClient, ReasonGrantNotAllowed, "This client may not use the authorization code grant.")
+	case len(req.Nonce) > MaxNonceLength:
+		return redirectable(ErrInvalidRequest, ReasonBadParameter, "nonce is too long.")
 	}
 	scopes, err := narrowScope(ParseScope(a.Client.Scopes), req.Scope, true)
 	if err != nil {

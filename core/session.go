@@ -19,7 +19,7 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("oauthd timing equaliser")
 // Login checks a user's password and opens a browser session. It returns the user and the
 // session id to put in a cookie (only its digest is stored).
 func (e *Engine) Login(ctx context.Context, email, password string) (*models.User, string, error) {
-	email = strings.TrimSpace(email)
+	email = strings.ToLower(strings.TrimSpace(email)) // emails are stored lower-cased: one account per address on every backend
 	if email == "" || password == "" {
 		return nil, "", fail(ErrInvalidRequest, ReasonLoginFailed, "Incomplete login details")
 	}

@@ -7,10 +7,14 @@ func (s *Store) CreateClient(ctx context.Context, c *Client) error {
 	return created(s.db.WithContext(ctx).Create(c).Error, "create client")
 }
 
-// ClientByID finds a client by its client_id.
+// ClientByID finds a client by its client_id, exactly: MySQL's default collation would also
+// match another case or trailing spaces, and client ids are case-sensitive (RFC 6749 §2.2).
 func (s *Store) ClientByID(ctx context.Context, id string) (*Client, error) {
 	var c Client
 	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&c).Error
+	if err == nil && c.ID != id {
+		return &Client{}, ErrNotFound
+	}
 	return &c, found(err, "client by id")
 }
 

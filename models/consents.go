@@ -6,7 +6,7 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// SaveConsent records (or widens) a user's consent for a client.
+// SaveConsent records a user's consent for a client, replacing the scopes of an earlier one.
 func (s *Store) SaveConsent(ctx context.Context, c *Consent) error {
 	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "user_id"}, {Name: "client_id"}},

@@ -2,7 +2,6 @@ package models
 
 import "context"
 
-
 // CreateSession inserts a browser session.
 func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 	return created(s.db.WithContext(ctx).Create(sess).Error, "create session")

@@ -37,6 +37,7 @@ func New(d adapters.Deps) *fiber.App {
 		ContentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",
 		ReferrerPolicy:        "no-referrer",
 	}))
+	app.Use(singleCredentials)
 	app.Get("/healthz", health(d))
 	loginLimits(app, d.Config.Login)
 	frappe.Register(app, d)

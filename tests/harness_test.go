@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -100,7 +101,27 @@ type Server struct {
 	DB  *Database
 	Env []string
 	cmd *exec.Cmd
-	log *bytes.Buffer
+	log *syncBuffer
+}
+
+// syncBuffer collects the process output; the reader goroutines and the test share it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) WriteString(s string) { b.Write([]byte(s)) }
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // Option adjusts a server's environment before it starts, e.g. Env("OAUTHD_ODOO_ACCESS_TTL=5s").
@@ -128,15 +149,21 @@ func StartServerOn(t testing.TB, db *Database, opts ...Option) *Server {
 	for _, o := range opts {
 		o(&env)
 	}
-	s := &Server{DB: db, Env: env, log: &bytes.Buffer{}}
+	s := &Server{DB: db, Env: env, log: &syncBuffer{}}
 	s.start(t)
 	t.Cleanup(func() { s.Stop(t) })
 	return s
 }
 
-func (s *Server) start(t testing.TB) {
+func (s *Server) start(t testing.TB) { s.startWith(t, "serve") }
+
+// startWith runs the binary with args (a serve form) and waits until it listens.
+func (s *Server) startWith(t testing.TB, args ...string) {
 	t.Helper()
-	cmd := exec.Command(binary, "serve", "--config", "")
+	if s.log == nil {
+		s.log = &syncBuffer{}
+	}
+	cmd := exec.Command(binary, args...)
 	cmd.Env = s.Env
 	cmd.Dir = t.TempDir() // no config.toml here: built-in defaults plus the environment
 	stderr, err := cmd.StderrPipe()

@@ -14,11 +14,17 @@ type LoginForm struct {
 	PassField     string
 	Product       string
 	Cookies       CookieOptions
+	// Continues, when set, returns the absolute URI that a login for target (a same-site path)
+	// may finally be redirected to, such as the verified redirect URI of the authorization
+	// request the login is for. Browsers apply the login page's CSP form-action to every
+	// redirect that follows the post, so without its origin a client that skips consent never
+	// receives its code. "" adds nothing.
+	Continues func(c *fiber.Ctx, target string) string
 }
 
 // Show renders the login page (GET).
 func (f LoginForm) Show(c *fiber.Ctx) error {
-	return RenderLogin(c, fiber.StatusOK, f.page(LocalPath(c.Query(f.RedirectParam, "/")), "", ""))
+	return RenderLogin(c, fiber.StatusOK, f.page(c, LocalPath(c.Query(f.RedirectParam, "/")), "", ""))
 }
 
 // Submit checks the posted credentials, opens a session and redirects to the same-site page
@@ -33,14 +39,18 @@ func (f LoginForm) Submit(eng *core.Engine) fiber.Handler {
 			if Unavailable(err) {
 				status, msg = fiber.StatusServiceUnavailable, "The service is temporarily unavailable, try again."
 			}
-			return RenderLogin(c, status, f.page(target, email, msg))
+			return RenderLogin(c, status, f.page(c, target, email, msg))
 		}
 		SetSession(c, sid, user, f.Cookies)
 		return c.Redirect(target, fiber.StatusFound)
 	}
 }
 
-func (f LoginForm) page(target, email, msg string) LoginPage {
-	return LoginPage{Action: f.Path, Hidden: []Field{{Name: f.RedirectParam, Value: target}}, Email: email,
+func (f LoginForm) page(c *fiber.Ctx, target, email, msg string) LoginPage {
+	p := LoginPage{Action: f.Path, Hidden: []Field{{Name: f.RedirectParam, Value: target}}, Email: email,
 		Error: msg, Product: f.Product, UserName: f.UserField, PassName: f.PassField}
+	if f.Continues != nil {
+		p.RedirectURI = f.Continues(c, target)
+	}
+	return p
 }

@@ -40,6 +40,9 @@ type LoginPage struct {
 	Product  string
 	UserName string // form field names differ per dialect: usr/pwd or login/password
 	PassName string
+	// RedirectURI is where the redirects after a successful login may finally lead (see
+	// LoginForm.Continues); its origin is allowed as a form-action target.
+	RedirectURI string
 }
 
 // ConsentPage is what the "Confirm Access" page shows.
@@ -58,9 +61,10 @@ type ErrorPage struct {
 	Message string
 }
 
-// RenderLogin writes the login page.
+// RenderLogin writes the login page. Like the consent page's, its CSP lets the form post only
+// to us, and the redirects that follow go only to us or to the RedirectURI origin.
 func RenderLogin(c *fiber.Ctx, status int, p LoginPage) error {
-	return render(c, status, "login.html", p, "")
+	return render(c, status, "login.html", p, origin(p.RedirectURI))
 }
 
 // RenderConsent writes the consent page. Its CSP lets the form post only to us, and the

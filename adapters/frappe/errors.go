@@ -1,0 +1,85 @@
+package frappe
+
+import (
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"oauthd/adapters/web"
+	"oauthd/core"
+)
+
+// oauthError is the shape Frappe gives authorize, approve and resource errors (its
+// generate_json_error_response): "description" where RFC 6749 says "error_description".
+type oauthError struct {
+	Description string `json:"description"`
+	StatusCode  int    `json:"status_code"`
+	Error       string `json:"error"`
+}
+
+// rfcError is the RFC 6749 §5.2 body the token and introspection endpoints answer with.
+type rfcError struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+// invalidRequest is a request the adapter could not even read into a core call.
+func invalidRequest(description string) *core.Error {
+	return &core.Error{Code: core.ErrInvalidRequest, Reason: core.ReasonBadParameter, Description: description}
+}
+
+// renderOAuth answers a core error in Frappe's shape, or as an HTML page for a browser, which
+// would otherwise show raw JSON to a person in the middle of a login.
+func renderOAuth(c *fiber.Ctx, e *core.Error) error {
+	return renderOAuthStatus(c, e.Status(), e)
+}
+
+func renderOAuthStatus(c *fiber.Ctx, status int, e *core.Error) error {
+	if web.WantsHTML(c) {
+		return web.RenderError(c, status, web.ErrorPage{Title: http.StatusText(status), Message: e.Description})
+	}
+	return c.Status(status).JSON(oauthError{Description: e.Description, StatusCode: status, Error: e.Code})
+}
+
+// renderRFC answers a token-endpoint style error. A failed client authentication is 401 with
+// a Basic challenge (RFC 6749 §5.2), where Frappe forced 400 (its issue #41538).
+func renderRFC(c *fiber.Ctx, e *core.Error) error {
+	noStore(c)
+	if e.Code == core.ErrInvalidClient {
+		c.Set(fiber.HeaderWWWAuthenticate, `Basic realm="oauthd"`)
+	}
+	return c.Status(e.Status()).JSON(rfcError{Error: e.Code, Description: e.Description})
+}
+
+// renderBearer answers a resource request whose token was refused, with the RFC 6750 §3
+// challenge naming the error (none for an outage, which is no fault of the token).
+func renderBearer(c *fiber.Ctx, e *core.Error) error {
+	if e.Code != core.ErrTemporarilyUnavailable {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="`+e.Code+`"`)
+	}
+	return c.Status(e.Status()).JSON(oauthError{Description: e.Description, StatusCode: e.Status(), Error: e.Code})
+}
+
+// message answers in Frappe's plain {"message": ...} envelope.
+func message(c *fiber.Ctx, status int, msg string) error {
+	return c.Status(status).JSON(fiber.Map{"message": msg})
+}
+
+// messageError answers a core error in the {"message": ...} envelope of the login and revoke
+// endpoints, with the RFC 6749 error code beside it so that clients can tell an outage (503,
+// temporarily_unavailable) from a refusal.
+func messageError(c *fiber.Ctx, e *core.Error) error {
+	return c.Status(e.Status()).JSON(fiber.Map{"message": e.Description, "error": e.Code})
+}
+
+// noStore keeps responses that carry or describe credentials out of every cache.
+func noStore(c *fiber.Ctx) {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderPragma, "no-cache")
+}
+
+// methodNotAllowed answers a wrong HTTP method on an endpoint with Frappe's error shape.
+func methodNotAllowed(c *fiber.Ctx) error {
+	return renderOAuthStatus(c, fiber.StatusMethodNotAllowed,
+		invalidRequest("Unsupported request method "+c.Method()+"."))
+}

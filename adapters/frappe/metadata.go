@@ -1,0 +1,30 @@
+package frappe
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"oauthd/core"
+)
+
+// metadata answers both /.well-known/openid-configuration and RFC 8414's
+// /.well-known/oauth-authorization-server with the Frappe endpoints.
+func (h *handler) metadata(c *fiber.Ctx) error {
+	iss := h.issuer(c)
+	return c.JSON(fiber.Map{
+		"issuer":                                     iss,
+		"authorization_endpoint":                     iss + oauthPrefix + "authorize",
+		"token_endpoint":                             iss + oauthPrefix + "get_token",
+		"userinfo_endpoint":                          iss + oauthPrefix + "openid_profile",
+		"revocation_endpoint":                        iss + oauthPrefix + "revoke_token",
+		"introspection_endpoint":                     iss + oauthPrefix + "introspect_token",
+		"response_types_supported":                   []string{"code"},
+		"response_modes_supported":                   []string{"query"},
+		"grant_types_supported":                      []string{core.GrantAuthorizationCode, core.GrantRefreshToken, core.GrantClientCredentials},
+		"token_endpoint_auth_methods_supported":      []string{core.AuthBasic, core.AuthPost, core.AuthNone},
+		"revocation_endpoint_auth_methods_supported": []string{core.AuthBasic, core.AuthPost, core.AuthNone},
+		"code_challenge_methods_supported":           []string{core.PKCES256},
+		"scopes_supported":                           []string{"all", "openid"},
+		"subject_types_supported":                    []string{"public"},
+		"claims_supported":                           []string{"sub", "name", "given_name", "family_name", "email", "picture", "roles", "iss"},
+	})
+}

@@ -1,0 +1,157 @@
+package frappe
+
+import (
+	"maps"
+
+	"github.com/gofiber/fiber/v2"
+
+	"oauthd/adapters/web"
+	"oauthd/compat"
+	"oauthd/core"
+	"oauthd/models"
+)
+
+// BearerFromRequest returns the token of an `Authorization: Bearer <token>` header (scheme in
+// any case), or of the misspelt `Authorizaton` header that Frappe's docs print and clients
+// copy. Frappe's REST API reads tokens from these headers only. sent reports whether either
+// header was there at all: a request that sends one without a usable bearer token is refused,
+// never served as anonymous (Frappe answers it 401 since v15).
+func BearerFromRequest(c *fiber.Ctx) (token string, sent bool) {
+	for _, name := range []string{fiber.HeaderAuthorization, compat.MisspeltAuthorizationHeader} {
+		if v := c.Get(name); v != "" {
+			token, _ = compat.BearerToken(v)
+			return token, true
+		}
+	}
+	return "", false
+}
+
+var errNoToken = &core.Error{Code: core.ErrInvalidToken, Reason: core.ReasonTokenInvalid,
+	Description: "A valid bearer token is required."}
+
+var errNoOpenID = &core.Error{Code: core.ErrInsufficientScope, Reason: core.ReasonInsufficientScope,
+	Description: "The request requires higher privileges than provided by the access token."}
+
+// bearer authenticates the request's bearer token.
+func (h *handler) bearer(c *fiber.Ctx, token string) (*core.Principal, *core.Error) {
+	if token == "" {
+		return nil, errNoToken
+	}
+	p, err := h.eng.AuthenticateBearer(c.UserContext(), token)
+	if err != nil {
+		return nil, core.AsError(err)
+	}
+	return p, nil
+}
+
+// loggedUser is frappe.auth.get_logged_user: the bearer token's user, or, when no token was
+// sent, the browser session's user, as in Frappe.
+func (h *handler) loggedUser(c *fiber.Ctx) error {
+	token, sent := BearerFromRequest(c)
+	if !sent {
+		user, _, err := web.CurrentUser(c, h.eng)
+		if err != nil {
+			return renderBearer(c, core.AsError(err))
+		}
+		if user != nil {
+			return message(c, fiber.StatusOK, user.Email)
+		}
+	}
+	p, e := h.bearer(c, token)
+	if e != nil {
+		return renderBearer(c, e)
+	}
+	return message(c, fiber.StatusOK, p.Email)
+}
+
+// userinfo is openid_profile: the OpenID Connect claims of the token's user, for tokens
+// granted the openid scope.
+func (h *handler) userinfo(c *fiber.Ctx) error {
+	token, perr := userinfoToken(c)
+	if perr != nil {
+		return renderBearer(c, perr)
+	}
+	p, e := h.bearer(c, token)
+	if e == nil && !p.HasScope("openid") {
+		e = errNoOpenID
+	}
+	if e != nil {
+		return renderBearer(c, e)
+	}
+	noStore(c)
+	return c.JSON(core.Claims(p, h.issuer(c)))
+}
+
+// userinfoToken takes the token from the headers or, in a form POST, from the body's
+// access_token (RFC 6750 §2.2). Both at once is refused: RFC 6750 §2 allows one method only.
+func userinfoToken(c *fiber.Ctx) (string, *core.Error) {
+	token, sent := BearerFromRequest(c)
+	if c.Method() != fiber.MethodPost {
+		return token, nil
+	}
+	p, perr := bodyParams(c)
+	switch {
+	case perr != nil:
+		return "", perr
+	case sent && p["access_token"] != "":
+		return "", invalidRequest("The access token was sent both in a header and in the body.")
+	case !sent:
+		return p["access_token"], nil
+	}
+	return token, nil
+}
+
+// introspect is introspect_token in Frappe's shape (client_id, trusted_client, active, exp,
+// scope and, for openid tokens, the userinfo claims) plus RFC 7662's token_type, sub and iat.
+// Inactive tokens, for whatever reason, are only {"active": false}.
+func (h *handler) introspect(c *fiber.Ctx) error {
+	p, perr := requestParams(c)
+	if perr == nil && p["token"] == "" {
+		perr = invalidRequest("Missing token parameter.")
+	}
+	if perr != nil {
+		return renderRFC(c, perr)
+	}
+	in, err := h.eng.Introspect(c.UserContext(), p["token"])
+	if err != nil {
+		return renderRFC(c, core.AsError(err))
+	}
+	noStore(c)
+	if !in.Active {
+		return c.JSON(fiber.Map{"active": false})
+	}
+	return c.JSON(introspection(in, h.issuer(c)))
+}
+
+func introspection(in *core.Introspection, issuer string) fiber.Map {
+	pr := in.Principal
+	out := fiber.Map{}
+	if pr.HasScope("openid") {
+		maps.Copy(out, core.Claims(pr, issuer))
+	}
+	trusted := 0 // Frappe reports its Check field as 0 or 1
+	if in.TrustedClient {
+		trusted = 1
+	}
+	tokenType := "refresh_token"
+	if in.Kind == models.KindAccess {
+		tokenType = "Bearer"
+	}
+	maps.Copy(out, fiber.Map{"active": true, "client_id": pr.ClientID, "trusted_client": trusted,
+		"scope": core.JoinScope(pr.Scopes), "token_type": tokenType, "sub": pr.Subject, "iat": in.IssuedAt.Unix()})
+	if !pr.ExpiresAt.IsZero() {
+		out["exp"] = pr.ExpiresAt.Unix()
+	}
+	return out
+}
+
+// testResource is the test_resource of seed 002: who a valid bearer token speaks for.
+func (h *handler) testResource(c *fiber.Ctx) error {
+	token, _ := BearerFromRequest(c)
+	p, e := h.bearer(c, token)
+	if e != nil {
+		return renderBearer(c, e)
+	}
+	return c.JSON(fiber.Map{"message": fiber.Map{"user": p.Email, "client_id": p.ClientID,
+		"scope": core.JoinScope(p.Scopes)}})
+}

@@ -1,0 +1,85 @@
+// Package frappe serves the Frappe dialect: the endpoints of Frappe's OAuth 2.0 provider under
+// frappe.integrations.oauth2.* and their 2016 names under frappe.integration_broker.oauth2.*,
+// Frappe's login API and login page, and the REST calls that take a bearer token. It only
+// translates requests into core calls and core results into Frappe's shapes; every OAuth rule
+// lives in core.
+package frappe
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"oauthd/adapters"
+	"oauthd/adapters/web"
+	"oauthd/config"
+	"oauthd/core"
+)
+
+// Path prefixes of the OAuth methods: today's module, and the one of seed 002 (Frappe renamed
+// it in 2017 without an alias; clients written against the old docs still call it).
+const (
+	oauthPrefix  = "/api/method/frappe.integrations.oauth2."
+	legacyPrefix = "/api/method/frappe.integration_broker.oauth2."
+)
+
+type handler struct {
+	eng *core.Engine
+	cfg *config.Config
+}
+
+// Register mounts the dialect's routes.
+func Register(app *fiber.App, d adapters.Deps) {
+	h := &handler{eng: d.Engine, cfg: d.Config}
+	for _, prefix := range []string{oauthPrefix, legacyPrefix} {
+		h.oauthRoutes(app, prefix)
+	}
+	login := web.LoginForm{Path: "/login", RedirectParam: "redirect-to", UserField: "usr", PassField: "pwd",
+		Cookies: h.cookies(), Continues: h.loginContinues}
+	app.Get("/login", login.Show)
+	app.Post("/login", login.Submit(h.eng))
+	app.All("/api/method/login", only(h.login, methodNotAllowed, fiber.MethodGet, fiber.MethodPost))
+	app.All("/api/method/logout", only(h.logout, methodNotAllowed, fiber.MethodGet, fiber.MethodPost))
+	app.All("/api/method/frappe.auth.get_logged_user",
+		only(h.loggedUser, methodNotAllowed, fiber.MethodGet, fiber.MethodPost))
+	app.Get("/.well-known/openid-configuration", h.metadata)
+	app.Get("/.well-known/oauth-authorization-server", h.metadata)
+}
+
+// oauthRoutes mounts the OAuth methods under one prefix. The consent page of an authorize
+// request posts to the approve of the same prefix.
+func (h *handler) oauthRoutes(app *fiber.App, prefix string) {
+	get, post := fiber.MethodGet, fiber.MethodPost
+	app.All(prefix+"authorize", only(h.authorize(prefix), methodNotAllowed, get, post))
+	app.All(prefix+"approve", only(h.approve, methodNotAllowed, post))
+	app.All(prefix+"get_token", only(h.token, tokenMethodNotAllowed, post))
+	app.All(prefix+"revoke_token", only(h.revoke, revokeBadRequest, post))
+	app.All(prefix+"openid_profile", only(h.userinfo, methodNotAllowed, get, post))
+	app.All(prefix+"introspect_token", only(h.introspect, methodNotAllowed, get, post))
+	app.All(prefix+"test_resource", only(h.testResource, methodNotAllowed, get, post))
+}
+
+// only runs handle for the listed methods and reject for any other, so that each endpoint
+// answers a wrong method in its own shape rather than with the generic 404.
+func only(handle, reject fiber.Handler, methods ...string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if slices.Contains(methods, c.Method()) {
+			return handle(c)
+		}
+		c.Set(fiber.HeaderAllow, strings.Join(methods, ", "))
+		return reject(c)
+	}
+}
+
+func (h *handler) cookies() web.CookieOptions {
+	return web.CookieOptions{Secure: h.cfg.Login.SecureCookies, TTL: h.cfg.Login.SessionTTL}
+}
+
+// issuer is the configured public base URL, or else the request's own scheme and host.
+func (h *handler) issuer(c *fiber.Ctx) string {
+	if h.cfg.Server.Issuer != "" {
+		return h.cfg.Server.Issuer
+	}
+	return c.BaseURL()
+}

@@ -1,0 +1,105 @@
+package odoo
+
+import (
+	"regexp"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"oauthd/compat"
+	"oauthd/core"
+	"oauthd/models"
+)
+
+var errTokenInvalid = &failure{status: fiber.StatusUnauthorized, message: "Access Token Invalid"}
+
+// bearer authenticates a resource request: `Authorization: Bearer` in any case (the module
+// wanted exactly "Bearer"), else access_token in the query or form, as the module allows.
+func (h *handler) bearer(c *fiber.Ctx) (*core.Principal, *failure) {
+	p, f := resourceParams(c)
+	if f != nil {
+		return nil, f
+	}
+	token, ok := compat.BearerToken(c.Get(fiber.HeaderAuthorization))
+	if !ok {
+		token = p.get("access_token")
+	}
+	principal, err := h.eng.AuthenticateBearer(c.UserContext(), token)
+	if err != nil {
+		if e := core.AsError(err); e.Reason == core.ReasonUnavailable {
+			return nil, unavailable(e)
+		}
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`) // RFC 6750 §3
+		return nil, errTokenInvalid
+	}
+	return principal, nil
+}
+
+// userinfo serves the OpenID Connect claims of the token's user, the same as the Frappe
+// dialect's profile endpoint (NextAuth-built Odoo clients expect this path).
+func (h *handler) userinfo(c *fiber.Ctx) error {
+	principal, f := h.bearer(c)
+	if f != nil {
+		return fail(c, f)
+	}
+	claims, err := core.UserInfo(principal, h.issuer(c))
+	if err != nil {
+		e := core.AsError(err)
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="insufficient_scope", scope="openid"`)
+		return fail(c, moduleFailure(fiber.StatusForbidden, e.Code, e))
+	}
+	return render(c, fiber.StatusOK, claims)
+}
+
+// issuer is the configured issuer, or this request's own origin when none is configured.
+func (h *handler) issuer(c *fiber.Ctx) string {
+	if h.cfg.Server.Issuer != "" {
+		return h.cfg.Server.Issuer
+	}
+	return c.BaseURL()
+}
+
+// revoke implements RFC 7009 (the module has no revocation at all): an unknown token is not an
+// error, and a client that sends credentials must prove them and can only revoke its own
+// tokens.
+func (h *handler) revoke(c *fiber.Ctx) error {
+	p, f := readParams(c)
+	if f != nil {
+		return fail(c, f)
+	}
+	var client *models.Client
+	if cred := p.credentials(); cred.ID != "" {
+		var err error
+		if client, err = h.eng.AuthenticateClient(c.UserContext(), cred); err != nil {
+			return tokenError(c, err, p.basic)
+		}
+	}
+	if p.get("token") == "" {
+		return fail(c, badRequest("Missing token parameter."))
+	}
+	if err := h.eng.Revoke(c.UserContext(), p.get("token"), client); err != nil {
+		return fail(c, unavailable(core.AsError(err)))
+	}
+	return render(c, fiber.StatusOK, map[string]any{"code": fiber.StatusOK, "message": "Token revoked."})
+}
+
+// versionNumber finds the dotted release number in a version string ("oauthd-1.0" → 1, 0).
+var versionNumber = regexp.MustCompile(`(\d+)\.(\d+)(?:\.(\d+))?`)
+
+// version answers Odoo's unauthenticated meta-call with oauthd's own version, in the keys
+// Odoo's exp_version uses (the docs misspell two of them).
+func (h *handler) version(c *fiber.Ctx) error {
+	v := h.cfg.Odoo.ServerVersion
+	major, minor, micro := 0, 0, 0
+	if m := versionNumber.FindStringSubmatch(v); m != nil {
+		major, _ = strconv.Atoi(m[1])
+		minor, _ = strconv.Atoi(m[2])
+		micro, _ = strconv.Atoi(m[3]) // "" when absent: stays 0
+	}
+	return render(c, fiber.StatusOK, map[string]any{
+		"server_version":      v,
+		"server_version_info": []any{major, minor, micro, "final", 0, ""},
+		"server_serie":        strconv.Itoa(major) + "." + strconv.Itoa(minor),
+		"protocol_version":    1,
+	})
+}

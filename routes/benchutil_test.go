@@ -1,0 +1,484 @@
+package routes_test
+
+// Helpers for bench_test.go: a real server on a loopback listener, a keep-alive HTTP client,
+// a real database (SQLite file in WAL mode, or a throw-away MariaDB database) and a GORM
+// statement counter. Every benchmark run (the testing package calls a benchmark function
+// several times with growing b.N) builds its own environment and tears it down in Cleanup.
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
+
+	"oauthd/adapters"
+	"oauthd/config"
+	"oauthd/core"
+	"oauthd/models"
+	"oauthd/routes"
+)
+
+// benchParallelism is RunParallel's goroutines per GOMAXPROCS: 4, i.e. 8 concurrent clients on
+// 2 cores. BENCH_PARALLELISM overrides it (1 with -cpu 1 gives one sequential client).
+var benchParallelism = func() int {
+	if n, err := strconv.Atoi(os.Getenv("BENCH_PARALLELISM")); err == nil && n > 0 {
+		return n
+	}
+	return 4
+}()
+
+const (
+	benchEmail     = "bench@example.com"
+	benchPassword  = "bench-password"
+	benchRedirect  = "http://127.0.0.1:9000/callback"
+	benchMySQLAddr = "127.0.0.1:3306"
+
+	pathLoggedUser  = "/api/method/frappe.auth.get_logged_user"
+	pathFrappeToken = "/api/method/frappe.integrations.oauth2.get_token"
+	pathOdooToken   = "/restapi/1.0/common/oauth2/access_token"
+)
+
+// benchClient is a keep-alive HTTP client with enough idle connections for every goroutine.
+func benchClient() *http.Client {
+	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: 256, MaxIdleConnsPerHost: 256, MaxConnsPerHost: 0,
+		IdleConnTimeout: time.Minute, DisableCompression: true,
+	}}
+}
+
+// benchServe serves app on 127.0.0.1:0 until the run ends and returns its base URL and client.
+func benchServe(b *testing.B, app *fiber.App) (string, *http.Client) {
+	b.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go app.Listener(ln) //nolint:errcheck // returns on Shutdown
+	client := benchClient()
+	b.Cleanup(func() {
+		client.CloseIdleConnections()
+		app.ShutdownWithTimeout(5 * time.Second) //nolint:errcheck
+	})
+	return "http://" + ln.Addr().String(), client
+}
+
+// queryCounter counts the SQL statements GORM sends while on, and the distinct transactions
+// they ran in (BEGIN and COMMIT are not GORM statements: round-trips = queries + 2*tx).
+type queryCounter struct {
+	on      atomic.Bool
+	queries atomic.Int64
+	txs     atomic.Int64
+	mu      sync.Mutex
+	recent  [64]gorm.ConnPool // transactions seen lately; held, so their addresses are not reused
+	next    int
+}
+
+func (q *queryCounter) hook(db *gorm.DB) {
+	if !q.on.Load() || db.DryRun || db.Statement.SQL.Len() == 0 {
+		return
+	}
+	q.queries.Add(1)
+	if _, inTx := db.Statement.ConnPool.(gorm.TxCommitter); inTx {
+		q.seeTx(db.Statement.ConnPool)
+	}
+}
+
+func (q *queryCounter) seeTx(tx gorm.ConnPool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, seen := range q.recent {
+		if seen == tx {
+			return
+		}
+	}
+	q.recent[q.next] = tx
+	q.next = (q.next + 1) % len(q.recent)
+	q.txs.Add(1)
+}
+
+// install registers the counter after every GORM statement-executing callback.
+func (q *queryCounter) install(b *testing.B, db *gorm.DB) {
+	b.Helper()
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Create().After("gorm:create").Register("bench:count", q.hook),
+		cb.Query().After("gorm:query").Register("bench:count", q.hook),
+		cb.Update().After("gorm:update").Register("bench:count", q.hook),
+		cb.Delete().After("gorm:delete").Register("bench:count", q.hook),
+		cb.Row().After("gorm:row").Register("bench:count", q.hook),
+		cb.Raw().After("gorm:raw").Register("bench:count", q.hook),
+	} {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchEnv is the whole oauthd app over a real database, plus what the benchmarks need.
+type benchEnv struct {
+	cfg     *config.Config
+	store   *models.Store
+	eng     *core.Engine
+	base    string
+	http    *http.Client
+	counter queryCounter
+	user    *models.User
+	dbPID   int // the MariaDB server process, for db-cpu-us/op; 0 on SQLite
+}
+
+// newBenchEnv builds the app as cli.serve does, on a fresh SQLite file in b.TempDir()
+// (driver "sqlite") or a fresh MariaDB database (driver "mysql").
+func newBenchEnv(b *testing.B, driver string) *benchEnv {
+	b.Helper()
+	// Defaults plus OAUTHD_* variables (routes/ has no config.toml), as the server would load them.
+	cfg, err := config.Load("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.OAuth.BcryptCost = 4
+	cfg.Login.MaxFailures = 1 << 20
+	cfg.Database.Driver = driver
+	switch driver {
+	case "sqlite":
+		cfg.Database.DSN = filepath.Join(b.TempDir(), "oauthd.db")
+	case "mysql":
+		cfg.Database.DSN = benchMySQLDatabase(b)
+	default:
+		b.Fatalf("unknown driver %q", driver)
+	}
+	store, err := models.Open(cfg.Database.Driver, cfg.Database.DSN, models.Options{
+		MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns,
+		PrepareStatements: cfg.Database.PrepareStatements})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	ctx := context.Background()
+	if err := store.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	e := &benchEnv{cfg: cfg, store: store}
+	if driver == "mysql" {
+		e.dbPID = mariadbPID()
+	}
+	e.counter.install(b, store.DB())
+	e.eng = core.New(store, core.Options{CodeTTL: cfg.OAuth.CodeTTL, RefreshTTL: cfg.OAuth.RefreshTTL,
+		SkipAuthorization: cfg.OAuth.SkipAuthorization, PKCEMinVerifierLength: cfg.OAuth.PKCEMinVerifierLength,
+		BcryptCost: cfg.OAuth.BcryptCost, SessionTTL: cfg.Login.SessionTTL})
+	e.user, err = e.eng.CreateUser(ctx, core.NewUser{Email: benchEmail, Password: benchPassword,
+		FullName: "Bench User", Roles: []string{"System Manager"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	e.base, e.http = benchServe(b, routes.New(adapters.Deps{Engine: e.eng, Config: cfg}))
+	return e
+}
+
+// benchMySQLDatabase creates a throw-away database on the local MariaDB and returns its DSN,
+// or skips the benchmark when MariaDB is not reachable.
+func benchMySQLDatabase(b *testing.B) string {
+	b.Helper()
+	conn, err := net.DialTimeout("tcp", benchMySQLAddr, time.Second)
+	if err != nil {
+		b.Skipf("MariaDB not reachable at %s: %v", benchMySQLAddr, err)
+	}
+	conn.Close()
+	admin, err := models.Open("mysql", "root@tcp("+benchMySQLAddr+")/", models.Options{MaxOpenConns: 1})
+	if err == nil {
+		err = admin.Ping(context.Background())
+	}
+	if err != nil {
+		b.Skipf("MariaDB not usable at %s: %v", benchMySQLAddr, err)
+	}
+	name := "oauthd_bench_" + randomHex(6)
+	if err := admin.DB().Exec("CREATE DATABASE " + name).Error; err != nil {
+		admin.Close()
+		b.Skipf("MariaDB: cannot create a database: %v", err)
+	}
+	b.Cleanup(func() {
+		admin.DB().Exec("DROP DATABASE " + name)
+		admin.Close()
+	})
+	return "root@tcp(" + benchMySQLAddr + ")/" + name
+}
+
+func randomHex(n int) string {
+	buf := make([]byte, n)
+	rand.Read(buf)
+	return hex.EncodeToString(buf)
+}
+
+// client registers a confidential client_secret_post client owned by the bench user with every
+// grant, and returns it with its secret.
+func (e *benchEnv) client(b *testing.B, rotation bool) (*models.Client, string) {
+	b.Helper()
+	c, secret, err := e.eng.CreateClient(context.Background(), core.NewClient{
+		Name: "Bench App", RedirectURIs: []string{benchRedirect}, AuthMethod: core.AuthPost,
+		OwnerEmail: benchEmail, RefreshRotation: rotation,
+		GrantTypes: []string{core.GrantAuthorizationCode, core.GrantRefreshToken, core.GrantClientCredentials}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c, secret
+}
+
+// codes pre-mints n authorization codes through the engine (Authorize once, Approve n times).
+func (e *benchEnv) codes(b *testing.B, c *models.Client, n int) []string {
+	b.Helper()
+	ctx := context.Background()
+	a, err := e.eng.Authorize(ctx, core.AuthorizeRequest{ClientID: c.ID, RedirectURI: benchRedirect,
+		ResponseType: "code", Scope: "all openid"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := make([]string, n)
+	for i := range out {
+		if out[i], err = e.eng.Approve(ctx, a, e.user); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return out
+}
+
+// refreshToken runs a whole authorization-code grant through the engine and returns the
+// refresh token it issued.
+func (e *benchEnv) refreshToken(b *testing.B, c *models.Client) string {
+	b.Helper()
+	code := e.codes(b, c, 1)[0]
+	res, err := e.eng.ExchangeCode(context.Background(), core.CodeExchange{Client: c, Code: code,
+		RedirectURI: benchRedirect, AccessTTL: time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.RefreshToken == "" {
+		b.Fatal("code exchange issued no refresh token")
+	}
+	return res.RefreshToken
+}
+
+// rotationChains mints n grants through the engine and returns their refresh tokens. With
+// age > 0, each grant first gets the rows of age earlier rotations (a revoked access token and
+// a rotated refresh token each), written directly.
+func (e *benchEnv) rotationChains(b *testing.B, c *models.Client, n, age int) []string {
+	b.Helper()
+	ctx := context.Background()
+	out := make([]string, n)
+	for i := range out {
+		out[i] = e.refreshToken(b, c)
+		if age == 0 {
+			continue
+		}
+		t, err := e.store.TokenByID(ctx, core.Digest(out[i]))
+		if err != nil {
+			b.Fatal(err)
+		}
+		past := time.Now().Add(-time.Hour).Unix()
+		rows := make([]*models.Token, 0, 2*age)
+		for j := 0; j < age; j++ {
+			for _, kind := range []string{models.KindAccess, models.KindRefresh} {
+				row := &models.Token{ID: core.Digest(core.NewToken()), Kind: kind, GrantID: t.GrantID,
+					ClientID: t.ClientID, UserID: t.UserID, Scope: t.Scope, IssuedAt: past, RevokedAt: past}
+				if kind == models.KindRefresh {
+					row.RotatedAt = past
+				}
+				rows = append(rows, row)
+			}
+		}
+		if err := e.store.DB().Transaction(func(tx *gorm.DB) error {
+			return tx.CreateInBatches(rows, 200).Error
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return out
+}
+
+// accessToken issues an access token for the client's owner through the engine.
+func (e *benchEnv) accessToken(b *testing.B, c *models.Client) string {
+	b.Helper()
+	res, err := e.eng.ClientCredentials(context.Background(), core.ClientCredentialsRequest{
+		Client: c, AccessTTL: time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res.AccessToken
+}
+
+// timed runs the measured region: the counter is on only while the timer runs, and
+// queries/op, tx/op and cpu-us/op are reported.
+func (e *benchEnv) timed(b *testing.B, run func()) { timedDB(b, &e.counter, e.dbPID, run) }
+
+// timed runs the measured region and reports cpu-us/op (process CPU: client and server).
+func timed(b *testing.B, run func()) { timedDB(b, nil, 0, run) }
+
+// timedDB is timed that also reports queries/op and tx/op from q unless it is nil, and
+// db-cpu-us/op (the database server's CPU) when dbPID is not 0.
+func timedDB(b *testing.B, q *queryCounter, dbPID int, run func()) {
+	b.Helper()
+	b.ReportAllocs()
+	if q != nil {
+		q.queries.Store(0)
+		q.txs.Store(0)
+		q.on.Store(true)
+	}
+	dbCPU := pidCPU(dbPID)
+	cpu := processCPU()
+	b.ResetTimer()
+	run()
+	b.StopTimer()
+	cpu = processCPU() - cpu
+	dbCPU = pidCPU(dbPID) - dbCPU
+	if q != nil {
+		q.on.Store(false)
+		b.ReportMetric(float64(q.queries.Load())/float64(b.N), "queries/op")
+		b.ReportMetric(float64(q.txs.Load())/float64(b.N), "tx/op")
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-us/op")
+	if dbPID != 0 {
+		b.ReportMetric(float64(dbCPU.Microseconds())/float64(b.N), "db-cpu-us/op")
+	}
+}
+
+// pidCPU is the user+system CPU time of another process on this machine, from /proc (10 ms
+// resolution), or 0 when pid is 0 or unreadable.
+func pidCPU(pid int) time.Duration {
+	if pid == 0 {
+		return 0
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	_, rest, _ := strings.Cut(string(stat), ") ")
+	f := strings.Fields(rest) // f[0] is field 3 (state); utime and stime are fields 14 and 15
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * (time.Second / 100) // USER_HZ is 100 on Linux
+}
+
+// mariadbPID finds the local MariaDB (or MySQL) server process, or returns 0.
+func mariadbPID() int {
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		comm, err := os.ReadFile("/proc/" + d.Name() + "/comm")
+		if err != nil {
+			continue
+		}
+		if name := strings.TrimSpace(string(comm)); name == "mariadbd" || name == "mysqld" {
+			return pid
+		}
+	}
+	return 0
+}
+
+// processCPU is the user+system CPU time this process has used (client and server together).
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// failure remembers the first error of a parallel run; the goroutines stop working once one
+// is recorded, and the benchmark fails after RunParallel returns.
+type failure struct {
+	once sync.Once
+	err  atomic.Pointer[error]
+}
+
+func (f *failure) set(err error) { f.once.Do(func() { f.err.Store(&err) }) }
+func (f *failure) failed() bool  { return f.err.Load() != nil }
+func (f *failure) check(b *testing.B) {
+	b.Helper()
+	if p := f.err.Load(); p != nil {
+		b.Fatal(*p)
+	}
+}
+
+// parallel runs op b.N times over RunParallel; op gets the goroutine's reusable body buffer.
+func parallel(b *testing.B, op func(buf *bytes.Buffer) error) {
+	b.Helper()
+	var f failure
+	b.SetParallelism(benchParallelism)
+	b.RunParallel(func(pb *testing.PB) {
+		var buf bytes.Buffer
+		for pb.Next() {
+			if f.failed() {
+				continue // drain b.N quickly; the benchmark fails below
+			}
+			if err := op(&buf); err != nil {
+				f.set(err)
+			}
+		}
+	})
+	f.check(b)
+}
+
+// do sends req, reads the whole body into buf and fails on any status but 200.
+func do(client *http.Client, req *http.Request, buf *bytes.Buffer) error {
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	buf.Reset()
+	_, err = buf.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s %s: status %d: %.300s", req.Method, req.URL.Path, resp.StatusCode, buf.Bytes())
+	}
+	return nil
+}
+
+func get(client *http.Client, url, bearer string, buf *bytes.Buffer) error {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	return do(client, req, buf)
+}
+
+func postForm(client *http.Client, url, form string, buf *bytes.Buffer) error {
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(form))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return do(client, req, buf)
+}
+
+// wantToken checks that a token response carries an access token.
+func wantToken(buf *bytes.Buffer) error {
+	if !bytes.Contains(buf.Bytes(), []byte(`"access_token"`)) {
+		return fmt.Errorf("200 without access_token: %.300s", buf.Bytes())
+	}
+	return nil
+}

@@ -1,0 +1,110 @@
+package tests
+
+// The flows of the Frappe docs (seeds 000-002) step by step, under today's paths and the
+// 2016 integration_broker paths of seed 002.
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestFrappeSeedFlow(t *testing.T) {
+	t.Parallel()
+	for _, prefix := range []string{frappeOAuth, frappeLegacy} {
+		t.Run(strings.Split(prefix, ".")[1], func(t *testing.T) {
+			t.Parallel()
+			frappeSeedFlow(t, prefix)
+		})
+	}
+}
+
+func frappeSeedFlow(t *testing.T, prefix string) {
+	s := frappeStart(t, nil)
+	b := s.frappeLogin(t)
+
+	// Authorization request and confirmation dialog: Allow gives a code in the redirect URI.
+	q := s.frappeQuery()
+	form := frappeConsent(t, b, s.URL, prefix, q)
+	loc := frappeDecide(t, b, s.URL, prefix, form, "allow")
+	code := loc.Query().Get("code")
+	if loc.Scheme+"://"+loc.Host != frappeRedirect || len(code) != 40 || loc.Query().Get("state") != q.Get("state") {
+		t.Fatalf("Allow redirected to %s, want %s?code=<40 chars>&state=%s", loc, frappeRedirect, q.Get("state"))
+	}
+	if n := frappeCount(t, s.Server, "SELECT COUNT(*) FROM consents WHERE client_id = ?", s.client.ID); n != 1 {
+		t.Errorf("consents for the client: %d rows, want 1", n)
+	}
+
+	// Get Access Token, with the seed's parameters (and the secret of a confidential client).
+	tok := s.frappeToken(t, prefix, url.Values{"grant_type": {"authorization_code"}, "code": {code},
+		"redirect_uri": {frappeRedirect}, "client_id": {s.client.ID}, "client_secret": {s.client.Secret}})
+	frappeExpect(t, "get_token", tok, http.StatusOK, map[string]any{"token_type": "Bearer", "expires_in": 3600,
+		"scope": "all openid"})
+	frappeTokenShape(t, tok, true)
+
+	// Accessing Resource with both spellings of the header.
+	access := tok.str("access_token")
+	for _, header := range []string{"Authorization", "Authorizaton"} {
+		r := s.frappeBearer(t, "GET", frappeLoggedIn, header, access)
+		frappeExpect(t, header, r, http.StatusOK, map[string]any{"message": frappeEmail})
+	}
+
+	// Refresh Access Token, with the seed's parameters: a new pair, and the old access token ends.
+	ref := s.frappeToken(t, prefix, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.str("refresh_token")},
+		"redirect_uri": {frappeRedirect}, "client_id": {s.client.ID}, "client_secret": {s.client.Secret}})
+	frappeExpect(t, "refresh", ref, http.StatusOK, map[string]any{"token_type": "Bearer", "expires_in": 3600,
+		"scope": "all openid"})
+	frappeTokenShape(t, ref, true)
+	if ref.str("access_token") == access || ref.str("refresh_token") == tok.str("refresh_token") {
+		t.Fatalf("refresh returned the old tokens: %s", ref.raw)
+	}
+	frappeExpect(t, "old access token", s.frappeBearer(t, "GET", frappeLoggedIn, "Authorization", access),
+		http.StatusUnauthorized, nil)
+	frappeExpect(t, "new access token", s.frappeBearer(t, "GET", frappeLoggedIn, "Authorization", ref.str("access_token")),
+		http.StatusOK, map[string]any{"message": frappeEmail})
+
+	// Revoke Token Endpoint: the access token, and with it its refresh token.
+	r := frappeDo(t, frappeAPI(), "POST", s.URL+prefix+"revoke_token", url.Values{"token": {ref.str("access_token")}})
+	frappeExpect(t, "revoke_token", r, http.StatusOK, map[string]any{"message": "success"})
+	frappeExpect(t, "revoked token", s.frappeBearer(t, "GET", frappeLoggedIn, "Authorizaton", ref.str("access_token")),
+		http.StatusUnauthorized, nil)
+	again := s.frappeToken(t, prefix, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ref.str("refresh_token")},
+		"client_id": {s.client.ID}, "client_secret": {s.client.Secret}})
+	frappeExpect(t, "refresh after revoke", again, http.StatusBadRequest, map[string]any{"error": "invalid_grant"})
+	if n := frappeCount(t, s.Server, "SELECT COUNT(*) FROM tokens WHERE revoked_at = 0"); n != 0 {
+		t.Errorf("%d tokens still active after the revocation", n)
+	}
+
+	// Deny: error=access_denied, and (unlike Frappe) the state.
+	q = s.frappeQuery()
+	loc = frappeDecide(t, b, s.URL, prefix, frappeConsent(t, b, s.URL, prefix, q), "deny")
+	want := frappeRedirect + "?" + url.Values{"error": {"access_denied"}, "error_description": {"The user denied the request."},
+		"state": {q.Get("state")}}.Encode()
+	if loc.String() != want {
+		t.Fatalf("Deny redirected to %s, want %s", loc, want)
+	}
+}
+
+// frappeTokenShape checks a get_token answer: exactly the seed's keys, 40-character tokens,
+// and the no-store headers.
+func frappeTokenShape(t *testing.T, r *frappeResp, withRefresh bool) {
+	t.Helper()
+	keys := []string{"access_token", "token_type", "expires_in", "scope"}
+	if withRefresh {
+		keys = append(keys, "refresh_token")
+	}
+	if len(r.json) != len(keys) {
+		t.Errorf("token response %s, want exactly the keys %v", r.raw, keys)
+	}
+	if len(r.str("access_token")) != 40 || (withRefresh && len(r.str("refresh_token")) != 40) {
+		t.Errorf("token response %s: want 40-character tokens", r.raw)
+	}
+	if r.header.Get("Cache-Control") != "no-store" || r.header.Get("Pragma") != "no-cache" {
+		t.Errorf("token response headers Cache-Control %q, Pragma %q, want no-store, no-cache",
+			r.header.Get("Cache-Control"), r.header.Get("Pragma"))
+	}
+	if !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
+		t.Errorf("token response Content-Type %q", r.header.Get("Content-Type"))
+	}
+}

@@ -1,0 +1,255 @@
+package tests
+
+// revoke_token, the resource side (get_logged_user, openid_profile, introspect_token,
+// test_resource) and the discovery documents.
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestFrappeRevoke(t *testing.T) {
+	t.Parallel()
+	s := frappeStart(t, nil)
+	b := s.frappeLogin(t)
+	revoke := func(prefix string, form url.Values, hdr ...string) *frappeResp {
+		return frappeDo(t, frappeAPI(), "POST", s.URL+prefix+"revoke_token", form, hdr...)
+	}
+	alive := func(token string) bool {
+		return s.frappeBearer(t, "GET", frappeLoggedIn, "Authorization", token).status == http.StatusOK
+	}
+	bad := map[string]any{"message": "bad request"}
+
+	frappeExpect(t, "no token", revoke(frappeOAuth, url.Values{"token_type_hint": {"access_token"}}), http.StatusBadRequest, bad)
+	frappeExpect(t, "GET", frappeDo(t, frappeAPI(), "GET", s.URL+frappeOAuth+"revoke_token?token=x", nil), http.StatusBadRequest, bad)
+	frappeExpect(t, "token twice", frappeSend(t, frappeAPI(), "POST", s.URL+frappeOAuth+"revoke_token",
+		strings.NewReader("token=a&token=b"), "Content-Type", "application/x-www-form-urlencoded"), http.StatusBadRequest, bad)
+	for _, unknown := range []string{"nope", strings.Repeat("x", 40), strings.Repeat("é", 500)} {
+		frappeExpect(t, "unknown token", revoke(frappeOAuth, url.Values{"token": {unknown}}), http.StatusOK,
+			map[string]any{"message": "success"})
+	}
+
+	// Another client's credentials: "success", and nothing revoked.
+	tok := s.frappeTokens(t, b)
+	other := s.AddClient(t, "--name", "Other", "--redirect-uri", frappeRedirect, "--auth-method", "client_secret_post")
+	frappeExpect(t, "another client's token", revoke(frappeOAuth, url.Values{"token": {tok.str("access_token")},
+		"client_id": {other.ID}, "client_secret": {other.Secret}}), http.StatusOK, map[string]any{"message": "success"})
+	if !alive(tok.str("access_token")) {
+		t.Fatal("a client revoked another client's token")
+	}
+	wrong := revoke(frappeOAuth, url.Values{"token": {tok.str("access_token")}, "client_id": {s.client.ID},
+		"client_secret": {"wrong"}})
+	frappeExpect(t, "wrong client secret", wrong, http.StatusUnauthorized, map[string]any{"message": "unauthorized"})
+	if wrong.header.Get("WWW-Authenticate") == "" || !alive(tok.str("access_token")) {
+		t.Fatal("a failed client authentication must be 401 with a challenge and revoke nothing")
+	}
+
+	// The refresh token, with the client's credentials and a wrong hint: both tokens end.
+	frappeExpect(t, "refresh token", revoke(frappeLegacy, url.Values{"token": {tok.str("refresh_token")},
+		"token_type_hint": {"access_token"}, "client_id": {s.client.ID}, "client_secret": {s.client.Secret}}),
+		http.StatusOK, map[string]any{"message": "success"})
+	if alive(tok.str("access_token")) {
+		t.Fatal("revoking the refresh token left its access token alive")
+	}
+	var revoked int64
+	row := frappeSQL(t, s.Server).QueryRow("SELECT MIN(revoked_at) FROM tokens WHERE client_id = ?", s.client.ID)
+	if err := row.Scan(&revoked); err != nil || revoked == 0 {
+		t.Errorf("token rows: min(revoked_at) = %d, %v; want every token revoked", revoked, err)
+	}
+
+	// An HTTP Basic client revokes its own token.
+	basic := s.AddClient(t, "--name", "Basic", "--redirect-uri", frappeRedirect, "--auth-method", "client_secret_basic",
+		"--skip-authorization")
+	code := frappeDo(t, b, "GET", s.URL+frappeOAuth+"authorize?"+s.frappeQuery("client_id", basic.ID).Encode(), nil).
+		location(t).Query().Get("code")
+	btok := s.frappeToken(t, frappeOAuth, url.Values{"grant_type": {"authorization_code"}, "code": {code},
+		"redirect_uri": {frappeRedirect}}, "Authorization", frappeBasic(basic.ID, basic.Secret))
+	frappeExpect(t, "Basic revoke", revoke(frappeOAuth, url.Values{"token": {btok.str("access_token")}},
+		"Authorization", frappeBasic(basic.ID, basic.Secret)), http.StatusOK, map[string]any{"message": "success"})
+	if alive(btok.str("access_token")) {
+		t.Fatal("Basic client could not revoke its token")
+	}
+}
+
+func TestFrappeLoggedUser(t *testing.T) {
+	t.Parallel()
+	s := frappeStart(t, nil)
+	b := s.frappeLogin(t)
+	tok := s.frappeTokens(t, b)
+	access := tok.str("access_token")
+	get := func(hc *http.Client, hdr ...string) *frappeResp {
+		return frappeDo(t, hc, "GET", s.URL+frappeLoggedIn, nil, hdr...)
+	}
+	frappeExpect(t, "session cookie", get(b), http.StatusOK, map[string]any{"message": frappeEmail})
+	frappeExpect(t, "POST", frappeDo(t, frappeAPI(), "POST", s.URL+frappeLoggedIn, url.Values{}, "Authorization", "Bearer "+access),
+		http.StatusOK, map[string]any{"message": frappeEmail})
+	for _, scheme := range []string{"Bearer", "bearer", "BEARER"} {
+		frappeExpect(t, scheme, get(frappeAPI(), "Authorization", scheme+" "+access), http.StatusOK, map[string]any{"message": frappeEmail})
+	}
+	frappeExpect(t, "misspelt header", get(frappeAPI(), "Authorizaton", "Bearer "+access), http.StatusOK,
+		map[string]any{"message": frappeEmail})
+
+	refused := map[string][]string{
+		"no credentials":        nil,
+		"unknown token":         {"Authorization", "Bearer " + strings.Repeat("A", 40)},
+		"refresh token":         {"Authorization", "Bearer " + tok.str("refresh_token")},
+		"Basic":                 {"Authorization", frappeBasic(s.client.ID, s.client.Secret)},
+		"empty misspelt bearer": {"Authorizaton", "Bearer "},
+	}
+	for name, hdr := range refused {
+		r := get(frappeAPI(), hdr...)
+		frappeExpect(t, name, r, http.StatusUnauthorized, map[string]any{"error": "invalid_token"})
+		if r.header.Get("WWW-Authenticate") != `Bearer error="invalid_token"` {
+			t.Errorf("%s: WWW-Authenticate %q", name, r.header.Get("WWW-Authenticate"))
+		}
+	}
+	// A bad token is refused even with a live session: the header is what the caller chose.
+	frappeExpect(t, "bad token and a session", get(b, "Authorization", "Bearer nope"), http.StatusUnauthorized, nil)
+
+	// Expired, then disabled user.
+	db := frappeSQL(t, s.Server)
+	second := s.frappeTokens(t, b).str("access_token")
+	if _, err := db.Exec("UPDATE tokens SET expires_at = 1 WHERE kind = 'access' AND revoked_at = 0"); err != nil {
+		t.Fatal(err)
+	}
+	frappeExpect(t, "expired token", get(frappeAPI(), "Authorization", "Bearer "+second), http.StatusUnauthorized, nil)
+	third := s.frappeTokens(t, b).str("access_token")
+	if _, err := db.Exec("UPDATE users SET enabled = ? WHERE email = ?", false, frappeEmail); err != nil {
+		t.Fatal(err)
+	}
+	frappeExpect(t, "disabled user's token", get(frappeAPI(), "Authorization", "Bearer "+third), http.StatusUnauthorized, nil)
+	frappeExpect(t, "disabled user's session", get(b), http.StatusUnauthorized, nil)
+}
+
+func TestFrappeOpenIDProfile(t *testing.T) {
+	t.Parallel()
+	s := frappeStart(t, []Option{Env("OAUTHD_SERVER_ISSUER=https://erp.example.com/")})
+	b := s.frappeLogin(t)
+	access := s.frappeTokens(t, b).str("access_token")
+	var sub string
+	if err := frappeSQL(t, s.Server).QueryRow("SELECT subject FROM users WHERE email = ?", frappeEmail).Scan(&sub); err != nil {
+		t.Fatal(err)
+	}
+	claims := map[string]any{"sub": sub, "name": frappeName, "given_name": "Test", "family_name": "User",
+		"email": frappeEmail, "picture": nil, "roles": []string{}, "iss": "https://erp.example.com"}
+	for _, prefix := range []string{frappeOAuth, frappeLegacy} {
+		for _, method := range []string{"GET", "POST"} {
+			r := s.frappeBearer(t, method, prefix+"openid_profile", "Authorization", access)
+			frappeExpect(t, method+" openid_profile", r, http.StatusOK, claims)
+			if len(r.json) != len(claims) || r.header.Get("Cache-Control") != "no-store" {
+				t.Errorf("openid_profile: %s (Cache-Control %q), want exactly the claims, not stored", r.raw,
+					r.header.Get("Cache-Control"))
+			}
+		}
+	}
+	profile := s.URL + frappeOAuth + "openid_profile"
+	frappeExpect(t, "access_token in a POST body", frappeDo(t, frappeAPI(), "POST", profile, url.Values{"access_token": {access}}),
+		http.StatusOK, claims)
+	frappeExpect(t, "token in the header and the body", frappeDo(t, frappeAPI(), "POST", profile,
+		url.Values{"access_token": {access}}, "Authorization", "Bearer "+access), http.StatusBadRequest,
+		map[string]any{"error": "invalid_request"})
+	frappeExpect(t, "no token", frappeDo(t, b, "GET", profile, nil), http.StatusUnauthorized, map[string]any{"error": "invalid_token"})
+	frappeExpect(t, "DELETE", frappeDo(t, frappeAPI(), "DELETE", profile, nil), http.StatusMethodNotAllowed, nil)
+
+	narrow := s.frappeExchange(t, frappeOAuth, s.frappeCode(t, b, frappeOAuth, s.frappeQuery("scope", "all")))
+	r := s.frappeBearer(t, "GET", frappeOAuth+"openid_profile", "Authorization", narrow.str("access_token"))
+	frappeExpect(t, "token without openid", r, http.StatusForbidden, map[string]any{
+		"description": "The request requires higher privileges than provided by the access token.",
+		"status_code": 403, "error": "insufficient_scope"})
+	if len(r.json) != 3 || r.header.Get("WWW-Authenticate") != `Bearer error="insufficient_scope"` {
+		t.Errorf("insufficient_scope: body %s, WWW-Authenticate %q; want Frappe's three keys and the challenge",
+			r.raw, r.header.Get("WWW-Authenticate"))
+	}
+}
+
+func TestFrappeIntrospect(t *testing.T) {
+	t.Parallel()
+	s := frappeStart(t, nil)
+	b := s.frappeLogin(t)
+	tok := s.frappeTokens(t, b)
+	introspect := func(form url.Values) *frappeResp {
+		return frappeDo(t, frappeAPI(), "POST", s.URL+frappeOAuth+"introspect_token", form)
+	}
+	r := introspect(url.Values{"token": {tok.str("access_token")}, "token_type_hint": {"refresh_token"}})
+	frappeExpect(t, "access token", r, http.StatusOK, map[string]any{"active": true, "client_id": s.client.ID,
+		"trusted_client": 0, "scope": "all openid", "token_type": "Bearer", "email": frappeEmail, "name": frappeName,
+		"iss": s.URL})
+	for _, key := range []string{"exp", "iat", "sub", "roles", "given_name"} {
+		if _, ok := r.json[key]; !ok {
+			t.Errorf("introspection lacks %q: %s", key, r.raw)
+		}
+	}
+	if exp, iat := r.json["exp"].(float64), r.json["iat"].(float64); exp-iat != 3600 {
+		t.Errorf("exp - iat = %v, want 3600", exp-iat)
+	}
+	get := frappeDo(t, frappeAPI(), "GET", s.URL+frappeLegacy+"introspect_token?token="+tok.str("refresh_token"), nil)
+	frappeExpect(t, "refresh token by GET", get, http.StatusOK, map[string]any{"active": true, "token_type": "refresh_token"})
+
+	narrow := s.frappeExchange(t, frappeOAuth, s.frappeCode(t, b, frappeOAuth, s.frappeQuery("scope", "all")))
+	n := introspect(url.Values{"token": {narrow.str("access_token")}})
+	if _, ok := n.json["email"]; ok || n.json["active"] != true {
+		t.Errorf("token without openid: %s, want active without userinfo claims", n.raw)
+	}
+
+	frappeExpect(t, "missing token", introspect(url.Values{}), http.StatusBadRequest, map[string]any{"error": "invalid_request"})
+	revoked := s.frappeTokens(t, b)
+	frappeDo(t, frappeAPI(), "POST", s.URL+frappeOAuth+"revoke_token", url.Values{"token": {revoked.str("access_token")}})
+	expired := s.frappeTokens(t, b)
+	if _, err := frappeSQL(t, s.Server).Exec("UPDATE tokens SET expires_at = 1 WHERE kind = 'access' AND revoked_at = 0"); err != nil {
+		t.Fatal(err)
+	}
+	for name, token := range map[string]string{"unknown": "nope", "revoked": revoked.str("access_token"),
+		"expired": expired.str("access_token")} {
+		r := introspect(url.Values{"token": {token}})
+		if r.status != http.StatusOK || string(r.raw) != `{"active":false}` {
+			t.Errorf("%s token: %d %s, want exactly {\"active\":false}", name, r.status, r.raw)
+		}
+	}
+
+	trusted := frappeStart(t, nil, "--skip-authorization")
+	access := trusted.frappeExchange(t, frappeOAuth, frappeDo(t, trusted.frappeLogin(t), "GET",
+		trusted.URL+frappeOAuth+"authorize?"+trusted.frappeQuery().Encode(), nil).location(t).Query().Get("code"))
+	frappeExpect(t, "trusted client", frappeDo(t, frappeAPI(), "POST", trusted.URL+frappeOAuth+"introspect_token",
+		url.Values{"token": {access.str("access_token")}}), http.StatusOK, map[string]any{"trusted_client": 1})
+}
+
+func TestFrappeTestResource(t *testing.T) {
+	t.Parallel()
+	s := frappeStart(t, nil)
+	access := s.frappeTokens(t, s.frappeLogin(t)).str("access_token")
+	for _, prefix := range []string{frappeOAuth, frappeLegacy} {
+		r := s.frappeBearer(t, "GET", prefix+"test_resource", "Authorizaton", access)
+		frappeExpect(t, "test_resource", r, http.StatusOK, map[string]any{"message": map[string]any{"user": frappeEmail,
+			"client_id": s.client.ID, "scope": "all openid"}})
+		r = frappeDo(t, frappeAPI(), "GET", s.URL+prefix+"test_resource", nil)
+		frappeExpect(t, "test_resource without a token", r, http.StatusUnauthorized, map[string]any{"error": "invalid_token"})
+	}
+}
+
+func TestFrappeMetadata(t *testing.T) {
+	t.Parallel()
+	s := StartServer(t)
+	for _, path := range []string{"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"} {
+		r := frappeDo(t, frappeAPI(), "GET", s.URL+path, nil)
+		frappeExpect(t, path, r, http.StatusOK, map[string]any{
+			"issuer":                                s.URL,
+			"authorization_endpoint":                s.URL + frappeOAuth + "authorize",
+			"token_endpoint":                        s.URL + frappeOAuth + "get_token",
+			"userinfo_endpoint":                     s.URL + frappeOAuth + "openid_profile",
+			"revocation_endpoint":                   s.URL + frappeOAuth + "revoke_token",
+			"introspection_endpoint":                s.URL + frappeOAuth + "introspect_token",
+			"response_types_supported":              []string{"code"},
+			"grant_types_supported":                 []string{"authorization_code", "refresh_token", "client_credentials"},
+			"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "none"},
+			"code_challenge_methods_supported":      []string{"S256"},
+			"scopes_supported":                      []string{"all", "openid"},
+			"subject_types_supported":               []string{"public"},
+		})
+	}
+	configured := StartServer(t, Env("OAUTHD_SERVER_ISSUER=https://erp.example.com"))
+	r := frappeDo(t, frappeAPI(), "GET", configured.URL+"/.well-known/oauth-authorization-server", nil)
+	frappeExpect(t, "configured issuer", r, http.StatusOK, map[string]any{"issuer": "https://erp.example.com",
+		"token_endpoint": "https://erp.example.com" + frappeOAuth + "get_token"})
+}

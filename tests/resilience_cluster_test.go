@@ -1,0 +1,138 @@
+package tests
+
+import (
+	"net/http"
+	"net/url"
+	"sync"
+	"testing"
+
+	"oauthd/core"
+)
+
+// TestResilienceTwoInstancesShareOneDatabase runs two oauthd processes on one MariaDB database,
+// as behind a load balancer: tokens and revocations are visible to both at once, and a code
+// or a rotating refresh token raced across both is redeemed exactly once.
+func TestResilienceTwoInstancesShareOneDatabase(t *testing.T) {
+	db, _ := resMySQLDatabase(t)
+	a := StartServerOn(t, db)
+	b := StartServerOn(t, db)
+	f := resSetupFlow(t, a)
+
+	// A token issued by the first instance is accepted by the second.
+	access, _ := f.Tokens(t, a.URL)
+	for _, s := range []*Server{a, b} {
+		r, err := resGet(resHTTP, s.URL+resFrappeLoggedUser, access)
+		if err != nil || r.Status != http.StatusOK || r.JSON["message"] != f.Email {
+			t.Fatalf("get_logged_user on %s: %v %v, want 200 {\"message\": %q}", s.URL, r, err, f.Email)
+		}
+	}
+
+	// Revoked on the second, refused by the first at once (no cache between them).
+	r, err := resPostForm(resHTTP, b.URL+resFrappeRevoke, url.Values{"token": {access}})
+	if err != nil || r.Status != http.StatusOK {
+		t.Fatalf("revoke_token on the second instance: %v %v", r, err)
+	}
+	for _, s := range []*Server{a, b} {
+		r, err := resGet(resHTTP, s.URL+resFrappeLoggedUser, access)
+		if err != nil || r.Status != http.StatusUnauthorized {
+			t.Fatalf("revoked token on %s: %v %v, want 401", s.URL, r, err)
+		}
+	}
+
+	// One code, exchanged by 16 goroutines at once, half on each instance.
+	code := f.Code(t, b.URL)
+	const n = 16
+	results := make([]resResult, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		base := a.URL
+		if i%2 == 1 {
+			base = b.URL
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			results[i], errs[i] = f.Exchange(base, code)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	won := 0
+	for i := range n {
+		switch {
+		case errs[i] != nil:
+			t.Errorf("exchange %d: %v", i, errs[i])
+		case results[i].Status == http.StatusOK:
+			won++
+			if results[i].JSON["access_token"] == nil {
+				t.Errorf("exchange %d: 200 without an access token: %s", i, results[i])
+			}
+		case results[i].Status == http.StatusBadRequest && results[i].JSON["error"] == "invalid_grant":
+		default:
+			t.Errorf("exchange %d: %s, want 200 once and 400 invalid_grant otherwise", i, results[i])
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d of %d concurrent exchanges of one code succeeded, want exactly 1", won, n)
+	}
+	if used, a, r := resGrantTokens(t, db.SQL, code); !used || a != 1 || r != 1 {
+		t.Errorf("after the code race: code used=%v, %d access and %d refresh token rows for its grant; "+
+			"want used, 1 and 1", used, a, r)
+	}
+
+	// One rotating refresh token, refreshed by 16 goroutines at once on both instances.
+	_, refresh := f.Tokens(t, a.URL)
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh},
+		"client_id": {f.Client.ID}, "client_secret": {f.Client.Secret}}
+	start = make(chan struct{})
+	for i := range n {
+		base := a.URL
+		if i%2 == 1 {
+			base = b.URL
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			results[i], errs[i] = resPostForm(resHTTP, base+resFrappeToken, form)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	won = 0
+	for i := range n {
+		switch {
+		case errs[i] != nil:
+			t.Errorf("refresh %d: %v", i, errs[i])
+		case results[i].Status == http.StatusOK:
+			won++
+		case results[i].Status == http.StatusBadRequest && results[i].JSON["error"] == "invalid_grant":
+		default:
+			t.Errorf("refresh %d: %s, want 200 once and 400 invalid_grant otherwise", i, results[i])
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d of %d concurrent refreshes of one token succeeded, want exactly 1", won, n)
+	}
+	var accessRows, refreshRows int
+	err = db.SQL.QueryRow(`SELECT COALESCE(SUM(CASE WHEN kind = 'access' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN kind = 'refresh' THEN 1 ELSE 0 END), 0)
+		FROM tokens WHERE grant_id = (SELECT grant_id FROM tokens WHERE id = ?)`, core.Digest(refresh)).
+		Scan(&accessRows, &refreshRows)
+	if err != nil || accessRows != 2 || refreshRows != 2 {
+		t.Errorf("after the refresh race: %d access, %d refresh rows in the grant (%v); want 2 and 2 "+
+			"(the first pair and one rotation)", accessRows, refreshRows, err)
+	}
+
+	// Both instances still serve: a fresh flow across them works.
+	access2, _ := f.Tokens(t, b.URL)
+	if r, err := resGet(resHTTP, a.URL+resFrappeLoggedUser, access2); err != nil || r.Status != http.StatusOK {
+		t.Fatalf("fresh token on the first instance: %v %v", r, err)
+	}
+	for _, s := range []*Server{a, b} {
+		resAlive(t, s)
+	}
+}
