@@ -128,7 +128,7 @@ func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.En
 func engineOptions(cfg *config.Config) core.Options {
 	return core.Options{CodeTTL: cfg.OAuth.CodeTTL, RefreshTTL: cfg.OAuth.RefreshTTL,
 		SkipAuthorization: cfg.OAuth.SkipAuthorization, PKCEMinVerifierLength: cfg.OAuth.PKCEMinVerifierLength,
-		BcryptCost: cfg.OAuth.BcryptCost, SessionTTL: cfg.Login.SessionTTL}
+		BcryptCost: cfg.OAuth.BcryptCost, SessionTTL: cfg.Login.SessionTTL, BearerCacheTTL: cfg.OAuth.BearerCacheTTL}
 }
 
 func (e *env) migrate(args []string) error {

@@ -59,6 +59,7 @@ type OAuth struct {
 	SkipAuthorization     string
 	PKCEMinVerifierLength int
 	BcryptCost            int
+	BearerCacheTTL        time.Duration
 }
 
 // Frappe holds the Frappe dialect's settings.
@@ -100,6 +101,7 @@ var defaults = map[string]any{
 	"oauth.skip_authorization":       "force",
 	"oauth.pkce_min_verifier_length": 43,
 	"oauth.bcrypt_cost":              12,
+	"oauth.bearer_cache_ttl":         "0s",
 	"frappe.access_ttl":              "1h",
 	"odoo.access_ttl":                "30m",
 	"odoo.validity_format":           "auto",
@@ -258,6 +260,7 @@ func decode(k *koanf.Koanf) (*Config, error) {
 			SkipAuthorization:     r.oneOf("oauth.skip_authorization", "force", "auto"),
 			PKCEMinVerifierLength: r.integer("oauth.pkce_min_verifier_length", 1),
 			BcryptCost:            r.integer("oauth.bcrypt_cost", 4),
+			BearerCacheTTL:        r.duration("oauth.bearer_cache_ttl"),
 		},
 		Frappe: Frappe{AccessTTL: r.duration("frappe.access_ttl")},
 		Odoo: Odoo{

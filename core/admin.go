@@ -181,6 +181,7 @@ func (e *Engine) RemoveClient(ctx context.Context, clientID string) error {
 	if err := e.store.DeleteClient(ctx, clientID); err != nil {
 		return clientErr(clientID, err)
 	}
+	e.bearer.clear()
 	return nil
 }
 

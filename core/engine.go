@@ -20,14 +20,18 @@ type Options struct {
 	PKCEMinVerifierLength int
 	BcryptCost            int
 	SessionTTL            time.Duration
+	// BearerCacheTTL > 0 caches successful bearer checks in process for that long (see
+	// bearerCache for what that trades away).
+	BearerCacheTTL time.Duration
 	// Clock returns the current time; tests move it. Nil means time.Now.
 	Clock func() time.Time
 }
 
 // Engine runs the OAuth rules over a store.
 type Engine struct {
-	store *models.Store
-	opt   Options
+	store  *models.Store
+	opt    Options
+	bearer *bearerCache // nil when off
 }
 
 // New builds an engine; zero options get safe defaults.
@@ -47,7 +51,7 @@ func New(store *models.Store, opt Options) *Engine {
 	if opt.SessionTTL <= 0 {
 		opt.SessionTTL = 7 * 24 * time.Hour
 	}
-	return &Engine{store: store, opt: opt}
+	return &Engine{store: store, opt: opt, bearer: newBearerCache(opt.BearerCacheTTL)}
 }
 
 func (e *Engine) now() time.Time { return e.opt.Clock().UTC() }
@@ -77,6 +81,16 @@ func stored(err error) error {
 		return e
 	}
 	return unavailable(err)
+}
+
+// revokeGrant revokes every token of a grant, in the database and in this process's cache.
+func (e *Engine) revokeGrant(ctx context.Context, grantID string, now time.Time) error {
+	err := e.store.RevokeGrant(ctx, grantID, now.Unix())
+	e.bearer.dropGrant(grantID)
+	if err != nil {
+		return unavailable(err)
+	}
+	return nil
 }
 
 // expiry returns now+ttl in Unix seconds, or 0 (never) for a zero ttl.

@@ -73,8 +73,8 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 		return nil, stored(err)
 	}
 	if reusedGrant != "" {
-		if err := e.store.RevokeGrant(ctx, reusedGrant, now.Unix()); err != nil {
-			return nil, unavailable(err)
+		if err := e.revokeGrant(ctx, reusedGrant, now); err != nil {
+			return nil, err
 		}
 	}
 	if rejected != nil {

@@ -54,8 +54,8 @@ func (e *Engine) checkRefresh(ctx context.Context, t *models.TokenOwner, client 
 	case t.Kind != models.KindRefresh || t.ClientID != client.ID:
 		return errRefreshInvalid
 	case t.RotatedAt != 0:
-		if err := e.store.RevokeGrant(ctx, t.GrantID, now.Unix()); err != nil {
-			return unavailable(err)
+		if err := e.revokeGrant(ctx, t.GrantID, now); err != nil {
+			return err
 		}
 		return fail(ErrInvalidGrant, ReasonRefreshReused, "Refresh token already used; the grant is revoked.")
 	case t.RevokedAt != 0 || expired(t.ExpiresAt, now) || !t.Enabled:
@@ -80,12 +80,13 @@ func (e *Engine) rotate(ctx context.Context, old *models.TokenOwner, req Refresh
 		}
 		return tx.CreateTokens(ctx, is.rows()...)
 	})
+	e.bearer.dropGrant(old.GrantID) // the old access tokens were revoked with the rotation
 	if err != nil {
 		return nil, stored(err)
 	}
 	if lost {
-		if err := e.store.RevokeGrant(ctx, old.GrantID, now.Unix()); err != nil {
-			return nil, unavailable(err)
+		if err := e.revokeGrant(ctx, old.GrantID, now); err != nil {
+			return nil, err
 		}
 		return nil, fail(ErrInvalidGrant, ReasonRefreshReused, "Refresh token already used; the grant is revoked.")
 	}

@@ -203,6 +203,9 @@ func benchMySQLDatabase(b *testing.B) string {
 		err = admin.Ping(context.Background())
 	}
 	if err != nil {
+		if admin != nil {
+			admin.Close()
+		}
 		b.Skipf("MariaDB not usable at %s: %v", benchMySQLAddr, err)
 	}
 	name := "oauthd_bench_" + randomHex(6)

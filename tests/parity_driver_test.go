@@ -100,15 +100,15 @@ func parityPostForm(t *testing.T, target string, form url.Values, basic *Client)
 type parityKind int
 
 const (
-	parityOK             parityKind = iota
-	parityBadSecret                 // invalid_client: a known client with a wrong secret
-	parityUnknownClient             // invalid_client at the token endpoint; a fatal authorize error
-	parityCodeUnknown               // a code the server never issued
-	parityCodeUsed                  // a code presented again
-	parityCodeExpired               // a code past its lifetime
-	parityCodeMismatch              // a code redeemed with another redirect_uri
-	parityRefreshInvalid            // an unknown, revoked or foreign refresh token
-	parityRedirectMismatch          // a fatal authorize error: unregistered redirect_uri
+	parityOK               parityKind = iota
+	parityBadSecret                   // invalid_client: a known client with a wrong secret
+	parityUnknownClient               // invalid_client at the token endpoint; a fatal authorize error
+	parityCodeUnknown                 // a code the server never issued
+	parityCodeUsed                    // a code presented again
+	parityCodeExpired                 // a code past its lifetime
+	parityCodeMismatch                // a code redeemed with another redirect_uri
+	parityRefreshInvalid              // an unknown, revoked or foreign refresh token
+	parityRedirectMismatch            // a fatal authorize error: unregistered redirect_uri
 )
 
 // rfcCode is the RFC 6749 error code of a failed token request.
@@ -183,7 +183,7 @@ type parityFrappe struct{}
 
 const parityFrappeOAuth = "/api/method/frappe.integrations.oauth2."
 
-func (parityFrappe) name() string                   { return "frappe" }
+func (parityFrappe) name() string                    { return "frappe" }
 func (parityFrappe) authorizeURL(base string) string { return base + parityFrappeOAuth + "authorize" }
 func (parityFrappe) tokenURL(base string) string     { return base + parityFrappeOAuth + "get_token" }
 func (parityFrappe) revokeURL(base string) string    { return base + parityFrappeOAuth + "revoke_token" }

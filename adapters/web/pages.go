@@ -8,6 +8,8 @@ import (
 	"html/template"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -126,8 +128,14 @@ func ScopeWords(scopes []string) []string {
 			out = append(out, "Full Name", "Email", "User Image", "Roles")
 		case "all":
 			out = append(out, "All your data and actions")
+		case "": // nothing to show
 		default:
-			out = append(out, strings.ToUpper(s[:1])+s[1:])
+			// Upper-case the first letter, not the first byte: s[:1] of a name such as "élan"
+			// would split its first character into invalid UTF-8.
+			if r, n := utf8.DecodeRuneInString(s); r != utf8.RuneError {
+				s = string(unicode.ToUpper(r)) + s[n:]
+			}
+			out = append(out, s)
 		}
 	}
 	return out

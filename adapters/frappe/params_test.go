@@ -1,0 +1,180 @@
+package frappe
+
+import (
+	"encoding/base64"
+	"maps"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+
+	"oauthd/core"
+)
+
+// newCtx is a bare request context for calling helpers directly; header is name, value pairs.
+func newCtx(t *testing.T, method, target, body string, header ...string) *fiber.Ctx {
+	t.Helper()
+	fctx := &fasthttp.RequestCtx{}
+	fctx.Request.Header.SetMethod(method)
+	fctx.Request.SetRequestURI(target)
+	for i := 0; i+1 < len(header); i += 2 {
+		fctx.Request.Header.Set(header[i], header[i+1])
+	}
+	if body != "" {
+		fctx.Request.SetBodyString(body)
+		if len(fctx.Request.Header.ContentType()) == 0 {
+			fctx.Request.Header.SetContentType(fiber.MIMEApplicationForm)
+		}
+	}
+	app := fiber.New()
+	c := app.AcquireCtx(fctx) // reads the method and path: set them first
+	t.Cleanup(func() { app.ReleaseCtx(c) })
+	return c
+}
+
+func args(s string) *fasthttp.Args {
+	a := &fasthttp.Args{}
+	a.Parse(s)
+	return a
+}
+
+func TestParams(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		lists []string
+		want  map[string]string
+		err   string // the error description; "" when accepted
+	}{
+		{"none", nil, map[string]string{}, ""},
+		{"one list", []string{"a=1&b=x+y&c=%2F"}, map[string]string{"a": "1", "b": "x y", "c": "/"}, ""},
+		{"two lists", []string{"a=1", "b=2"}, map[string]string{"a": "1", "b": "2"}, ""},
+		{"empty value", []string{"a="}, map[string]string{"a": ""}, ""},
+		{"duplicate, same value", []string{"a=1&a=1"}, nil, "Duplicate a parameter."},
+		{"duplicate, other value", []string{"a=1&a=2"}, nil, "Duplicate a parameter."},
+		{"duplicate across query and body", []string{"code=1", "code=1"}, nil, "Duplicate code parameter."},
+		{"value not UTF-8", []string{"state=%ff"}, nil, "Parameter state is not valid UTF-8."},
+		{"name not UTF-8", []string{"st%C3ate=1"}, nil, "Parameter st\uFFFDate is not valid UTF-8."},
+		{"overlong encoding", []string{"a=%C0%AF"}, nil, "Parameter a is not valid UTF-8."},
+		{"UTF-8 is fine", []string{"name=%C3%A9lan"}, map[string]string{"name": "élan"}, ""},
+	} {
+		var lists []*fasthttp.Args
+		for _, s := range tc.lists {
+			lists = append(lists, args(s))
+		}
+		got, err := params(lists...)
+		switch {
+		case tc.err == "" && (err != nil || !maps.Equal(got, tc.want)):
+			t.Errorf("%s: params = %v, %v; want %v", tc.name, got, err, tc.want)
+		case tc.err != "" && (err == nil || got != nil || err.Description != tc.err || err.Code != core.ErrInvalidRequest ||
+			err.Status() != 400):
+			t.Errorf("%s: params = %v, %+v; want error %q", tc.name, got, err, tc.err)
+		}
+	}
+}
+
+func TestRequestAndBodyParams(t *testing.T) {
+	t.Parallel()
+	c := newCtx(t, fiber.MethodPost, "/x?client_id=a", "code=c")
+	if p, err := requestParams(c); err != nil || !maps.Equal(p, map[string]string{"client_id": "a", "code": "c"}) {
+		t.Errorf("requestParams = %v, %v", p, err)
+	}
+	if p, err := bodyParams(c); err != nil || !maps.Equal(p, map[string]string{"code": "c"}) {
+		t.Errorf("bodyParams ignores the query: %v, %v", p, err)
+	}
+	c = newCtx(t, fiber.MethodPost, "/x?code=a", "code=a")
+	if _, err := requestParams(c); err == nil {
+		t.Error("a parameter in both query and body was accepted")
+	}
+	c = newCtx(t, fiber.MethodPost, "/x", `{"code":"c"}`, fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	if p, err := bodyParams(c); err != nil || len(p) != 0 {
+		t.Errorf("a JSON body gave parameters %v, %v", p, err)
+	}
+}
+
+func basic(id, secret string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(id+":"+secret))
+}
+
+func TestClientCredentials(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, auth string
+		p          map[string]string
+		want       core.ClientCredentials
+		errCode    string
+	}{
+		{name: "id alone", p: map[string]string{"client_id": "a"},
+			want: core.ClientCredentials{ID: "a", Method: core.AuthNone}},
+		{name: "nothing", p: map[string]string{}, want: core.ClientCredentials{Method: core.AuthNone}},
+		{name: "form", p: map[string]string{"client_id": "a", "client_secret": "s"},
+			want: core.ClientCredentials{ID: "a", Secret: "s", Method: core.AuthPost}},
+		{name: "Basic", auth: basic("a", "s"), p: map[string]string{},
+			want: core.ClientCredentials{ID: "a", Secret: "s", Method: core.AuthBasic}},
+		{name: "Basic, any case", auth: "bAsIc " + basic("a", "s")[6:], p: map[string]string{},
+			want: core.ClientCredentials{ID: "a", Secret: "s", Method: core.AuthBasic}},
+		{name: "Basic, form-encoded secret", auth: basic("a", "s%3Ax+y"), p: map[string]string{},
+			want: core.ClientCredentials{ID: "a", Secret: "s:x y", Method: core.AuthBasic}},
+		{name: "Basic with matching client_id", auth: basic("a", "s"), p: map[string]string{"client_id": "a"},
+			want: core.ClientCredentials{ID: "a", Secret: "s", Method: core.AuthBasic}},
+		{name: "Basic and form secret", auth: basic("a", "s"), p: map[string]string{"client_secret": "s"},
+			errCode: core.ErrInvalidRequest},
+		{name: "Basic id differs from client_id", auth: basic("a", "s"), p: map[string]string{"client_id": "b"},
+			errCode: core.ErrInvalidRequest},
+		{name: "malformed Basic", auth: "Basic !!!", p: map[string]string{}, errCode: core.ErrInvalidClient},
+		{name: "Basic without colon", auth: "Basic " + base64.StdEncoding.EncodeToString([]byte("a")),
+			p: map[string]string{}, errCode: core.ErrInvalidClient},
+		{name: "bare Basic", auth: "Basic", p: map[string]string{"client_id": "a"}, errCode: core.ErrInvalidClient},
+		{name: "Bearer is not client authentication", auth: "Bearer tok",
+			p:    map[string]string{"client_id": "a", "client_secret": "s"},
+			want: core.ClientCredentials{ID: "a", Secret: "s", Method: core.AuthPost}},
+	} {
+		c := newCtx(t, fiber.MethodPost, "/", "", fiber.HeaderAuthorization, tc.auth)
+		got, err := clientCredentials(c, tc.p)
+		switch {
+		case tc.errCode == "" && (err != nil || got != tc.want):
+			t.Errorf("%s: %+v, %v; want %+v", tc.name, got, err, tc.want)
+		case tc.errCode != "" && (err == nil || err.Code != tc.errCode || got != core.ClientCredentials{}):
+			t.Errorf("%s: %+v, %+v; want %s", tc.name, got, err, tc.errCode)
+		}
+	}
+}
+
+func TestCheckGrant(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		p                 map[string]string
+		code, description string
+	}{
+		{map[string]string{}, core.ErrInvalidRequest, "Missing grant_type parameter."},
+		{map[string]string{"grant_type": ""}, core.ErrInvalidRequest, "Missing grant_type parameter."},
+		{map[string]string{"grant_type": "password"}, core.ErrUnsupportedGrantType, "Unsupported grant type."},
+		{map[string]string{"grant_type": "Authorization_Code", "code": "c"}, core.ErrUnsupportedGrantType, "Unsupported grant type."},
+		{map[string]string{"grant_type": "authorization_code"}, core.ErrInvalidRequest, "Missing code parameter."},
+		{map[string]string{"grant_type": "authorization_code", "code": ""}, core.ErrInvalidRequest, "Missing code parameter."},
+		{map[string]string{"grant_type": "authorization_code", "code": "c"}, "", ""},
+		{map[string]string{"grant_type": "refresh_token"}, core.ErrInvalidRequest, "Missing refresh_token parameter."},
+		{map[string]string{"grant_type": "refresh_token", "refresh_token": "r"}, "", ""},
+		{map[string]string{"grant_type": "client_credentials"}, "", ""},
+	} {
+		err := checkGrant(tc.p)
+		switch {
+		case tc.code == "" && err != nil:
+			t.Errorf("%v: %+v", tc.p, err)
+		case tc.code != "" && (err == nil || err.Code != tc.code || err.Description != tc.description):
+			t.Errorf("%v: %+v, want %s %q", tc.p, err, tc.code, tc.description)
+		}
+	}
+}
+
+func TestIsBasic(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]bool{
+		"Basic abc": true, "basic abc": true, "BASIC\tabc": true, "  Basic abc": true, "Basic": true,
+		"Bearer abc": false, "Basicabc": false, "": false, "OAuth client_id='a'": false,
+	} {
+		if got := isBasic(in); got != want {
+			t.Errorf("isBasic(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

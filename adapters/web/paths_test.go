@@ -1,0 +1,132 @@
+package web
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+
+	"oauthd/core"
+)
+
+// newCtx is a bare request context for calling helpers directly.
+func newCtx(t *testing.T, method, target string, header ...string) *fiber.Ctx {
+	t.Helper()
+	fctx := &fasthttp.RequestCtx{}
+	fctx.Request.Header.SetMethod(method)
+	fctx.Request.SetRequestURI(target)
+	for i := 0; i+1 < len(header); i += 2 {
+		fctx.Request.Header.Set(header[i], header[i+1])
+	}
+	app := fiber.New()
+	c := app.AcquireCtx(fctx) // reads the method and path: set them first
+	t.Cleanup(func() { app.ReleaseCtx(c) })
+	return c
+}
+
+func TestLocalPath(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"/x", "/x"},
+		{"/", "/"},
+		{"/app?a=1&b=%2F", "/app?a=1&b=%2F"},
+		{"/api/method/frappe.integrations.oauth2.authorize?client_id=c", "/api/method/frappe.integrations.oauth2.authorize?client_id=c"},
+		{"", "/"},
+		{"x", "/"},
+		{"//evil.example", "/"},
+		{"///evil.example", "/"},
+		{`/\evil.example`, "/"},
+		{"https://evil.example/", "/"},
+		{"javascript:alert(1)", "/"},
+		{" /x", "/"},
+		{"/x\r\nSet-Cookie: a=b", "/"},
+		{"/x\nLocation: //evil", "/"},
+		{"/\t/evil.example", "/"},
+	} {
+		if got := LocalPath(tc.in); got != tc.want {
+			t.Errorf("LocalPath(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestOrigin(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{"https://app.example.com/cb?x=1#f", "https://app.example.com"},
+		{"http://127.0.0.1:9000/callback", "http://127.0.0.1:9000"},
+		{"http://[::1]:9000/cb", "http://[::1]:9000"},
+		{"", ""},
+		{"/relative/path", ""},
+		{"//host.example/cb", ""},
+		{"javascript:alert(1)", ""},
+		{"com.example.app:/callback", ""},
+		{"https://a.example;script-src *", ""},
+		{"https://a.example'/", ""},
+		{"https://a b.example/", ""},
+		{"%zz", ""},
+	} {
+		if got := origin(tc.in); got != tc.want {
+			t.Errorf("origin(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestScopeWords(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in, want []string
+	}{
+		{nil, nil},
+		{[]string{"all"}, []string{"All your data and actions"}},
+		{[]string{"openid"}, []string{"Full Name", "Email", "User Image", "Roles"}},
+		{[]string{"all", "openid", "profile"},
+			[]string{"All your data and actions", "Full Name", "Email", "User Image", "Roles", "Profile"}},
+		{[]string{"read:orders", "x"}, []string{"Read:orders", "X"}},
+		{[]string{"élan"}, []string{"Élan"}},
+		{[]string{""}, nil},
+	} {
+		if got := ScopeWords(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("ScopeWords(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestWantsHTML(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		accept string
+		want   bool
+	}{
+		{"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", true},
+		{"text/html", true},
+		{"application/json", false},
+		{"*/*", false},
+		{"", false},
+	} {
+		c := newCtx(t, fiber.MethodGet, "/", fiber.HeaderAccept, tc.accept)
+		if got := WantsHTML(c); got != tc.want {
+			t.Errorf("WantsHTML(Accept %q) = %v, want %v", tc.accept, got, tc.want)
+		}
+	}
+}
+
+func TestUnavailable(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"store down", core.AsError(errors.New("dial tcp: refused")), true},
+		{"wrapped", errors.Join(errors.New("ctx"), &core.Error{Reason: core.ReasonUnavailable}), true},
+		{"login failed", &core.Error{Code: core.ErrAccessDenied, Reason: core.ReasonLoginFailed}, false},
+		{"plain", errors.New("x"), false},
+		{"nil", nil, false},
+	} {
+		if got := Unavailable(tc.err); got != tc.want {
+			t.Errorf("%s: Unavailable = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

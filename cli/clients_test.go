@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func runJSON(t *testing.T, into any, args ...string) {
+	t.Helper()
+	code, stdout, stderr := run(args...)
+	if code != 0 || stderr != "" {
+		t.Fatalf("%q: exit %d\nstdout: %s\nstderr: %s", args, code, stdout, stderr)
+	}
+	if err := json.Unmarshal([]byte(stdout), into); err != nil {
+		t.Fatalf("%q: %v: %s", args, err, stdout)
+	}
+}
+
+func TestClientCommands(t *testing.T) {
+	dsn := setup(t)
+	const uri = "http://127.0.0.1:9000/cb"
+
+	var user map[string]any
+	runJSON(t, &user, "user", "add", "--email", "Owner@Example.com", "--password", "owner-password", "--role", "A", "--role", "B")
+	if user["email"] != "owner@example.com" || user["full_name"] != "owner" || user["id"] == nil {
+		t.Errorf("user add: %v", user)
+	}
+	if code, _, stderr := run("user", "add", "--email", "owner@example.com", "--password", "owner-password"); code != 2 ||
+		!strings.Contains(stderr, "already exists") {
+		t.Errorf("duplicate user: exit %d: %s", code, stderr)
+	}
+
+	var conf map[string]any
+	runJSON(t, &conf, "client", "add", "--name", "Confidential", "--redirect-uri", uri, "--redirect-uri", uri+"2",
+		"--owner", "owner@example.com", "--grant-type", "authorization_code,client_credentials", "--scope", "openid")
+	id, _ := conf["client_id"].(string)
+	secret, _ := conf["client_secret"].(string)
+	if id == "" || len(secret) < 20 || conf["auth_method"] != "client_secret_basic" || conf["has_owner"] != true ||
+		conf["pkce"] != "optional" || conf["default_redirect_uri"] != uri || conf["scope"] != "openid" ||
+		conf["refresh_rotation"] != true || !equalJSON(conf["redirect_uris"], []string{uri, uri + "2"}) ||
+		!equalJSON(conf["grant_types"], []string{"authorization_code", "client_credentials"}) {
+		t.Errorf("client add: %v", conf)
+	}
+
+	var pub map[string]any
+	runJSON(t, &pub, "--config", "", "client", "add", "--name", "Public", "--redirect-uri", uri, "--client-id", "spa",
+		"--auth-method", "none", "--refresh-rotation", "off")
+	if pub["client_id"] != "spa" || pub["client_secret"] != "" || pub["pkce"] != "required" || pub["refresh_rotation"] != false {
+		t.Errorf("public client add: %v", pub)
+	}
+	if code, stdout, _ := run("client", "add", "--name", "Again", "--redirect-uri", uri, "--client-id", "spa"); code != 2 ||
+		stdout != "" {
+		t.Errorf("taken client id: exit %d %s", code, stdout)
+	}
+	if code, _, _ := run("client", "rotate-secret", "spa"); code != 2 {
+		t.Errorf("rotating a public client's secret: exit %d", code)
+	}
+
+	var list []map[string]any
+	runJSON(t, &list, "client", "list")
+	if len(list) != 2 {
+		t.Fatalf("client list: %v", list)
+	}
+	for _, c := range list {
+		for k := range c {
+			if strings.Contains(k, "secret") {
+				t.Errorf("client list shows %s: %v", k, c)
+			}
+		}
+	}
+
+	var rotated map[string]any
+	runJSON(t, &rotated, "client", "rotate-secret", id)
+	if rotated["client_id"] != id || rotated["client_secret"] == secret || len(rotated["client_secret"].(string)) < 20 {
+		t.Errorf("rotate-secret: %v", rotated)
+	}
+
+	var removed map[string]any
+	runJSON(t, &removed, "client", "remove", id)
+	if removed["client_id"] != id || removed["removed"] != true {
+		t.Errorf("client remove: %v", removed)
+	}
+	if n := clientCount(t, dsn); n != 1 {
+		t.Errorf("%d clients left, want 1", n)
+	}
+}
+
+func equalJSON(v any, want []string) bool {
+	list, ok := v.([]any)
+	if !ok {
+		return false
+	}
+	got := make([]string, 0, len(list))
+	for _, s := range list {
+		str, _ := s.(string)
+		got = append(got, str)
+	}
+	return slices.Equal(got, want)
+}
