@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"oauthd/adapters"
 	"strings"
 
 	"oauthd/config"
@@ -122,13 +123,7 @@ func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.En
 		store.Close()
 		return nil, nil, nil, err
 	}
-	return cfg, store, core.New(store, engineOptions(cfg)), nil
-}
-
-func engineOptions(cfg *config.Config) core.Options {
-	return core.Options{CodeTTL: cfg.OAuth.CodeTTL, RefreshTTL: cfg.OAuth.RefreshTTL,
-		SkipAuthorization: cfg.OAuth.SkipAuthorization, PKCEMinVerifierLength: cfg.OAuth.PKCEMinVerifierLength,
-		BcryptCost: cfg.OAuth.BcryptCost, SessionTTL: cfg.Login.SessionTTL, BearerCacheTTL: cfg.OAuth.BearerCacheTTL}
+	return cfg, store, core.New(store, adapters.EngineOptions(cfg)), nil
 }
 
 func (e *env) migrate(args []string) error {

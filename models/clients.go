@@ -4,7 +4,7 @@ import "context"
 
 // CreateClient inserts c; ErrConflict when the client id is taken.
 func (s *Store) CreateClient(ctx context.Context, c *Client) error {
-	return created(s.db.WithContext(ctx).Create(c).Error, "create client")
+	return created(s.w.WithContext(ctx).Create(c).Error, "create client")
 }
 
 // ClientByID finds a client by its client_id, exactly: MySQL's default collation would also
@@ -28,7 +28,7 @@ func (s *Store) ListClients(ctx context.Context) ([]Client, error) {
 // DeleteClient removes a client with its codes, tokens and consents; ErrNotFound if absent.
 func (s *Store) DeleteClient(ctx context.Context, id string) error {
 	return s.Tx(ctx, func(tx *Store) error {
-		res := tx.db.Where("id = ?", id).Delete(&Client{})
+		res := tx.w.Where("id = ?", id).Delete(&Client{})
 		if res.Error != nil {
 			return found(res.Error, "delete client")
 		}
@@ -36,7 +36,7 @@ func (s *Store) DeleteClient(ctx context.Context, id string) error {
 			return ErrNotFound
 		}
 		for _, m := range []any{&AuthorizationCode{}, &Token{}, &Consent{}} {
-			if err := tx.db.Where("client_id = ?", id).Delete(m).Error; err != nil {
+			if err := tx.w.Where("client_id = ?", id).Delete(m).Error; err != nil {
 				return found(err, "delete client rows")
 			}
 		}
@@ -46,7 +46,7 @@ func (s *Store) DeleteClient(ctx context.Context, id string) error {
 
 // SetClientSecret replaces a client's secret digest; ErrNotFound if absent.
 func (s *Store) SetClientSecret(ctx context.Context, id, secretHash string) error {
-	res := s.db.WithContext(ctx).Model(&Client{}).Where("id = ?", id).Update("secret_hash", secretHash)
+	res := s.w.WithContext(ctx).Model(&Client{}).Where("id = ?", id).Update("secret_hash", secretHash)
 	if res.Error != nil {
 		return found(res.Error, "set client secret")
 	}

@@ -4,14 +4,14 @@ import "context"
 
 // CreateCode inserts an authorization code.
 func (s *Store) CreateCode(ctx context.Context, c *AuthorizationCode) error {
-	return created(s.db.WithContext(ctx).Create(c).Error, "create code")
+	return created(s.w.WithContext(ctx).Create(c).Error, "create code")
 }
 
 // ConsumeCode marks the code used at now if it is still unused, and reports whether this call
 // did so. One conditional UPDATE decides, so of any number of concurrent callers exactly one
 // gets true (the database serialises the row update; no read-then-write race).
 func (s *Store) ConsumeCode(ctx context.Context, id string, now int64) (bool, error) {
-	res := s.db.WithContext(ctx).Model(&AuthorizationCode{}).
+	res := s.w.WithContext(ctx).Model(&AuthorizationCode{}).
 		Where("id = ? AND used_at = 0", id).Update("used_at", now)
 	if res.Error != nil {
 		return false, found(res.Error, "consume code")

@@ -8,7 +8,7 @@ import (
 
 // SaveConsent records a user's consent for a client, replacing the scopes of an earlier one.
 func (s *Store) SaveConsent(ctx context.Context, c *Consent) error {
-	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+	err := s.w.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "user_id"}, {Name: "client_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"scope", "granted_at"}),
 	}).Create(c).Error

@@ -63,14 +63,14 @@ const (
 type Token struct {
 	ID        string `gorm:"primaryKey;size:64"`
 	Kind      string `gorm:"size:8;not null"`
-	GrantID   string `gorm:"size:64;not null;index"`
+	GrantID   string `gorm:"size:64;not null;index:idx_tokens_grant_live,priority:1"`
 	ClientID  string `gorm:"size:191;not null;index:idx_tokens_user_client,priority:2"`
 	UserID    uint   `gorm:"not null;index:idx_tokens_user_client,priority:1"`
 	Scope     string `gorm:"size:1024;not null"`
 	IssuedAt  int64  `gorm:"not null"`
-	ExpiresAt int64  `gorm:"not null"` // 0: never
-	RevokedAt int64  `gorm:"not null"` // 0: not revoked
-	RotatedAt int64  `gorm:"not null"` // refresh tokens: when a refresh replaced it
+	ExpiresAt int64  `gorm:"not null"`                                        // 0: never
+	RevokedAt int64  `gorm:"not null;index:idx_tokens_grant_live,priority:2"` // 0: not revoked
+	RotatedAt int64  `gorm:"not null"`                                        // refresh tokens: when a refresh replaced it
 }
 
 // Consent records that a user approved a client for some scopes.

@@ -4,7 +4,7 @@ import "context"
 
 // CreateSession inserts a browser session.
 func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
-	return created(s.db.WithContext(ctx).Create(sess).Error, "create session")
+	return created(s.w.WithContext(ctx).Create(sess).Error, "create session")
 }
 
 // SessionByID reads a session that has not expired at now, with its user.
@@ -18,5 +18,5 @@ func (s *Store) SessionByID(ctx context.Context, id string, now int64) (*User, e
 
 // DeleteSession ends a session; deleting an absent one is not an error.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
-	return found(s.db.WithContext(ctx).Where("id = ?", id).Delete(&Session{}).Error, "delete session")
+	return found(s.w.WithContext(ctx).Where("id = ?", id).Delete(&Session{}).Error, "delete session")
 }

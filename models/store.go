@@ -26,22 +26,43 @@ type Options struct {
 	PrepareStatements bool
 }
 
-// Store is the only place that talks to the database.
+// Store is the only place that talks to the database. Reads go through db, writes through w.
+// On MySQL they are one pool. On SQLite, which admits one writer at a time, w is a pool of one
+// connection: writers then queue in Go for that connection instead of polling SQLite's lock
+// with sleeps of up to 100 ms (measured: p99 of the token endpoint 220 ms with a shared pool).
 type Store struct {
 	db *gorm.DB
+	w  *gorm.DB
 }
 
 // Open connects to driver ("sqlite" or "mysql") at dsn. It does not migrate.
 func Open(driver, dsn string, opt Options) (*Store, error) {
-	var dialector gorm.Dialector
 	switch driver {
 	case "sqlite":
-		dialector = sqlite.Open(sqliteDSN(dsn))
+		db, err := openPool(sqlite.Open(sqliteDSN(dsn)), driver, opt)
+		if err != nil {
+			return nil, err
+		}
+		opt.MaxOpenConns, opt.MaxIdleConns = 1, 1
+		w, err := openPool(sqlite.Open(sqliteDSN(dsn)), driver, opt)
+		if err != nil {
+			closePool(db)
+			return nil, err
+		}
+		return &Store{db: db, w: w}, nil
 	case "mysql":
-		dialector = mysql.Open(mysqlDSN(dsn))
+		db, err := openPool(mysql.Open(mysqlDSN(dsn)), driver, opt)
+		if err != nil {
+			return nil, err
+		}
+		return &Store{db: db, w: db}, nil
 	default:
 		return nil, fmt.Errorf("open store: unknown driver %q", driver)
 	}
+}
+
+// openPool opens one GORM handle with its own connection pool.
+func openPool(dialector gorm.Dialector, driver string, opt Options) (*gorm.DB, error) {
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                 logger.Discard, // queries carry token digests and emails: never log them
 		PrepareStmt:            opt.PrepareStatements,
@@ -58,7 +79,15 @@ func Open(driver, dsn string, opt Options) (*Store, error) {
 	sqlDB.SetMaxOpenConns(max(opt.MaxOpenConns, 1))
 	sqlDB.SetMaxIdleConns(opt.MaxIdleConns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{db: db}, nil
+	return db, nil
+}
+
+func closePool(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return fmt.Errorf("close: %w", err)
+	}
+	return sqlDB.Close()
 }
 
 // sqliteDSN adds WAL (readers never block the writer), a busy timeout (writers queue instead
@@ -91,7 +120,7 @@ func mysqlDSN(dsn string) string {
 
 // Migrate creates or upgrades the schema.
 func (s *Store) Migrate(ctx context.Context) error {
-	if err := s.db.WithContext(ctx).AutoMigrate(All()...); err != nil {
+	if err := s.w.WithContext(ctx).AutoMigrate(All()...); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
@@ -109,24 +138,33 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the connection pool.
+// Close releases the connection pools.
 func (s *Store) Close() error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return fmt.Errorf("close: %w", err)
+	err := closePool(s.db)
+	if s.w != s.db {
+		err = errors.Join(err, closePool(s.w))
 	}
-	return sqlDB.Close()
+	return err
 }
 
 // Tx runs fn in one transaction: committed when fn returns nil, rolled back otherwise.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx})
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{db: tx, w: tx})
 	})
 }
 
-// DB exposes the handle for tests and tools that inspect rows directly.
+// DB exposes the read handle for tests and tools that inspect rows directly.
 func (s *Store) DB() *gorm.DB { return s.db }
+
+// Handles lists every distinct handle (the read and the write pool), for instrumentation such
+// as counting queries.
+func (s *Store) Handles() []*gorm.DB {
+	if s.w == s.db {
+		return []*gorm.DB{s.db}
+	}
+	return []*gorm.DB{s.db, s.w}
+}
 
 // found turns GORM's not-found into ErrNotFound and wraps anything else with context.
 func found(err error, what string) error {

@@ -17,7 +17,7 @@ type TokenOwner struct {
 
 // CreateTokens inserts tokens in one statement.
 func (s *Store) CreateTokens(ctx context.Context, ts ...*Token) error {
-	return created(s.db.WithContext(ctx).Create(ts).Error, "create tokens")
+	return created(s.w.WithContext(ctx).Create(ts).Error, "create tokens")
 }
 
 // TokenByID reads a token with its owner and client by digest.
@@ -35,7 +35,7 @@ func (s *Store) TokenByID(ctx context.Context, id string) (*TokenOwner, error) {
 // RotateRefresh marks an active, unrotated refresh token as rotated at now and reports whether
 // this call did so (a conditional UPDATE, like ConsumeCode).
 func (s *Store) RotateRefresh(ctx context.Context, id string, now int64) (bool, error) {
-	res := s.db.WithContext(ctx).Model(&Token{}).
+	res := s.w.WithContext(ctx).Model(&Token{}).
 		Where("id = ? AND kind = ? AND revoked_at = 0 AND rotated_at = 0", id, KindRefresh).
 		Updates(map[string]any{"rotated_at": now, "revoked_at": now})
 	if res.Error != nil {
@@ -46,7 +46,7 @@ func (s *Store) RotateRefresh(ctx context.Context, id string, now int64) (bool, 
 
 // RevokeGrant revokes every still-active token of a grant.
 func (s *Store) RevokeGrant(ctx context.Context, grantID string, now int64) error {
-	err := s.db.WithContext(ctx).Model(&Token{}).
+	err := s.w.WithContext(ctx).Model(&Token{}).
 		Where("grant_id = ? AND revoked_at = 0", grantID).Update("revoked_at", now).Error
 	return found(err, "revoke grant")
 }
@@ -54,7 +54,7 @@ func (s *Store) RevokeGrant(ctx context.Context, grantID string, now int64) erro
 // RevokeAccessTokensOfGrant revokes the still-active access tokens of a grant, leaving its
 // refresh token alone (used when a rotation replaces the access token too).
 func (s *Store) RevokeAccessTokensOfGrant(ctx context.Context, grantID string, now int64) error {
-	err := s.db.WithContext(ctx).Model(&Token{}).
+	err := s.w.WithContext(ctx).Model(&Token{}).
 		Where("grant_id = ? AND kind = ? AND revoked_at = 0", grantID, KindAccess).Update("revoked_at", now).Error
 	return found(err, "revoke access tokens")
 }

@@ -4,7 +4,7 @@ import "context"
 
 // CreateUser inserts u; ErrConflict when the email is taken.
 func (s *Store) CreateUser(ctx context.Context, u *User) error {
-	return created(s.db.WithContext(ctx).Create(u).Error, "create user")
+	return created(s.w.WithContext(ctx).Create(u).Error, "create user")
 }
 
 // UserByEmail finds a user by exact email.

@@ -1,12 +1,11 @@
 package routes
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http/httptest"
-	"path/filepath"
+	"oauthd/adapters/adaptertest"
 	"strings"
 	"testing"
 	"time"
@@ -16,8 +15,6 @@ import (
 
 	"oauthd/adapters"
 	"oauthd/config"
-	"oauthd/core"
-	"oauthd/models"
 )
 
 func readAll(r io.ReadCloser) string {
@@ -29,20 +26,13 @@ func readAll(r io.ReadCloser) string {
 // newApp is the whole application over a real engine on a fresh SQLite file.
 func newApp(t *testing.T) *fiber.App {
 	t.Helper()
-	store, err := models.Open("sqlite", filepath.Join(t.TempDir(), "oauthd.db"), models.Options{MaxOpenConns: 4, MaxIdleConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	eng := adaptertest.Engine(t)
 	cfg := &config.Config{
 		Server: config.Server{BodyLimit: 1024, HeaderLimit: 8192},
 		Frappe: config.Frappe{AccessTTL: time.Hour}, Odoo: config.Odoo{AccessTTL: time.Hour, ValidityFormat: "auto"},
 		Login: config.Login{MaxFailures: 5, FailureWindow: time.Minute, SessionTTL: time.Hour},
 	}
-	return New(adapters.Deps{Engine: core.New(store, core.Options{BcryptCost: 4}), Config: cfg})
+	return New(adapters.Deps{Engine: eng, Config: cfg})
 }
 
 func TestAppBasics(t *testing.T) {

@@ -25,8 +25,11 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"oauthd/config"
 )
 
 // BenchmarkBaselineFiberJSON is a bare Fiber app answering GET with a small JSON.
@@ -78,13 +81,17 @@ func BenchmarkAppHealthz(b *testing.B) {
 }
 
 // BenchmarkBearerGetLoggedUser is GET get_logged_user with a bearer token (SQLite).
-func BenchmarkBearerGetLoggedUser(b *testing.B) { benchBearer(b, "sqlite") }
+func BenchmarkBearerGetLoggedUser(b *testing.B) { benchBearer(b, "sqlite", 0) }
+
+// BenchmarkBearerGetLoggedUserCached is the same with oauth.bearer_cache_ttl = 5s: no query
+// once the token is cached.
+func BenchmarkBearerGetLoggedUserCached(b *testing.B) { benchBearer(b, "sqlite", 5*time.Second) }
 
 // BenchmarkMariaDBBearerGetLoggedUser is the same on MariaDB (skipped when unreachable).
-func BenchmarkMariaDBBearerGetLoggedUser(b *testing.B) { benchBearer(b, "mysql") }
+func BenchmarkMariaDBBearerGetLoggedUser(b *testing.B) { benchBearer(b, "mysql", 0) }
 
-func benchBearer(b *testing.B, driver string) {
-	e := newBenchEnv(b, driver)
+func benchBearer(b *testing.B, driver string, cacheTTL time.Duration) {
+	e := newBenchEnv(b, driver, func(cfg *config.Config) { cfg.OAuth.BearerCacheTTL = cacheTTL })
 	c, _ := e.client(b, false)
 	token := e.accessToken(b, c)
 	url := e.base + pathLoggedUser

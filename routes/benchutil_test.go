@@ -143,12 +143,15 @@ type benchEnv struct {
 
 // newBenchEnv builds the app as cli.serve does, on a fresh SQLite file in b.TempDir()
 // (driver "sqlite") or a fresh MariaDB database (driver "mysql").
-func newBenchEnv(b *testing.B, driver string) *benchEnv {
+func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *benchEnv {
 	b.Helper()
 	// Defaults plus OAUTHD_* variables (routes/ has no config.toml), as the server would load them.
 	cfg, err := config.Load("")
 	if err != nil {
 		b.Fatal(err)
+	}
+	for _, t := range tune {
+		t(cfg)
 	}
 	cfg.OAuth.BcryptCost = 4
 	cfg.Login.MaxFailures = 1 << 20
@@ -176,10 +179,10 @@ func newBenchEnv(b *testing.B, driver string) *benchEnv {
 	if driver == "mysql" {
 		e.dbPID = mariadbPID()
 	}
-	e.counter.install(b, store.DB())
-	e.eng = core.New(store, core.Options{CodeTTL: cfg.OAuth.CodeTTL, RefreshTTL: cfg.OAuth.RefreshTTL,
-		SkipAuthorization: cfg.OAuth.SkipAuthorization, PKCEMinVerifierLength: cfg.OAuth.PKCEMinVerifierLength,
-		BcryptCost: cfg.OAuth.BcryptCost, SessionTTL: cfg.Login.SessionTTL})
+	for _, h := range store.Handles() {
+		e.counter.install(b, h)
+	}
+	e.eng = core.New(store, adapters.EngineOptions(cfg))
 	e.user, err = e.eng.CreateUser(ctx, core.NewUser{Email: benchEmail, Password: benchPassword,
 		FullName: "Bench User", Roles: []string{"System Manager"}})
 	if err != nil {

@@ -1,6 +1,7 @@
 package frappe
 
 import (
+	"oauthd/adapters/adaptertest"
 	"strings"
 	"testing"
 
@@ -76,7 +77,7 @@ func TestRenderers(t *testing.T) {
 		{"other endpoint, GET", "", methodNotAllowed,
 			answer{status: 405, body: `{"description":"Unsupported request method GET.","status_code":405,"error":"invalid_request"}`}},
 	} {
-		c := newCtx(t, fiber.MethodGet, "/", "", fiber.HeaderAccept, tc.accept)
+		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "", fiber.HeaderAccept, tc.accept)
 		if err := tc.render(c); err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +91,7 @@ func TestRenderers(t *testing.T) {
 
 func TestRenderOAuthForBrowser(t *testing.T) {
 	t.Parallel()
-	c := newCtx(t, fiber.MethodGet, "/", "", fiber.HeaderAccept, "text/html,*/*;q=0.8")
+	c := adaptertest.Ctx(t, fiber.MethodGet, "/", "", fiber.HeaderAccept, "text/html,*/*;q=0.8")
 	if err := renderOAuth(c, invalidRequest(`Bad <script>x</script>`)); err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ func TestOnly(t *testing.T) {
 		{fiber.MethodPut, 405, "GET, POST"},
 		{fiber.MethodDelete, 405, "GET, POST"},
 	} {
-		c := newCtx(t, tc.method, "/", "")
+		c := adaptertest.Ctx(t, tc.method, "/", "")
 		if err := h(c); err != nil {
 			t.Fatal(err)
 		}

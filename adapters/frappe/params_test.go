@@ -3,6 +3,7 @@ package frappe
 import (
 	"encoding/base64"
 	"maps"
+	"oauthd/adapters/adaptertest"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -10,27 +11,6 @@ import (
 
 	"oauthd/core"
 )
-
-// newCtx is a bare request context for calling helpers directly; header is name, value pairs.
-func newCtx(t *testing.T, method, target, body string, header ...string) *fiber.Ctx {
-	t.Helper()
-	fctx := &fasthttp.RequestCtx{}
-	fctx.Request.Header.SetMethod(method)
-	fctx.Request.SetRequestURI(target)
-	for i := 0; i+1 < len(header); i += 2 {
-		fctx.Request.Header.Set(header[i], header[i+1])
-	}
-	if body != "" {
-		fctx.Request.SetBodyString(body)
-		if len(fctx.Request.Header.ContentType()) == 0 {
-			fctx.Request.Header.SetContentType(fiber.MIMEApplicationForm)
-		}
-	}
-	app := fiber.New()
-	c := app.AcquireCtx(fctx) // reads the method and path: set them first
-	t.Cleanup(func() { app.ReleaseCtx(c) })
-	return c
-}
 
 func args(s string) *fasthttp.Args {
 	a := &fasthttp.Args{}
@@ -75,18 +55,18 @@ func TestParams(t *testing.T) {
 
 func TestRequestAndBodyParams(t *testing.T) {
 	t.Parallel()
-	c := newCtx(t, fiber.MethodPost, "/x?client_id=a", "code=c")
+	c := adaptertest.Ctx(t, fiber.MethodPost, "/x?client_id=a", "code=c")
 	if p, err := requestParams(c); err != nil || !maps.Equal(p, map[string]string{"client_id": "a", "code": "c"}) {
 		t.Errorf("requestParams = %v, %v", p, err)
 	}
 	if p, err := bodyParams(c); err != nil || !maps.Equal(p, map[string]string{"code": "c"}) {
 		t.Errorf("bodyParams ignores the query: %v, %v", p, err)
 	}
-	c = newCtx(t, fiber.MethodPost, "/x?code=a", "code=a")
+	c = adaptertest.Ctx(t, fiber.MethodPost, "/x?code=a", "code=a")
 	if _, err := requestParams(c); err == nil {
 		t.Error("a parameter in both query and body was accepted")
 	}
-	c = newCtx(t, fiber.MethodPost, "/x", `{"code":"c"}`, fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	c = adaptertest.Ctx(t, fiber.MethodPost, "/x", `{"code":"c"}`, fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 	if p, err := bodyParams(c); err != nil || len(p) != 0 {
 		t.Errorf("a JSON body gave parameters %v, %v", p, err)
 	}
@@ -129,7 +109,7 @@ func TestClientCredentials(t *testing.T) {
 			p:    map[string]string{"client_id": "a", "client_secret": "s"},
 			want: core.ClientCredentials{ID: "a", Secret: "s", Method: core.AuthPost}},
 	} {
-		c := newCtx(t, fiber.MethodPost, "/", "", fiber.HeaderAuthorization, tc.auth)
+		c := adaptertest.Ctx(t, fiber.MethodPost, "/", "", fiber.HeaderAuthorization, tc.auth)
 		got, err := clientCredentials(c, tc.p)
 		switch {
 		case tc.errCode == "" && (err != nil || got != tc.want):

@@ -2,6 +2,7 @@ package frappe
 
 import (
 	"encoding/json"
+	"oauthd/adapters/adaptertest"
 	"testing"
 	"time"
 
@@ -35,7 +36,7 @@ func TestBearerFromRequest(t *testing.T) {
 		{"absent", nil, "", false},
 		{"other header", []string{"X-Authorization", "Bearer tok"}, "", false},
 	} {
-		c := newCtx(t, fiber.MethodGet, "/", "", tc.header...)
+		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "", tc.header...)
 		token, sent := BearerFromRequest(c)
 		if token != tc.token || sent != tc.sent {
 			t.Errorf("%s: (%q, %v), want (%q, %v)", tc.name, token, sent, tc.token, tc.sent)
@@ -59,7 +60,7 @@ func TestUserinfoToken(t *testing.T) {
 		{"POST, duplicate body token", fiber.MethodPost, "access_token=b&access_token=b", nil, "", core.ErrInvalidRequest},
 		{"POST, header and empty body token", fiber.MethodPost, "access_token=", []string{"Authorization", "Bearer h"}, "h", ""},
 	} {
-		c := newCtx(t, tc.method, "/?access_token=q", tc.body, tc.header...)
+		c := adaptertest.Ctx(t, tc.method, "/?access_token=q", tc.body, tc.header...)
 		token, err := userinfoToken(c)
 		switch {
 		case tc.errCode == "" && (err != nil || token != tc.token):

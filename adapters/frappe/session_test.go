@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
+	"oauthd/adapters/adaptertest"
 	"strings"
 	"testing"
 	"time"
@@ -30,16 +30,8 @@ const (
 // user and a confidential client owned by that user that may use client_credentials.
 func newHandler(t *testing.T, issuer string) (*handler, *models.Client, string) {
 	t.Helper()
-	store, err := models.Open("sqlite", filepath.Join(t.TempDir(), "oauthd.db"), models.Options{MaxOpenConns: 4, MaxIdleConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
 	ctx := context.Background()
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	eng := core.New(store, core.Options{BcryptCost: 4})
+	eng := adaptertest.Engine(t)
 	if _, err := eng.CreateUser(ctx, core.NewUser{Email: testEmail, Password: testPassword, FullName: "Alice Doe"}); err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +182,7 @@ func TestLoginRedirect(t *testing.T) {
 		{fiber.MethodGet, self + "?" + q.Encode(), ""},
 		{fiber.MethodPost, self, q.Encode()},
 	} {
-		c := newCtx(t, tc.method, tc.target, tc.body)
+		c := adaptertest.Ctx(t, tc.method, tc.target, tc.body)
 		p, perr := requestParams(c)
 		if perr != nil {
 			t.Fatal(perr)

@@ -2,28 +2,13 @@ package odoo
 
 import (
 	"encoding/json"
+	"oauthd/adapters/adaptertest"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/valyala/fasthttp"
 
 	"oauthd/core"
 )
-
-// newCtx is a bare request context for calling helpers directly.
-func newCtx(t *testing.T, method, target string, header ...string) *fiber.Ctx {
-	t.Helper()
-	fctx := &fasthttp.RequestCtx{}
-	fctx.Request.Header.SetMethod(method)
-	fctx.Request.SetRequestURI(target)
-	for i := 0; i+1 < len(header); i += 2 {
-		fctx.Request.Header.Set(header[i], header[i+1])
-	}
-	app := fiber.New()
-	c := app.AcquireCtx(fctx) // reads the method and path: set them first
-	t.Cleanup(func() { app.ReleaseCtx(c) })
-	return c
-}
 
 func TestEncodeXML(t *testing.T) {
 	t.Parallel()
@@ -115,7 +100,7 @@ func TestRenderNegotiates(t *testing.T) {
 		{"", "application/json", `{"a":"\u003cx\u003e","z":1}`},
 		{"application/json, text/plain, */*", "application/json", `{"a":"\u003cx\u003e","z":1}`},
 	} {
-		c := newCtx(t, fiber.MethodGet, "/", fiber.HeaderAccept, tc.accept)
+		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "", fiber.HeaderAccept, tc.accept)
 		if err := render(c, fiber.StatusTeapot, body); err != nil {
 			t.Fatal(err)
 		}

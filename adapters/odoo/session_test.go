@@ -6,7 +6,7 @@ import (
 	"io"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
+	"oauthd/adapters/adaptertest"
 	"strings"
 	"testing"
 	"time"
@@ -28,16 +28,8 @@ const (
 // user and one confidential client.
 func newHandler(t *testing.T) (*handler, *models.Client) {
 	t.Helper()
-	store, err := models.Open("sqlite", filepath.Join(t.TempDir(), "oauthd.db"), models.Options{MaxOpenConns: 4, MaxIdleConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
 	ctx := context.Background()
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	eng := core.New(store, core.Options{BcryptCost: 4})
+	eng := adaptertest.Engine(t)
 	if _, err := eng.CreateUser(ctx, core.NewUser{Email: testEmail, Password: testPassword, FullName: "Alice Doe"}); err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +135,7 @@ func TestLoginContinues(t *testing.T) {
 		{"other page", "/web?client_id=" + client.ID, ""},
 		{"root", "/", ""},
 	} {
-		c := newCtx(t, fiber.MethodGet, loginPath)
+		c := adaptertest.Ctx(t, fiber.MethodGet, loginPath, "")
 		if got := h.loginContinues(c, tc.target); got != tc.want {
 			t.Errorf("%s: loginContinues = %q, want %q", tc.name, got, tc.want)
 		}

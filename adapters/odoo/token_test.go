@@ -2,6 +2,7 @@ package odoo
 
 import (
 	"encoding/json"
+	"oauthd/adapters/adaptertest"
 	"strings"
 	"testing"
 	"time"
@@ -89,7 +90,7 @@ func TestTokenErrorChallenge(t *testing.T) {
 		{core.ErrInvalidClient, false, ""},
 		{core.ErrInvalidGrant, true, ""},
 	} {
-		c := newCtx(t, fiber.MethodPost, "/")
+		c := adaptertest.Ctx(t, fiber.MethodPost, "/", "")
 		if err := tokenError(c, &core.Error{Code: tc.code, Description: "d"}, tc.basic); err != nil {
 			t.Fatal(err)
 		}
@@ -123,7 +124,7 @@ func TestAuthorizeError(t *testing.T) {
 		{"redirectable, browser", a, scope, false, 302, "",
 			"http://127.0.0.1:9000/cb?error=invalid_scope&error_description=bad+scope&state=st"},
 	} {
-		c := newCtx(t, fiber.MethodGet, "/")
+		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "")
 		if err := authorizeError(c, tc.a, tc.err, tc.api); err != nil {
 			t.Fatal(err)
 		}
@@ -158,7 +159,7 @@ func TestAsksForData(t *testing.T) {
 		{"*/*", false},
 		{"", false},
 	} {
-		c := newCtx(t, fiber.MethodGet, "/", fiber.HeaderAccept, tc.accept)
+		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "", fiber.HeaderAccept, tc.accept)
 		if got := asksForData(c); got != tc.want {
 			t.Errorf("asksForData(%q) = %v, want %v", tc.accept, got, tc.want)
 		}
@@ -169,7 +170,7 @@ func TestPostOnly(t *testing.T) {
 	t.Parallel()
 	h := postOnly(func(c *fiber.Ctx) error { return c.SendString("ok") })
 	for _, method := range []string{fiber.MethodGet, fiber.MethodPut, fiber.MethodDelete, fiber.MethodPost} {
-		c := newCtx(t, method, "/")
+		c := adaptertest.Ctx(t, method, "/", "")
 		if err := h(c); err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +198,7 @@ func TestVersion(t *testing.T) {
 		{"dev", `[0,0,0,"final",0,""]`, "0.0"},
 	} {
 		h := &handler{cfg: &config.Config{Odoo: config.Odoo{ServerVersion: tc.version}}}
-		c := newCtx(t, fiber.MethodGet, "/")
+		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "")
 		if err := h.version(c); err != nil {
 			t.Fatal(err)
 		}
@@ -213,7 +214,7 @@ func TestVersion(t *testing.T) {
 	}
 	// The XML edition must be able to write the mixed list.
 	h := &handler{cfg: &config.Config{Odoo: config.Odoo{ServerVersion: "oauthd-1.0"}}}
-	c := newCtx(t, fiber.MethodGet, "/", fiber.HeaderAccept, "application/xml")
+	c := adaptertest.Ctx(t, fiber.MethodGet, "/", "", fiber.HeaderAccept, "application/xml")
 	if err := h.version(c); err != nil || c.Response().StatusCode() != 200 {
 		t.Fatalf("XML version: %v %d", err, c.Response().StatusCode())
 	}

@@ -2,29 +2,14 @@ package web
 
 import (
 	"errors"
+	"oauthd/adapters/adaptertest"
 	"slices"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/valyala/fasthttp"
 
 	"oauthd/core"
 )
-
-// newCtx is a bare request context for calling helpers directly.
-func newCtx(t *testing.T, method, target string, header ...string) *fiber.Ctx {
-	t.Helper()
-	fctx := &fasthttp.RequestCtx{}
-	fctx.Request.Header.SetMethod(method)
-	fctx.Request.SetRequestURI(target)
-	for i := 0; i+1 < len(header); i += 2 {
-		fctx.Request.Header.Set(header[i], header[i+1])
-	}
-	app := fiber.New()
-	c := app.AcquireCtx(fctx) // reads the method and path: set them first
-	t.Cleanup(func() { app.ReleaseCtx(c) })
-	return c
-}
 
 func TestLocalPath(t *testing.T) {
 	t.Parallel()
@@ -105,7 +90,7 @@ func TestWantsHTML(t *testing.T) {
 		{"*/*", false},
 		{"", false},
 	} {
-		c := newCtx(t, fiber.MethodGet, "/", fiber.HeaderAccept, tc.accept)
+		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "", fiber.HeaderAccept, tc.accept)
 		if got := WantsHTML(c); got != tc.want {
 			t.Errorf("WantsHTML(Accept %q) = %v, want %v", tc.accept, got, tc.want)
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"html"
+	"oauthd/adapters/adaptertest"
 	"regexp"
 	"slices"
 	"strings"
@@ -23,7 +24,7 @@ type rendered struct {
 
 func renderWith(t *testing.T, fn func(c *fiber.Ctx) error) rendered {
 	t.Helper()
-	c := newCtx(t, fiber.MethodGet, "/")
+	c := adaptertest.Ctx(t, fiber.MethodGet, "/", "")
 	if err := fn(c); err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +188,7 @@ func TestCheckCSRF(t *testing.T) {
 		{"empty token", "sid-1", "csrf_token=", false},
 		{"no session", "", "csrf_token=" + core.CSRFToken(""), false},
 	} {
-		c := newCtx(t, fiber.MethodPost, "/approve", fiber.HeaderContentType, fiber.MIMEApplicationForm)
+		c := adaptertest.Ctx(t, fiber.MethodPost, "/approve", "", fiber.HeaderContentType, fiber.MIMEApplicationForm)
 		c.Request().SetBodyString(tc.body)
 		if got := CheckCSRF(c, tc.sid); got != tc.want {
 			t.Errorf("%s: CheckCSRF = %v, want %v", tc.name, got, tc.want)

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
+	"oauthd/adapters/adaptertest"
 	"strings"
 	"testing"
 	"time"
@@ -26,15 +26,7 @@ const (
 // newEngine is a real engine over a fresh SQLite file with one user.
 func newEngine(t *testing.T) (*core.Engine, *models.User) {
 	t.Helper()
-	store, err := models.Open("sqlite", filepath.Join(t.TempDir(), "oauthd.db"), models.Options{MaxOpenConns: 4, MaxIdleConns: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	eng := core.New(store, core.Options{BcryptCost: 4})
+	eng := adaptertest.Engine(t)
 	u, err := eng.CreateUser(context.Background(), core.NewUser{Email: testEmail, Password: testPassword, FullName: "Alice Doe"})
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +62,7 @@ func TestSessionIDPrefersSid(t *testing.T) {
 		{"sid=; session_id=b", "b"},
 		{"other=x", ""},
 	} {
-		c := newCtx(t, fiber.MethodGet, "/", fiber.HeaderCookie, tc.cookies)
+		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "", fiber.HeaderCookie, tc.cookies)
 		if got := SessionID(c); got != tc.want {
 			t.Errorf("SessionID(%q) = %q, want %q", tc.cookies, got, tc.want)
 		}
@@ -79,7 +71,7 @@ func TestSessionIDPrefersSid(t *testing.T) {
 
 func TestSetAndClearSessionCookies(t *testing.T) {
 	t.Parallel()
-	c := newCtx(t, fiber.MethodGet, "/")
+	c := adaptertest.Ctx(t, fiber.MethodGet, "/", "")
 	SetSession(c, "the-sid", &models.User{Email: "a@example.com", FullName: "A"}, CookieOptions{Secure: true, TTL: time.Hour})
 	if n := len(setCookies(c)); n != 4 {
 		t.Fatalf("SetSession set %d cookies", n)
@@ -99,7 +91,7 @@ func TestSetAndClearSessionCookies(t *testing.T) {
 		}
 	}
 
-	c = newCtx(t, fiber.MethodGet, "/")
+	c = adaptertest.Ctx(t, fiber.MethodGet, "/", "")
 	ClearSession(c)
 	cleared := setCookies(c)
 	if len(cleared) != 4 {
@@ -136,7 +128,7 @@ func TestCurrentUser(t *testing.T) {
 		{"garbage", "sid=%00", false},
 		{"none", "", false},
 	} {
-		c := newCtx(t, fiber.MethodGet, "/", fiber.HeaderCookie, tc.cookies)
+		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "", fiber.HeaderCookie, tc.cookies)
 		got, gotSID, err := CurrentUser(c, eng)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
