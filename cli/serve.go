@@ -9,6 +9,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"oauthd/adapters"
 	"oauthd/config"
@@ -50,8 +53,9 @@ func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base st
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(stop)
+	quiet := newQuietListener(ln)
 	served := make(chan error, 1)
-	go func() { served <- app.Listener(ln) }()
+	go func() { served <- app.Listener(quiet) }()
 	fmt.Fprintf(e.errOut, "oauthd listening on %s (database: %s)\n", base, cfg.Database.Driver)
 	select {
 	case err := <-served:
@@ -59,10 +63,30 @@ func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base st
 	case <-stop:
 	}
 	fmt.Fprintln(e.errOut, "oauthd shutting down")
-	if err := app.ShutdownWithTimeout(cfg.Server.ShutdownTimeout); err != nil {
+	return shutdown(app, quiet, cfg.Server.ShutdownTimeout)
+}
+
+// shutdown stops accepting, closes connections that never sent a request, and waits up to
+// timeout for the requests in flight.
+func shutdown(app *fiber.App, quiet *quietListener, timeout time.Duration) error {
+	if err := quiet.Close(); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	return nil
+	done := make(chan error, 1)
+	go func() { done <- app.ShutdownWithTimeout(timeout) }()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		quiet.closeQuiet() // again each tick: Accept may have handed one out just before Close
+		select {
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("shutdown: %w", err)
+			}
+			return nil
+		case <-tick.C:
+		}
+	}
 }
 
 // Demo credentials, printed on start so a newcomer can try a flow at once.

@@ -20,11 +20,11 @@ type badCase struct {
 }
 
 // badShape checks the body of a 4xx answer; it returns "" when the body fits.
-type badShape func(r resResult) string
+type badShape func(r *Resp) string
 
 // badKeys wants a JSON object with every key.
 func badKeys(keys ...string) badShape {
-	return func(r resResult) string {
+	return func(r *Resp) string {
 		if r.JSON == nil {
 			return "not a JSON object"
 		}
@@ -39,7 +39,7 @@ func badKeys(keys ...string) badShape {
 
 // badFrappeOAuth wants one of Frappe's OAuth error shapes: RFC 6749 {"error",
 // "error_description"} or its generate_json_error_response {"error","description","status_code"}.
-func badFrappeOAuth(r resResult) string {
+func badFrappeOAuth(r *Resp) string {
 	if msg := badKeys("error")(r); msg != "" {
 		return msg
 	}
@@ -55,10 +55,10 @@ func badFrappeOAuth(r resResult) string {
 }
 
 // badFrappeMessage wants Frappe's {"message": ...} envelope (login and revoke answers).
-func badFrappeMessage(r resResult) string { return badKeys("message")(r) }
+func badFrappeMessage(r *Resp) string { return badKeys("message")(r) }
 
 // badOdoo wants the restapi module's {"code": <the status>, "message": ...}.
-func badOdoo(r resResult) string {
+func badOdoo(r *Resp) string {
 	if msg := badKeys("code", "message")(r); msg != "" {
 		return msg
 	}
@@ -69,10 +69,10 @@ func badOdoo(r resResult) string {
 }
 
 // badServer wants the server-wide error shape (limits, unknown routes): {"error","message"}.
-func badServer(r resResult) string { return badKeys("error", "message")(r) }
+func badServer(r *Resp) string { return badKeys("error", "message")(r) }
 
 // badJSONRPC wants a JSON-RPC 2.0 error envelope (Odoo's /web/session/* calls).
-func badJSONRPC(r resResult) string {
+func badJSONRPC(r *Resp) string {
 	if msg := badKeys("jsonrpc", "error")(r); msg != "" {
 		return msg
 	}
@@ -83,7 +83,7 @@ func badJSONRPC(r resResult) string {
 }
 
 // badAny accepts any body: the request is too broken for any dialect to claim it.
-func badAny(resResult) string { return "" }
+func badAny(*Resp) string { return "" }
 
 // badRequest renders a case as raw HTTP/1.1 with Connection: close.
 func (c badCase) raw() []byte {
@@ -324,7 +324,7 @@ func TestBadInputAnswers4xxInDialectShapeAndWritesNothing(t *testing.T) {
 	f := resSetupFlow(t, s)
 	access, _ := f.Tokens(t, s.URL)
 	sid := badCookie(t, f, s.URL, "sid")
-	h := resSQL(t, s.DB)
+	h := serverSQL(t, s)
 
 	cases := badCases(f, sid, access)
 	if len(cases) < 40 {
@@ -352,7 +352,7 @@ func TestBadInputAnswers4xxInDialectShapeAndWritesNothing(t *testing.T) {
 	resAlive(t, s)
 
 	// Nothing above disturbed the good paths.
-	if r, err := resGet(resHTTP, s.URL+resFrappeLoggedUser, access); err != nil || r.Status != http.StatusOK {
+	if r, err := resGet(NoRedirect, s.URL+resFrappeLoggedUser, access); err != nil || r.Status != http.StatusOK {
 		t.Errorf("the access token after the bad input: %v %v", r, err)
 	}
 	f.Tokens(t, s.URL)

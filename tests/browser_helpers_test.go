@@ -5,7 +5,6 @@ package tests
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -215,21 +214,14 @@ func (cb *browserCallback) wait(t *testing.T, tab context.Context) url.Values {
 // access_token.
 func browserExchangeCode(t *testing.T, endpoint string, form url.Values) map[string]any {
 	t.Helper()
-	hc := &http.Client{Timeout: 30 * time.Second}
-	resp, err := hc.PostForm(endpoint, form)
-	if err != nil {
-		t.Fatalf("POST %s: %v", endpoint, err)
+	r := SendForm(t, nil, http.MethodPost, endpoint, form)
+	if r.Status != http.StatusOK || r.JSON == nil {
+		t.Fatalf("POST %s: status %d, body %s", endpoint, r.Status, r.Raw)
 	}
-	defer resp.Body.Close()
-	var body map[string]any
-	err = json.NewDecoder(resp.Body).Decode(&body)
-	if resp.StatusCode != http.StatusOK || err != nil {
-		t.Fatalf("POST %s: status %d, body %v (%v)", endpoint, resp.StatusCode, body, err)
+	if r.Str("access_token") == "" {
+		t.Fatalf("POST %s: no access_token in %s", endpoint, r.Raw)
 	}
-	if tok, _ := body["access_token"].(string); tok == "" {
-		t.Fatalf("POST %s: no access_token in %v", endpoint, body)
-	}
-	return body
+	return r.JSON
 }
 
 // browserContainsAll reports whether s contains every one of words.

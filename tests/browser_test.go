@@ -6,7 +6,6 @@ package tests
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -51,6 +50,50 @@ func browserOdooAuthorizeURL(base, clientID, redirectURI, state string) string {
 	return base + browserOdooAuthorizePath + "?" + q.Encode()
 }
 
+// browserDialect is what the browser tests need to know of a dialect.
+type browserDialect struct {
+	name                     string
+	authorizePath, tokenPath string
+	loginPath, returnParam   string // the login page, and its query parameter holding the way back
+	authorizeURL             func(base, clientID, redirectURI, state string) string
+}
+
+var (
+	browserFrappe = browserDialect{"frappe", browserFrappeAuthorizePath, browserFrappeTokenPath, "/login", "redirect-to",
+		browserFrappeAuthorizeURL}
+	browserOdoo = browserDialect{"odoo", browserOdooAuthorizePath, browserOdooTokenPath, "/web/login", "redirect",
+		browserOdooAuthorizeURL}
+)
+
+// loginAllowExchange opens an authorization request logged out: the browser is sent to the
+// login page, which keeps the way back; after signing in and Allow on the consent page, the
+// code that reaches the callback is exchanged for a Bearer token. shots prefixes the
+// screenshots' names.
+func (d browserDialect) loginAllowExchange(t *testing.T, tab context.Context, s *Server, cb *browserCallback,
+	client Client, shots string) {
+	t.Helper()
+	state := randomHex(16)
+	runBrowser(t, tab, "open authorize", chromedp.Navigate(d.authorizeURL(s.URL, client.ID, cb.URL, state)),
+		chromedp.WaitVisible(chromedp.CSS("#login-form")))
+	loc := browserURL(t, tab)
+	if loc.Path != d.loginPath {
+		t.Fatalf("logged out authorize landed on %s, want %s", loc, d.loginPath)
+	}
+	browserAssertReturnsTo(t, d.returnParam, loc.Query().Get(d.returnParam), d.authorizePath, state)
+	runBrowser(t, tab, "login page", browserScreenshot(shots+"login.png"), browserSignIn(browserUserEmail, browserUserPassword))
+
+	browserAssertConsent(t, tab)
+	runBrowser(t, tab, "allow", browserScreenshot(shots+"consent.png"), chromedp.Click(chromedp.CSS("#allow")))
+	code := browserAssertCode(t, cb.wait(t, tab), state)
+	runBrowser(t, tab, "callback page", chromedp.WaitVisible(chromedp.CSS("#callback-done")))
+
+	body := browserExchangeCode(t, s.URL+d.tokenPath, url.Values{"grant_type": {"authorization_code"},
+		"code": {code}, "redirect_uri": {cb.URL}, "client_id": {client.ID}, "client_secret": {client.Secret}})
+	if body["token_type"] != "Bearer" {
+		t.Fatalf("%s token_type: %v", d.tokenPath, body)
+	}
+}
+
 // browserAssertConsent checks the page in the tab is the consent page for our client and user.
 func browserAssertConsent(t *testing.T, tab context.Context) {
 	t.Helper()
@@ -82,30 +125,11 @@ func TestBrowserFrappeLoginConsentAllowAndDeny(t *testing.T) {
 
 	// Logged out: the authorization request sends the browser to the login page, which keeps
 	// the way back.
-	state := randomHex(16)
-	runBrowser(t, tab, "open authorize", chromedp.Navigate(browserFrappeAuthorizeURL(s.URL, client.ID, cb.URL, state)),
-		chromedp.WaitVisible(chromedp.CSS("#login-form")))
-	loc := browserURL(t, tab)
-	if loc.Path != "/login" {
-		t.Fatalf("logged out authorize landed on %s, want /login", loc)
-	}
-	browserAssertReturnsTo(t, "redirect-to", loc.Query().Get("redirect-to"), browserFrappeAuthorizePath, state)
-	runBrowser(t, tab, "login page", browserScreenshot("login.png"), browserSignIn(browserUserEmail, browserUserPassword))
-
-	browserAssertConsent(t, tab)
-	runBrowser(t, tab, "allow", browserScreenshot("consent.png"), chromedp.Click(chromedp.CSS("#allow")))
-	code := browserAssertCode(t, cb.wait(t, tab), state)
-	runBrowser(t, tab, "callback page", chromedp.WaitVisible(chromedp.CSS("#callback-done")))
-
-	body := browserExchangeCode(t, s.URL+browserFrappeTokenPath, url.Values{"grant_type": {"authorization_code"},
-		"code": {code}, "redirect_uri": {cb.URL}, "client_id": {client.ID}, "client_secret": {client.Secret}})
-	if body["token_type"] != "Bearer" {
-		t.Fatalf("get_token token_type: %v", body)
-	}
+	browserFrappe.loginAllowExchange(t, tab, s, cb, client, "")
 
 	// Still logged in: a new request goes straight to consent; Deny returns access_denied with
 	// the new state and no code.
-	state = randomHex(16)
+	state := randomHex(16)
 	runBrowser(t, tab, "authorize again", chromedp.Navigate(browserFrappeAuthorizeURL(s.URL, client.ID, cb.URL, state)))
 	browserAssertConsent(t, tab)
 	if loc := browserURL(t, tab); loc.Path != browserFrappeAuthorizePath {
@@ -125,27 +149,7 @@ func TestBrowserOdooLoginConsentAllow(t *testing.T) {
 	s, cb, client := browserSetup(t)
 	tab, console := startChromium(t)
 
-	state := randomHex(16)
-	runBrowser(t, tab, "open authorize", chromedp.Navigate(browserOdooAuthorizeURL(s.URL, client.ID, cb.URL, state)),
-		chromedp.WaitVisible(chromedp.CSS("#login-form")))
-	loc := browserURL(t, tab)
-	if loc.Path != "/web/login" {
-		t.Fatalf("logged out authorize landed on %s, want /web/login", loc)
-	}
-	browserAssertReturnsTo(t, "redirect", loc.Query().Get("redirect"), browserOdooAuthorizePath, state)
-	runBrowser(t, tab, "login page", browserScreenshot("odoo_login.png"), browserSignIn(browserUserEmail, browserUserPassword))
-
-	browserAssertConsent(t, tab)
-	runBrowser(t, tab, "allow", browserScreenshot("odoo_consent.png"), chromedp.Click(chromedp.CSS("#allow")))
-	q := cb.wait(t, tab)
-	code := q.Get("code")
-	if code == "" || q.Get("state") != state || q.Has("error") {
-		t.Fatalf("callback got %v, want a code and state %q", q, state)
-	}
-	runBrowser(t, tab, "callback page", chromedp.WaitVisible(chromedp.CSS("#callback-done")))
-
-	browserExchangeCode(t, s.URL+browserOdooTokenPath, url.Values{"client_id": {client.ID}, "client_secret": {client.Secret},
-		"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {cb.URL}})
+	browserOdoo.loginAllowExchange(t, tab, s, cb, client, "odoo_")
 	browserAssertNoCSPViolations(t, console)
 }
 
@@ -155,20 +159,14 @@ func TestBrowserOdooLoginConsentAllow(t *testing.T) {
 // both dialects.
 func TestBrowserSkipAuthorizationAfterLogin(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range []struct {
-		name      string
-		authorize func(base, clientID, redirectURI, state string) string
-	}{
-		{"frappe", browserFrappeAuthorizeURL},
-		{"odoo", browserOdooAuthorizeURL},
-	} {
+	for _, dialect := range []browserDialect{browserFrappe, browserOdoo} {
 		t.Run(dialect.name, func(t *testing.T) {
 			t.Parallel()
 			s, cb, client := browserSetup(t, "--skip-authorization")
 			tab, console := startChromium(t)
 
 			state := randomHex(16)
-			runBrowser(t, tab, "open authorize", chromedp.Navigate(dialect.authorize(s.URL, client.ID, cb.URL, state)),
+			runBrowser(t, tab, "open authorize", chromedp.Navigate(dialect.authorizeURL(s.URL, client.ID, cb.URL, state)),
 				browserSignIn(browserUserEmail, browserUserPassword))
 			q := cb.wait(t, tab)
 			if q.Get("code") == "" || q.Get("state") != state || q.Has("error") {
@@ -189,30 +187,19 @@ func TestBrowserConsentPageRefusesFraming(t *testing.T) {
 	client := s.AddClient(t, "--name", browserClientName, "--redirect-uri", redirect, "--auth-method", "client_secret_post")
 	hc := Browser(t)
 
-	resp, err := hc.PostForm(s.URL+"/api/method/login", url.Values{"usr": {browserUserEmail}, "pwd": {browserUserPassword}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("POST /api/method/login: status %d", resp.StatusCode)
+	login := SendForm(t, hc, http.MethodPost, s.URL+"/api/method/login",
+		url.Values{"usr": {browserUserEmail}, "pwd": {browserUserPassword}})
+	if login.Status != http.StatusOK {
+		t.Fatalf("POST /api/method/login: status %d", login.Status)
 	}
 
 	for _, page := range []struct{ name, url, marker string }{
 		{"consent", browserFrappeAuthorizeURL(s.URL, client.ID, redirect, "xyz"), `id="consent-form"`},
 		{"login", s.URL + "/login", `id="login-form"`},
 	} {
-		req, _ := http.NewRequest(http.MethodGet, page.url, nil)
-		req.Header.Set("Accept", "text/html")
-		resp, err := hc.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b strings.Builder
-		_, _ = io.Copy(&b, io.LimitReader(resp.Body, 1<<20))
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || !strings.Contains(b.String(), page.marker) {
-			t.Fatalf("%s page: status %d, body %.300s", page.name, resp.StatusCode, b.String())
+		resp := Send(t, hc, http.MethodGet, page.url, nil, "Accept", "text/html")
+		if resp.Status != http.StatusOK || !strings.Contains(string(resp.Raw), page.marker) {
+			t.Fatalf("%s page: status %d, body %.300s", page.name, resp.Status, resp.Raw)
 		}
 		if got := resp.Header.Get("X-Frame-Options"); got != "DENY" {
 			t.Errorf("%s page: X-Frame-Options %q, want DENY", page.name, got)

@@ -18,42 +18,42 @@ func TestFrappeAuthorizeLoginRoundTrip(t *testing.T) {
 	q := s.frappeQuery("scope", "all openid")
 	raw := strings.ReplaceAll(q.Encode(), "+", "%20")
 
-	loc := frappeDo(t, b, "GET", s.URL+frappeOAuth+"authorize?"+raw, nil).location(t)
+	loc := Send(t, b, "GET", s.URL+frappeOAuth+"authorize?"+raw, nil).Location(t)
 	back := frappeOAuth + "authorize?" + raw
 	if loc.Path != "/login" || loc.Query().Get("redirect-to") != back || strings.Contains(loc.RawQuery, "+") {
 		t.Fatalf("guest authorize redirected to %s, want /login?redirect-to=%s with %%20 for spaces", loc, back)
 	}
 
-	page := frappeDo(t, b, "GET", s.URL+loc.String(), nil, "Accept", "text/html")
-	if page.status != http.StatusOK || !strings.Contains(string(page.raw), `name="usr"`) {
-		t.Fatalf("login page: %d %.300s", page.status, page.raw)
+	page := Send(t, b, "GET", s.URL+loc.String(), nil, "Accept", "text/html")
+	if page.Status != http.StatusOK || !strings.Contains(string(page.Raw), `name="usr"`) {
+		t.Fatalf("login page: %d %.300s", page.Status, page.Raw)
 	}
-	if csp := page.header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+frappeRedirect+";") {
+	if csp := page.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+frappeRedirect+";") {
 		t.Errorf("login page CSP %q: the redirects after the login must be allowed to reach the client", csp)
 	}
-	hidden := frappeHiddenInput.FindSubmatch(page.raw)
+	hidden := hiddenInput.FindSubmatch(page.Raw)
 	if hidden == nil || string(hidden[1]) != "redirect-to" {
-		t.Fatalf("login page has no redirect-to field: %.500s", page.raw)
+		t.Fatalf("login page has no redirect-to field: %.500s", page.Raw)
 	}
 
-	r := frappeDo(t, b, "POST", s.URL+"/login", url.Values{"usr": {frappeEmail}, "pwd": {frappePassword},
+	r := SendForm(t, b, "POST", s.URL+"/login", url.Values{"usr": {frappeEmail}, "pwd": {frappePassword},
 		"redirect-to": {back}})
-	if got := r.location(t); got.String() != back {
+	if got := r.Location(t); got.String() != back {
 		t.Fatalf("login redirected to %s, want %s", got, back)
 	}
 	frappeConsent(t, b, s.URL, frappeOAuth, q)
 
 	// A form POST to authorize is carried over into the query.
-	post := frappeDo(t, Browser(t), "POST", s.URL+frappeLegacy+"authorize", q).location(t)
+	post := SendForm(t, Browser(t), "POST", s.URL+frappeLegacy+"authorize", q).Location(t)
 	carried, err := url.Parse(post.Query().Get("redirect-to"))
 	if err != nil || carried.Path != frappeLegacy+"authorize" || carried.Query().Encode() != q.Encode() {
 		t.Fatalf("guest POST authorize redirected to %s, want its parameters in redirect-to", post)
 	}
 
 	for _, evil := range []string{"//evil.example/x", "https://evil.example/x", "/\\evil.example", "javascript:alert(1)"} {
-		r := frappeDo(t, Browser(t), "POST", s.URL+"/login", url.Values{"usr": {frappeEmail}, "pwd": {frappePassword},
+		r := SendForm(t, Browser(t), "POST", s.URL+"/login", url.Values{"usr": {frappeEmail}, "pwd": {frappePassword},
 			"redirect-to": {evil}})
-		if got := r.location(t); got.String() != "/" {
+		if got := r.Location(t); got.String() != "/" {
 			t.Errorf("login with redirect-to %q redirected to %s, want /", evil, got)
 		}
 	}
@@ -63,8 +63,8 @@ func TestFrappeAuthorizeErrors(t *testing.T) {
 	t.Parallel()
 	s := frappeStart(t, nil)
 	b := s.frappeLogin(t)
-	authorize := func(q url.Values, hdr ...string) *frappeResp {
-		return frappeDo(t, b, "GET", s.URL+frappeOAuth+"authorize?"+q.Encode(), nil, hdr...)
+	authorize := func(q url.Values, hdr ...string) *Resp {
+		return Send(t, b, "GET", s.URL+frappeOAuth+"authorize?"+q.Encode(), nil, hdr...)
 	}
 
 	// Never redirected: the client or its redirect URI is not verified.
@@ -82,17 +82,17 @@ func TestFrappeAuthorizeErrors(t *testing.T) {
 		r := authorize(tc.q)
 		frappeExpect(t, tc.name, r, http.StatusBadRequest, map[string]any{"description": tc.desc, "status_code": 400,
 			"error": "invalid_request"})
-		if len(r.json) != 3 || r.header.Get("Location") != "" {
-			t.Errorf("%s: %s, want exactly description, status_code and error, and no Location", tc.name, r.raw)
+		if len(r.JSON) != 3 || r.Header.Get("Location") != "" {
+			t.Errorf("%s: %s, want exactly description, status_code and error, and no Location", tc.name, r.Raw)
 		}
 		page := authorize(tc.q, "Accept", "text/html,application/xhtml+xml")
-		if page.status != http.StatusBadRequest || !strings.Contains(string(page.raw), tc.desc) ||
-			!strings.HasPrefix(page.header.Get("Content-Type"), "text/html") {
-			t.Errorf("%s for a browser: %d %s %.200s, want an HTML error page", tc.name, page.status,
-				page.header.Get("Content-Type"), page.raw)
+		if page.Status != http.StatusBadRequest || !strings.Contains(string(page.Raw), tc.desc) ||
+			!strings.HasPrefix(page.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("%s for a browser: %d %s %.200s, want an HTML error page", tc.name, page.Status,
+				page.Header.Get("Content-Type"), page.Raw)
 		}
 	}
-	dup := frappeDo(t, b, "GET", s.URL+frappeOAuth+"authorize?"+s.frappeQuery().Encode()+"&redirect_uri=https://evil.example", nil)
+	dup := Send(t, b, "GET", s.URL+frappeOAuth+"authorize?"+s.frappeQuery().Encode()+"&redirect_uri=https://evil.example", nil)
 	frappeExpect(t, "redirect_uri twice", dup, http.StatusBadRequest, map[string]any{"error": "invalid_request",
 		"description": "Duplicate redirect_uri parameter."})
 
@@ -108,7 +108,7 @@ func TestFrappeAuthorizeErrors(t *testing.T) {
 		{"unknown PKCE method", s.frappeQuery("code_challenge", frappeChallenge, "code_challenge_method", "S512"), "invalid_request"},
 		{"plain PKCE", s.frappeQuery("code_challenge", frappeChallenge, "code_challenge_method", "plain"), "invalid_request"},
 	} {
-		loc := authorize(tc.q).location(t)
+		loc := authorize(tc.q).Location(t)
 		got := loc.Query()
 		if loc.Scheme+"://"+loc.Host != frappeRedirect || got.Get("error") != tc.error || got.Get("error_description") == "" ||
 			got.Get("state") != tc.q.Get("state") || got.Has("code") {
@@ -126,10 +126,10 @@ func TestFrappeConsentPage(t *testing.T) {
 	b := s.frappeLogin(t)
 	for _, prefix := range []string{frappeOAuth, frappeLegacy} {
 		q := s.frappeQuery("state", `"><script>alert(1)</script>`)
-		r := frappeDo(t, b, "GET", s.URL+prefix+"authorize?"+q.Encode(), nil)
-		page := string(r.raw)
-		if r.status != http.StatusOK || !strings.Contains(page, "<title>Confirm Access</title>") {
-			t.Fatalf("consent page: %d %.300s", r.status, page)
+		r := Send(t, b, "GET", s.URL+prefix+"authorize?"+q.Encode(), nil)
+		page := string(r.Raw)
+		if r.Status != http.StatusOK || !strings.Contains(page, "<title>Confirm Access</title>") {
+			t.Fatalf("consent page: %d %.300s", r.Status, page)
 		}
 		for _, want := range []string{`&lt;img src=x onerror=alert(1)&gt; &#34;Evil&#34; &amp; Co`,
 			`value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`, "Full Name", "Email", "Roles",
@@ -141,10 +141,10 @@ func TestFrappeConsentPage(t *testing.T) {
 		if strings.Contains(page, "<script>") || strings.Contains(page, "<img") {
 			t.Errorf("consent page under %s shows unescaped markup", prefix)
 		}
-		csp := r.header.Get("Content-Security-Policy")
-		if r.header.Get("X-Frame-Options") != "DENY" || !strings.Contains(csp, "frame-ancestors 'none'") ||
+		csp := r.Header.Get("Content-Security-Policy")
+		if r.Header.Get("X-Frame-Options") != "DENY" || !strings.Contains(csp, "frame-ancestors 'none'") ||
 			!strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "form-action 'self' "+frappeRedirect+";") {
-			t.Errorf("consent page headers: X-Frame-Options %q, CSP %q", r.header.Get("X-Frame-Options"), csp)
+			t.Errorf("consent page headers: X-Frame-Options %q, CSP %q", r.Header.Get("X-Frame-Options"), csp)
 		}
 	}
 }
@@ -158,24 +158,24 @@ func TestFrappeApprove(t *testing.T) {
 	form := frappeConsent(t, b, s.URL, frappeOAuth, q)
 	approve := s.URL + frappeOAuth + "approve"
 
-	r := frappeDo(t, b, "GET", approve+"?"+form.Encode(), nil)
+	r := Send(t, b, "GET", approve+"?"+form.Encode(), nil)
 	frappeExpect(t, "GET approve", r, http.StatusMethodNotAllowed, map[string]any{"error": "invalid_request"})
-	if r.header.Get("Allow") != "POST" {
-		t.Errorf("GET approve: Allow %q, want POST", r.header.Get("Allow"))
+	if r.Header.Get("Allow") != "POST" {
+		t.Errorf("GET approve: Allow %q, want POST", r.Header.Get("Allow"))
 	}
 	allow := func(f url.Values) url.Values { f = frappeClone(f); f.Set("decision", "allow"); return f }
-	frappeExpect(t, "approve without a session", frappeDo(t, Browser(t), "POST", approve, allow(form)),
+	frappeExpect(t, "approve without a session", SendForm(t, Browser(t), "POST", approve, allow(form)),
 		http.StatusForbidden, map[string]any{"error": "access_denied"})
 	noCSRF := allow(form)
 	noCSRF.Del("csrf_token")
-	frappeExpect(t, "approve without a CSRF token", frappeDo(t, b, "POST", approve, noCSRF), http.StatusForbidden, nil)
+	frappeExpect(t, "approve without a CSRF token", SendForm(t, b, "POST", approve, noCSRF), http.StatusForbidden, nil)
 	other := frappeConsent(t, s.frappeLogin(t), s.URL, frappeOAuth, q)
 	stolen := allow(form)
 	stolen.Set("csrf_token", other.Get("csrf_token"))
-	frappeExpect(t, "approve with another session's CSRF token", frappeDo(t, b, "POST", approve, stolen), http.StatusForbidden, nil)
+	frappeExpect(t, "approve with another session's CSRF token", SendForm(t, b, "POST", approve, stolen), http.StatusForbidden, nil)
 	tampered := allow(form)
 	tampered.Set("redirect_uri", "https://evil.example/cb")
-	frappeExpect(t, "approve with a changed redirect_uri", frappeDo(t, b, "POST", approve, tampered), http.StatusBadRequest,
+	frappeExpect(t, "approve with a changed redirect_uri", SendForm(t, b, "POST", approve, tampered), http.StatusBadRequest,
 		map[string]any{"description": "Mismatching redirect URI."})
 	if n := frappeCount(t, s.Server, "SELECT COUNT(*) FROM authorization_codes"); n != 0 {
 		t.Fatalf("%d codes issued by refused approvals", n)
@@ -191,7 +191,7 @@ func TestFrappeApprove(t *testing.T) {
 		t.Fatalf("Deny redirected to %s", loc)
 	}
 	var scope string
-	if err := frappeSQL(t, s.Server).QueryRow("SELECT scope FROM consents WHERE client_id = ?", s.client.ID).Scan(&scope); err != nil || scope != "all openid" {
+	if err := serverSQL(t, s.Server).QueryRow("SELECT scope FROM consents WHERE client_id = ?", s.client.ID).Scan(&scope); err != nil || scope != "all openid" {
 		t.Errorf("consent row: scope %q, %v", scope, err)
 	}
 	if n := frappeCount(t, s.Server, "SELECT COUNT(*) FROM authorization_codes WHERE redirect_uri = ?", tenant); n != 1 {
@@ -215,7 +215,7 @@ func TestFrappeSkipAuthorization(t *testing.T) {
 		s := frappeStart(t, nil, "--skip-authorization")
 		b := s.frappeLogin(t)
 		q := s.frappeQuery()
-		loc := frappeDo(t, b, "GET", s.URL+frappeLegacy+"authorize?"+q.Encode(), nil).location(t)
+		loc := Send(t, b, "GET", s.URL+frappeLegacy+"authorize?"+q.Encode(), nil).Location(t)
 		if !strings.HasPrefix(loc.String(), frappeRedirect+"?code=") || loc.Query().Get("state") != q.Get("state") {
 			t.Fatalf("skip_authorization client: redirected to %s, want the code", loc)
 		}
@@ -226,7 +226,7 @@ func TestFrappeSkipAuthorization(t *testing.T) {
 		s := frappeStart(t, []Option{Env("OAUTHD_OAUTH_SKIP_AUTHORIZATION=auto")})
 		b := s.frappeLogin(t)
 		s.frappeExchange(t, frappeOAuth, s.frappeCode(t, b, frappeOAuth, s.frappeQuery("scope", "all")))
-		loc := frappeDo(t, b, "GET", s.URL+frappeOAuth+"authorize?"+s.frappeQuery("scope", "all").Encode(), nil).location(t)
+		loc := Send(t, b, "GET", s.URL+frappeOAuth+"authorize?"+s.frappeQuery("scope", "all").Encode(), nil).Location(t)
 		if !strings.HasPrefix(loc.String(), frappeRedirect+"?code=") {
 			t.Fatalf("auto with an active token: redirected to %s, want the code", loc)
 		}

@@ -44,32 +44,32 @@ func frappeSeedFlow(t *testing.T, prefix string) {
 	frappeTokenShape(t, tok, true)
 
 	// Accessing Resource with both spellings of the header.
-	access := tok.str("access_token")
+	access := tok.Str("access_token")
 	for _, header := range []string{"Authorization", "Authorizaton"} {
 		r := s.frappeBearer(t, "GET", frappeLoggedIn, header, access)
 		frappeExpect(t, header, r, http.StatusOK, map[string]any{"message": frappeEmail})
 	}
 
 	// Refresh Access Token, with the seed's parameters: a new pair, and the old access token ends.
-	ref := s.frappeToken(t, prefix, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.str("refresh_token")},
+	ref := s.frappeToken(t, prefix, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.Str("refresh_token")},
 		"redirect_uri": {frappeRedirect}, "client_id": {s.client.ID}, "client_secret": {s.client.Secret}})
 	frappeExpect(t, "refresh", ref, http.StatusOK, map[string]any{"token_type": "Bearer", "expires_in": 3600,
 		"scope": "all openid"})
 	frappeTokenShape(t, ref, true)
-	if ref.str("access_token") == access || ref.str("refresh_token") == tok.str("refresh_token") {
-		t.Fatalf("refresh returned the old tokens: %s", ref.raw)
+	if ref.Str("access_token") == access || ref.Str("refresh_token") == tok.Str("refresh_token") {
+		t.Fatalf("refresh returned the old tokens: %s", ref.Raw)
 	}
 	frappeExpect(t, "old access token", s.frappeBearer(t, "GET", frappeLoggedIn, "Authorization", access),
 		http.StatusUnauthorized, nil)
-	frappeExpect(t, "new access token", s.frappeBearer(t, "GET", frappeLoggedIn, "Authorization", ref.str("access_token")),
+	frappeExpect(t, "new access token", s.frappeBearer(t, "GET", frappeLoggedIn, "Authorization", ref.Str("access_token")),
 		http.StatusOK, map[string]any{"message": frappeEmail})
 
 	// Revoke Token Endpoint: the access token, and with it its refresh token.
-	r := frappeDo(t, frappeAPI(), "POST", s.URL+prefix+"revoke_token", url.Values{"token": {ref.str("access_token")}})
+	r := SendForm(t, nil, "POST", s.URL+prefix+"revoke_token", url.Values{"token": {ref.Str("access_token")}})
 	frappeExpect(t, "revoke_token", r, http.StatusOK, map[string]any{"message": "success"})
-	frappeExpect(t, "revoked token", s.frappeBearer(t, "GET", frappeLoggedIn, "Authorizaton", ref.str("access_token")),
+	frappeExpect(t, "revoked token", s.frappeBearer(t, "GET", frappeLoggedIn, "Authorizaton", ref.Str("access_token")),
 		http.StatusUnauthorized, nil)
-	again := s.frappeToken(t, prefix, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ref.str("refresh_token")},
+	again := s.frappeToken(t, prefix, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ref.Str("refresh_token")},
 		"client_id": {s.client.ID}, "client_secret": {s.client.Secret}})
 	frappeExpect(t, "refresh after revoke", again, http.StatusBadRequest, map[string]any{"error": "invalid_grant"})
 	if n := frappeCount(t, s.Server, "SELECT COUNT(*) FROM tokens WHERE revoked_at = 0"); n != 0 {
@@ -88,23 +88,23 @@ func frappeSeedFlow(t *testing.T, prefix string) {
 
 // frappeTokenShape checks a get_token answer: exactly the seed's keys, 40-character tokens,
 // and the no-store headers.
-func frappeTokenShape(t *testing.T, r *frappeResp, withRefresh bool) {
+func frappeTokenShape(t *testing.T, r *Resp, withRefresh bool) {
 	t.Helper()
 	keys := []string{"access_token", "token_type", "expires_in", "scope"}
 	if withRefresh {
 		keys = append(keys, "refresh_token")
 	}
-	if len(r.json) != len(keys) {
-		t.Errorf("token response %s, want exactly the keys %v", r.raw, keys)
+	if len(r.JSON) != len(keys) {
+		t.Errorf("token response %s, want exactly the keys %v", r.Raw, keys)
 	}
-	if len(r.str("access_token")) != 40 || (withRefresh && len(r.str("refresh_token")) != 40) {
-		t.Errorf("token response %s: want 40-character tokens", r.raw)
+	if len(r.Str("access_token")) != 40 || (withRefresh && len(r.Str("refresh_token")) != 40) {
+		t.Errorf("token response %s: want 40-character tokens", r.Raw)
 	}
-	if r.header.Get("Cache-Control") != "no-store" || r.header.Get("Pragma") != "no-cache" {
+	if r.Header.Get("Cache-Control") != "no-store" || r.Header.Get("Pragma") != "no-cache" {
 		t.Errorf("token response headers Cache-Control %q, Pragma %q, want no-store, no-cache",
-			r.header.Get("Cache-Control"), r.header.Get("Pragma"))
+			r.Header.Get("Cache-Control"), r.Header.Get("Pragma"))
 	}
-	if !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
-		t.Errorf("token response Content-Type %q", r.header.Get("Content-Type"))
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("token response Content-Type %q", r.Header.Get("Content-Type"))
 	}
 }

@@ -6,19 +6,12 @@ package tests
 
 import (
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
-	"html"
-	"io"
 	"net/http"
 	"net/url"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
-
-	_ "github.com/glebarez/go-sqlite"
 )
 
 const (
@@ -51,81 +44,17 @@ func frappeStart(t *testing.T, opts []Option, clientArgs ...string) *frappeSite 
 	return &frappeSite{Server: s, client: s.AddClient(t, args...)}
 }
 
-// frappeResp is a response read whole; json is its body decoded when it is a JSON object.
-type frappeResp struct {
-	status int
-	header http.Header
-	raw    []byte
-	json   map[string]any
-}
-
-func (r *frappeResp) str(key string) string {
-	s, _ := r.json[key].(string)
-	return s
-}
-
-// location is the redirect target, parsed.
-func (r *frappeResp) location(t *testing.T) *url.URL {
-	t.Helper()
-	loc := r.header.Get("Location")
-	u, err := url.Parse(loc)
-	if r.status != http.StatusFound || err != nil || loc == "" {
-		t.Fatalf("want a 302 with a Location, got %d %q: %s", r.status, loc, r.raw)
-	}
-	return u
-}
-
-// frappeDo sends a request; hdr holds header name/value pairs. A form body is url-encoded.
-func frappeDo(t *testing.T, hc *http.Client, method, target string, form url.Values, hdr ...string) *frappeResp {
-	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-		hdr = append([]string{"Content-Type", "application/x-www-form-urlencoded"}, hdr...)
-	}
-	return frappeSend(t, hc, method, target, body, hdr...)
-}
-
-// frappeSend sends a raw body.
-func frappeSend(t *testing.T, hc *http.Client, method, target string, body io.Reader, hdr ...string) *frappeResp {
-	t.Helper()
-	req, err := http.NewRequest(method, target, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	res, err := hc.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, target, err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &frappeResp{status: res.StatusCode, header: res.Header, raw: raw}
-	_ = json.Unmarshal(raw, &r.json)
-	return r
-}
-
-// frappeAPI is a client without cookies that does not follow redirects.
-func frappeAPI() *http.Client {
-	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
 // frappeExpect checks a status and that the JSON body holds want (values compared as JSON).
-func frappeExpect(t *testing.T, what string, r *frappeResp, status int, want map[string]any) {
+func frappeExpect(t *testing.T, what string, r *Resp, status int, want map[string]any) {
 	t.Helper()
-	if r.status != status {
-		t.Fatalf("%s: status %d, want %d: %s", what, r.status, status, r.raw)
+	if r.Status != status {
+		t.Fatalf("%s: status %d, want %d: %s", what, r.Status, status, r.Raw)
 	}
 	for k, v := range want {
-		got, _ := json.Marshal(r.json[k])
+		got, _ := json.Marshal(r.JSON[k])
 		exp, _ := json.Marshal(v)
 		if string(got) != string(exp) {
-			t.Errorf("%s: %q = %s, want %s (body %s)", what, k, got, exp, r.raw)
+			t.Errorf("%s: %q = %s, want %s (body %s)", what, k, got, exp, r.Raw)
 		}
 	}
 }
@@ -139,8 +68,10 @@ func (s *frappeSite) frappeLogin(t *testing.T) *http.Client {
 func frappeLoginAs(t *testing.T, s *Server, email, password string) *http.Client {
 	t.Helper()
 	b := Browser(t)
-	r := frappeDo(t, b, "POST", s.URL+"/api/method/login", url.Values{"usr": {email}, "pwd": {password}})
-	frappeExpect(t, "login", r, http.StatusOK, map[string]any{"message": "Logged In"})
+	r := SendForm(t, b, "POST", s.URL+"/api/method/login", url.Values{"usr": {email}, "pwd": {password}})
+	if r.Status != http.StatusOK || r.Str("message") != "Logged In" {
+		t.Fatalf("frappe login %s: %d %s", email, r.Status, r.Raw)
+	}
 	return b
 }
 
@@ -154,27 +85,21 @@ func (s *frappeSite) frappeQuery(extra ...string) url.Values {
 	return q
 }
 
-var frappeHiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
-
 // frappeConsent opens the consent page of an authorization request and returns its form.
 func frappeConsent(t *testing.T, b *http.Client, base, prefix string, q url.Values) url.Values {
 	t.Helper()
-	r := frappeDo(t, b, "GET", base+prefix+"authorize?"+q.Encode(), nil)
-	if r.status != http.StatusOK || !strings.Contains(string(r.raw), "Confirm Access") {
-		t.Fatalf("authorize: want the consent page, got %d %s: %.300s", r.status, r.header.Get("Location"), r.raw)
+	r := Send(t, b, "GET", base+prefix+"authorize?"+q.Encode(), nil)
+	if r.Status != http.StatusOK || !strings.Contains(string(r.Raw), "Confirm Access") {
+		t.Fatalf("authorize: want the consent page, got %d %s: %.300s", r.Status, r.Header.Get("Location"), r.Raw)
 	}
-	form := url.Values{}
-	for _, m := range frappeHiddenInput.FindAllSubmatch(r.raw, -1) {
-		form.Set(html.UnescapeString(string(m[1])), html.UnescapeString(string(m[2])))
-	}
-	return form
+	return hiddenFields(r.Raw)
 }
 
 // frappeDecide posts the consent form with decision allow or deny and returns the redirect.
 func frappeDecide(t *testing.T, b *http.Client, base, prefix string, form url.Values, decision string) *url.URL {
 	t.Helper()
 	form.Set("decision", decision)
-	return frappeDo(t, b, "POST", base+prefix+"approve", form).location(t)
+	return SendForm(t, b, "POST", base+prefix+"approve", form).Location(t)
 }
 
 // frappeCode runs authorize and Allow under prefix and returns the code, checking the state.
@@ -188,13 +113,13 @@ func (s *frappeSite) frappeCode(t *testing.T, b *http.Client, prefix string, q u
 }
 
 // frappeToken posts a get_token form.
-func (s *frappeSite) frappeToken(t *testing.T, prefix string, form url.Values, hdr ...string) *frappeResp {
+func (s *frappeSite) frappeToken(t *testing.T, prefix string, form url.Values, hdr ...string) *Resp {
 	t.Helper()
-	return frappeDo(t, frappeAPI(), "POST", s.URL+prefix+"get_token", form, hdr...)
+	return SendForm(t, nil, "POST", s.URL+prefix+"get_token", form, hdr...)
 }
 
 // frappeExchange redeems a code as the site's client (client_secret_post) and requires 200.
-func (s *frappeSite) frappeExchange(t *testing.T, prefix, code string) *frappeResp {
+func (s *frappeSite) frappeExchange(t *testing.T, prefix, code string) *Resp {
 	t.Helper()
 	r := s.frappeToken(t, prefix, url.Values{"grant_type": {"authorization_code"}, "code": {code},
 		"redirect_uri": {frappeRedirect}, "client_id": {s.client.ID}, "client_secret": {s.client.Secret}})
@@ -203,36 +128,22 @@ func (s *frappeSite) frappeExchange(t *testing.T, prefix, code string) *frappeRe
 }
 
 // frappeTokens runs the whole flow for a logged-in browser and returns the token response.
-func (s *frappeSite) frappeTokens(t *testing.T, b *http.Client) *frappeResp {
+func (s *frappeSite) frappeTokens(t *testing.T, b *http.Client) *Resp {
 	t.Helper()
 	return s.frappeExchange(t, frappeOAuth, s.frappeCode(t, b, frappeOAuth, s.frappeQuery()))
 }
 
 // frappeBearer calls a resource with a bearer token in the named header.
-func (s *frappeSite) frappeBearer(t *testing.T, method, path, header, token string) *frappeResp {
+func (s *frappeSite) frappeBearer(t *testing.T, method, path, header, token string) *Resp {
 	t.Helper()
-	return frappeDo(t, frappeAPI(), method, s.URL+path, nil, header, "Bearer "+token)
-}
-
-// frappeSQL opens the server's database to inspect rows or break it.
-func frappeSQL(t *testing.T, s *Server) *sql.DB {
-	t.Helper()
-	if s.DB.SQL != nil {
-		return s.DB.SQL
-	}
-	db, err := sql.Open("sqlite", filepath.Clean(s.DB.DSN)+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return Send(t, nil, method, s.URL+path, nil, header, "Bearer "+token)
 }
 
 // frappeCount counts rows matching a query of the form "SELECT COUNT(*) FROM ...".
 func frappeCount(t *testing.T, s *Server, query string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := frappeSQL(t, s).QueryRow(query, args...).Scan(&n); err != nil {
+	if err := serverSQL(t, s).QueryRow(query, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n

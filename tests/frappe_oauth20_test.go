@@ -21,7 +21,7 @@ func frappeTestClient(t *testing.T, opts ...Option) (*frappeSite, *http.Client) 
 // frappeSkipCode runs authorize for a client that skips consent and returns the code.
 func frappeSkipCode(t *testing.T, s *frappeSite, b *http.Client, q url.Values) string {
 	t.Helper()
-	loc := frappeDo(t, b, "GET", s.URL+frappeOAuth+"authorize?"+q.Encode(), nil).location(t)
+	loc := Send(t, b, "GET", s.URL+frappeOAuth+"authorize?"+q.Encode(), nil).Location(t)
 	code := loc.Query().Get("code")
 	if loc.Scheme+"://"+loc.Host != frappeRedirect || loc.Path != "" || code == "" {
 		t.Fatalf("authorize redirected to %s, want %s?code=...", loc, frappeRedirect)
@@ -41,7 +41,7 @@ func frappeTestQuery(extra ...string) url.Values {
 // frappeProfileOK is check_valid_openid_response: the token is valid iff openid_profile is 200.
 func frappeProfileOK(t *testing.T, s *frappeSite, token string) bool {
 	t.Helper()
-	return s.frappeBearer(t, "GET", frappeOAuth+"openid_profile", "Authorization", token).status == http.StatusOK
+	return s.frappeBearer(t, "GET", frappeOAuth+"openid_profile", "Authorization", token).Status == http.StatusOK
 }
 
 func TestFrappeOAuth20(t *testing.T) {
@@ -49,8 +49,8 @@ func TestFrappeOAuth20(t *testing.T) {
 	s, b := frappeTestClient(t)
 
 	t.Run("test_invalid_login", func(t *testing.T) {
-		if r := frappeDo(t, frappeAPI(), "GET", s.URL+frappeOAuth+"openid_profile", nil); r.status == http.StatusOK {
-			t.Fatalf("openid_profile without a token: %d %s", r.status, r.raw)
+		if r := Send(t, nil, "GET", s.URL+frappeOAuth+"openid_profile", nil); r.Status == http.StatusOK {
+			t.Fatalf("openid_profile without a token: %d %s", r.Status, r.Raw)
 		}
 	})
 
@@ -61,7 +61,7 @@ func TestFrappeOAuth20(t *testing.T) {
 		frappeExpect(t, "get_token", r, http.StatusOK, map[string]any{"token_type": "Bearer", "expires_in": 3600,
 			"scope": "all openid"})
 		frappeTokenShape(t, r, true)
-		p := s.frappeBearer(t, "GET", frappeOAuth+"openid_profile", "Authorization", r.str("access_token"))
+		p := s.frappeBearer(t, "GET", frappeOAuth+"openid_profile", "Authorization", r.Str("access_token"))
 		frappeExpect(t, "openid_profile", p, http.StatusOK, map[string]any{"email": frappeEmail})
 	})
 
@@ -77,11 +77,11 @@ func TestFrappeOAuth20(t *testing.T) {
 		r := s.frappeToken(t, frappeOAuth, url.Values{"grant_type": {"authorization_code"}, "code": {code},
 			"redirect_uri": {frappeRedirect}, "client_id": {"test_client_id"}})
 		frappeExpect(t, "get_token", r, http.StatusOK, nil)
-		access := r.str("access_token")
+		access := r.Str("access_token")
 		if !frappeProfileOK(t, s, access) {
 			t.Fatal("fresh token refused by openid_profile")
 		}
-		rev := frappeDo(t, frappeAPI(), "POST", s.URL+frappeOAuth+"revoke_token", url.Values{"token": {access}})
+		rev := SendForm(t, nil, "POST", s.URL+frappeOAuth+"revoke_token", url.Values{"token": {access}})
 		frappeExpect(t, "revoke_token", rev, http.StatusOK, nil)
 		if frappeProfileOK(t, s, access) {
 			t.Fatal("revoked token still accepted by openid_profile")
@@ -90,12 +90,12 @@ func TestFrappeOAuth20(t *testing.T) {
 
 	t.Run("connected app: GET login, then get_logged_user", func(t *testing.T) {
 		hc := Browser(t)
-		login := frappeDo(t, hc, "GET", s.URL+"/api/method/login?"+url.Values{"usr": {frappeEmail}, "pwd": {frappePassword}}.Encode(), nil)
+		login := Send(t, hc, "GET", s.URL+"/api/method/login?"+url.Values{"usr": {frappeEmail}, "pwd": {frappePassword}}.Encode(), nil)
 		frappeExpect(t, "GET login", login, http.StatusOK, map[string]any{"message": "Logged In", "full_name": frappeName})
 		code := frappeSkipCode(t, s, hc, frappeTestQuery("state", "connected"))
 		r := s.frappeToken(t, frappeOAuth, url.Values{"grant_type": {"authorization_code"}, "code": {code},
 			"redirect_uri": {frappeRedirect}, "client_id": {"test_client_id"}})
-		user := s.frappeBearer(t, "GET", frappeLoggedIn, "Authorization", r.str("access_token"))
+		user := s.frappeBearer(t, "GET", frappeLoggedIn, "Authorization", r.Str("access_token"))
 		frappeExpect(t, "get_logged_user", user, http.StatusOK, map[string]any{"message": frappeEmail})
 	})
 }
@@ -112,7 +112,7 @@ func TestFrappeOAuth20PKCEShortVerifierOptIn(t *testing.T) {
 		r := s.frappeToken(t, frappeOAuth, url.Values{"grant_type": {"authorization_code"}, "code": {code},
 			"redirect_uri": {frappeRedirect}, "client_id": {"test_client_id"}, "code_verifier": {tc.verifier}})
 		frappeExpect(t, "verifier "+tc.verifier, r, tc.status, nil)
-		if tc.status == http.StatusOK && !frappeProfileOK(t, s, r.str("access_token")) {
+		if tc.status == http.StatusOK && !frappeProfileOK(t, s, r.Str("access_token")) {
 			t.Fatal("PKCE token refused by openid_profile")
 		}
 	}
@@ -124,7 +124,7 @@ func TestFrappeOAuth20RefreshToken(t *testing.T) {
 	s := frappeStart(t, nil, "--client-id", "test_client_id_refresh", "--skip-authorization")
 	b := s.frappeLogin(t)
 	tok := s.frappeExchange(t, frappeOAuth, frappeSkipCode(t, s, b, s.frappeQuery()))
-	refresh := func(form url.Values) *frappeResp {
+	refresh := func(form url.Values) *Resp {
 		form.Set("grant_type", "refresh_token")
 		form.Set("client_id", s.client.ID)
 		form.Set("scope", "all openid")
@@ -132,15 +132,15 @@ func TestFrappeOAuth20RefreshToken(t *testing.T) {
 	}
 
 	t.Run("test_refresh_token_grant", func(t *testing.T) {
-		r := refresh(url.Values{"refresh_token": {tok.str("refresh_token")}, "client_secret": {s.client.Secret}})
+		r := refresh(url.Values{"refresh_token": {tok.Str("refresh_token")}, "client_secret": {s.client.Secret}})
 		frappeExpect(t, "refresh", r, http.StatusOK, map[string]any{"token_type": "Bearer", "expires_in": 3600})
-		if r.str("access_token") == tok.str("access_token") || !frappeProfileOK(t, s, r.str("access_token")) {
-			t.Fatalf("refresh gave %s, want a new working access token", r.raw)
+		if r.Str("access_token") == tok.Str("access_token") || !frappeProfileOK(t, s, r.Str("access_token")) {
+			t.Fatalf("refresh gave %s, want a new working access token", r.Raw)
 		}
 	})
 
 	t.Run("test_refresh_token_without_client_secret is refused for a confidential client", func(t *testing.T) {
-		r := refresh(url.Values{"refresh_token": {tok.str("refresh_token")}})
+		r := refresh(url.Values{"refresh_token": {tok.Str("refresh_token")}})
 		frappeExpect(t, "refresh", r, http.StatusUnauthorized, map[string]any{"error": "invalid_client"})
 	})
 

@@ -101,38 +101,38 @@ func TestFrappeUnavailable(t *testing.T) {
 	t.Parallel()
 	s := frappeStart(t, nil)
 	b := s.frappeLogin(t)
-	access := s.frappeTokens(t, b).str("access_token")
+	access := s.frappeTokens(t, b).Str("access_token")
 	for _, table := range []string{"tokens", "authorization_codes", "sessions"} {
-		if _, err := frappeSQL(t, s.Server).Exec("DROP TABLE " + table); err != nil {
+		if _, err := serverSQL(t, s.Server).Exec("DROP TABLE " + table); err != nil {
 			t.Fatal(err)
 		}
 	}
-	api := frappeAPI()
+	api := NoRedirect
 	code := strings.Repeat("C", 40)
 	for _, tc := range []struct {
 		name string
-		r    *frappeResp
+		r    *Resp
 		keys []string // besides "error"
 	}{
 		{"get_token", s.frappeToken(t, frappeOAuth, url.Values{"grant_type": {"authorization_code"}, "code": {code},
 			"client_id": {s.client.ID}, "client_secret": {s.client.Secret}}), []string{"error_description"}},
-		{"revoke_token", frappeDo(t, api, "POST", s.URL+frappeOAuth+"revoke_token", url.Values{"token": {access}}), []string{"message"}},
-		{"introspect_token", frappeDo(t, api, "POST", s.URL+frappeOAuth+"introspect_token", url.Values{"token": {access}}),
+		{"revoke_token", SendForm(t, api, "POST", s.URL+frappeOAuth+"revoke_token", url.Values{"token": {access}}), []string{"message"}},
+		{"introspect_token", SendForm(t, api, "POST", s.URL+frappeOAuth+"introspect_token", url.Values{"token": {access}}),
 			[]string{"error_description"}},
 		{"get_logged_user", s.frappeBearer(t, "GET", frappeLoggedIn, "Authorization", access), []string{"description", "status_code"}},
-		{"get_logged_user by session", frappeDo(t, b, "GET", s.URL+frappeLoggedIn, nil), []string{"description"}},
+		{"get_logged_user by session", Send(t, b, "GET", s.URL+frappeLoggedIn, nil), []string{"description"}},
 		{"openid_profile", s.frappeBearer(t, "GET", frappeOAuth+"openid_profile", "Authorization", access), []string{"description"}},
 		{"test_resource", s.frappeBearer(t, "GET", frappeOAuth+"test_resource", "Authorization", access), []string{"description"}},
-		{"authorize", frappeDo(t, b, "GET", s.URL+frappeOAuth+"authorize?"+s.frappeQuery().Encode(), nil), []string{"description"}},
-		{"approve", frappeDo(t, b, "POST", s.URL+frappeOAuth+"approve", url.Values{}), []string{"description"}},
-		{"login", frappeDo(t, Browser(t), "POST", s.URL+"/api/method/login", url.Values{"usr": {frappeEmail},
+		{"authorize", Send(t, b, "GET", s.URL+frappeOAuth+"authorize?"+s.frappeQuery().Encode(), nil), []string{"description"}},
+		{"approve", SendForm(t, b, "POST", s.URL+frappeOAuth+"approve", url.Values{}), []string{"description"}},
+		{"login", SendForm(t, Browser(t), "POST", s.URL+"/api/method/login", url.Values{"usr": {frappeEmail},
 			"pwd": {frappePassword}}), []string{"message"}},
-		{"logout", frappeDo(t, b, "POST", s.URL+"/api/method/logout", url.Values{}), []string{"message"}},
+		{"logout", SendForm(t, b, "POST", s.URL+"/api/method/logout", url.Values{}), []string{"message"}},
 	} {
 		frappeExpect(t, tc.name, tc.r, http.StatusServiceUnavailable, map[string]any{"error": "temporarily_unavailable"})
 		for _, k := range tc.keys {
-			if _, ok := tc.r.json[k]; !ok {
-				t.Errorf("%s: %s lacks %q", tc.name, tc.r.raw, k)
+			if _, ok := tc.r.JSON[k]; !ok {
+				t.Errorf("%s: %s lacks %q", tc.name, tc.r.Raw, k)
 			}
 		}
 	}

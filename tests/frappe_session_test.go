@@ -17,31 +17,31 @@ func TestFrappeLogin(t *testing.T) {
 	s := frappeStart(t, nil)
 	login := s.URL + "/api/method/login"
 	ok := map[string]any{"message": "Logged In", "home_page": "/app", "full_name": frappeName}
-	for name, send := range map[string]func(hc *http.Client) *frappeResp{
-		"form": func(hc *http.Client) *frappeResp {
-			return frappeDo(t, hc, "POST", login, url.Values{"usr": {frappeEmail}, "pwd": {frappePassword}})
+	for name, send := range map[string]func(hc *http.Client) *Resp{
+		"form": func(hc *http.Client) *Resp {
+			return SendForm(t, hc, "POST", login, url.Values{"usr": {frappeEmail}, "pwd": {frappePassword}})
 		},
-		"JSON": func(hc *http.Client) *frappeResp {
-			return frappeSend(t, hc, "POST", login, strings.NewReader(`{"usr":"`+frappeEmail+`","pwd":"`+frappePassword+`"}`),
+		"JSON": func(hc *http.Client) *Resp {
+			return Send(t, hc, "POST", login, strings.NewReader(`{"usr":"`+frappeEmail+`","pwd":"`+frappePassword+`"}`),
 				"Content-Type", "application/json; charset=utf-8")
 		},
-		"GET query": func(hc *http.Client) *frappeResp {
-			return frappeDo(t, hc, "GET", login+"?"+url.Values{"usr": {frappeEmail}, "pwd": {frappePassword}}.Encode(), nil)
+		"GET query": func(hc *http.Client) *Resp {
+			return Send(t, hc, "GET", login+"?"+url.Values{"usr": {frappeEmail}, "pwd": {frappePassword}}.Encode(), nil)
 		},
 	} {
 		b := Browser(t)
 		r := send(b)
 		frappeExpect(t, name, r, http.StatusOK, ok)
 		cookies := map[string]*http.Cookie{}
-		for _, c := range (&http.Response{Header: r.header}).Cookies() {
+		for _, c := range (&http.Response{Header: r.Header}).Cookies() {
 			cookies[c.Name] = c
 		}
 		sid := cookies["sid"]
 		if sid == nil || !sid.HttpOnly || sid.SameSite != http.SameSiteLaxMode || len(sid.Value) != 40 ||
 			cookies["user_id"] == nil || cookies["user_id"].Value != frappeEmail || cookies["full_name"] == nil {
-			t.Errorf("%s: cookies %v, want sid (HttpOnly, SameSite=Lax), user_id and full_name", name, r.header["Set-Cookie"])
+			t.Errorf("%s: cookies %v, want sid (HttpOnly, SameSite=Lax), user_id and full_name", name, r.Header["Set-Cookie"])
 		}
-		frappeExpect(t, name+" session", frappeDo(t, b, "GET", s.URL+frappeLoggedIn, nil), http.StatusOK,
+		frappeExpect(t, name+" session", Send(t, b, "GET", s.URL+frappeLoggedIn, nil), http.StatusOK,
 			map[string]any{"message": frappeEmail})
 	}
 
@@ -49,13 +49,13 @@ func TestFrappeLogin(t *testing.T) {
 		"wrong password": {"usr": {frappeEmail}, "pwd": {"Eastern_43A1X"}},
 		"unknown user":   {"usr": {"nobody@example.com"}, "pwd": {frappePassword}},
 	} {
-		r := frappeDo(t, Browser(t), "POST", login, form)
+		r := SendForm(t, Browser(t), "POST", login, form)
 		frappeExpect(t, name, r, http.StatusUnauthorized, map[string]any{"message": "Invalid login credentials"})
-		if len(r.header["Set-Cookie"]) != 0 {
-			t.Errorf("%s set cookies %v", name, r.header["Set-Cookie"])
+		if len(r.Header["Set-Cookie"]) != 0 {
+			t.Errorf("%s set cookies %v", name, r.Header["Set-Cookie"])
 		}
 	}
-	frappeExpect(t, "no password", frappeDo(t, Browser(t), "POST", login, url.Values{"usr": {frappeEmail}}),
+	frappeExpect(t, "no password", SendForm(t, Browser(t), "POST", login, url.Values{"usr": {frappeEmail}}),
 		http.StatusUnauthorized, map[string]any{"message": "Incomplete login details"})
 	if n := frappeCount(t, s.Server, "SELECT COUNT(*) FROM sessions"); n != 3 {
 		t.Errorf("%d sessions, want the 3 successful logins", n)
@@ -71,37 +71,37 @@ func TestFrappeLogout(t *testing.T) {
 		if method == "POST" {
 			body = url.Values{}
 		}
-		r := frappeDo(t, b, method, s.URL+"/api/method/logout", body)
-		if r.status != http.StatusOK || string(r.raw) != "{}" {
-			t.Fatalf("%s logout: %d %s", method, r.status, r.raw)
+		r := SendForm(t, b, method, s.URL+"/api/method/logout", body)
+		if r.Status != http.StatusOK || string(r.Raw) != "{}" {
+			t.Fatalf("%s logout: %d %s", method, r.Status, r.Raw)
 		}
-		frappeExpect(t, method+" logout: session", frappeDo(t, b, "GET", s.URL+frappeLoggedIn, nil), http.StatusUnauthorized, nil)
+		frappeExpect(t, method+" logout: session", Send(t, b, "GET", s.URL+frappeLoggedIn, nil), http.StatusUnauthorized, nil)
 	}
 	if n := frappeCount(t, s.Server, "SELECT COUNT(*) FROM sessions"); n != 0 {
 		t.Errorf("%d sessions left after logging out", n)
 	}
-	frappeExpect(t, "logout without a session", frappeDo(t, Browser(t), "GET", s.URL+"/api/method/logout", nil), http.StatusOK, nil)
+	frappeExpect(t, "logout without a session", Send(t, Browser(t), "GET", s.URL+"/api/method/logout", nil), http.StatusOK, nil)
 }
 
 func TestFrappeLoginPage(t *testing.T) {
 	t.Parallel()
 	s := frappeStart(t, nil)
-	page := frappeDo(t, Browser(t), "GET", s.URL+"/login?redirect-to=/app", nil)
-	body := string(page.raw)
-	if page.status != http.StatusOK || !strings.Contains(body, `name="usr"`) || !strings.Contains(body, `name="pwd"`) ||
-		!strings.Contains(body, `value="/app"`) || page.header.Get("X-Frame-Options") != "DENY" {
-		t.Fatalf("login page: %d %.400s", page.status, body)
+	page := Send(t, Browser(t), "GET", s.URL+"/login?redirect-to=/app", nil)
+	body := string(page.Raw)
+	if page.Status != http.StatusOK || !strings.Contains(body, `name="usr"`) || !strings.Contains(body, `name="pwd"`) ||
+		!strings.Contains(body, `value="/app"`) || page.Header.Get("X-Frame-Options") != "DENY" {
+		t.Fatalf("login page: %d %.400s", page.Status, body)
 	}
-	bad := frappeDo(t, Browser(t), "POST", s.URL+"/login", url.Values{"usr": {frappeEmail}, "pwd": {"nope"}, "redirect-to": {"/app"}})
-	if bad.status != http.StatusUnauthorized || !strings.Contains(string(bad.raw), "Invalid login credentials") {
-		t.Fatalf("wrong password on the login page: %d %.300s", bad.status, bad.raw)
+	bad := SendForm(t, Browser(t), "POST", s.URL+"/login", url.Values{"usr": {frappeEmail}, "pwd": {"nope"}, "redirect-to": {"/app"}})
+	if bad.Status != http.StatusUnauthorized || !strings.Contains(string(bad.Raw), "Invalid login credentials") {
+		t.Fatalf("wrong password on the login page: %d %.300s", bad.Status, bad.Raw)
 	}
 	b := Browser(t)
-	if loc := frappeDo(t, b, "POST", s.URL+"/login", url.Values{"usr": {frappeEmail}, "pwd": {frappePassword},
-		"redirect-to": {"/app"}}).location(t); loc.String() != "/app" {
+	if loc := SendForm(t, b, "POST", s.URL+"/login", url.Values{"usr": {frappeEmail}, "pwd": {frappePassword},
+		"redirect-to": {"/app"}}).Location(t); loc.String() != "/app" {
 		t.Fatalf("login page redirected to %s, want /app", loc)
 	}
-	frappeExpect(t, "session from the login page", frappeDo(t, b, "GET", s.URL+frappeLoggedIn, nil), http.StatusOK,
+	frappeExpect(t, "session from the login page", Send(t, b, "GET", s.URL+frappeLoggedIn, nil), http.StatusOK,
 		map[string]any{"message": frappeEmail})
 }
 
@@ -123,7 +123,7 @@ func TestFrappeLoginLimits(t *testing.T) {
 	s.AddUser(t, "second@example.com", "second-password", "Second User")
 	api, page := s.URL+"/api/method/login", s.URL+"/login"
 	login := func(hc *http.Client, target, usr, pwd string) int {
-		return frappeDo(t, hc, "POST", target, url.Values{"usr": {usr}, "pwd": {pwd}}).status
+		return SendForm(t, hc, "POST", target, url.Values{"usr": {usr}, "pwd": {pwd}}).Status
 	}
 
 	// Per account: three failures from .1, and the account is locked from .2 as well, while
@@ -148,8 +148,8 @@ func TestFrappeLoginLimits(t *testing.T) {
 			t.Fatalf("address failure %d: %d, want 401", i+1, got)
 		}
 	}
-	r := frappeDo(t, three, "GET", api+"?"+url.Values{"usr": {"second@example.com"}, "pwd": {"second-password"}}.Encode(), nil)
-	if r.status != http.StatusTooManyRequests || r.str("message") == "" {
-		t.Fatalf("locked address: %d %s, want 429 with a message", r.status, r.raw)
+	r := Send(t, three, "GET", api+"?"+url.Values{"usr": {"second@example.com"}, "pwd": {"second-password"}}.Encode(), nil)
+	if r.Status != http.StatusTooManyRequests || r.Str("message") == "" {
+		t.Fatalf("locked address: %d %s, want 429 with a message", r.Status, r.Raw)
 	}
 }

@@ -34,51 +34,51 @@ func TestFrappeTokenErrors(t *testing.T) {
 	endpoint := s.URL + frappeOAuth + "get_token"
 	for _, tc := range []struct {
 		name   string
-		send   func() *frappeResp
+		send   func() *Resp
 		status int
 		error  string
 		desc   string
 	}{
-		{"GET", func() *frappeResp { return frappeDo(t, frappeAPI(), "GET", endpoint+"?"+good().Encode(), nil) },
+		{"GET", func() *Resp { return Send(t, nil, "GET", endpoint+"?"+good().Encode(), nil) },
 			400, "invalid_request", "Unsupported request method GET."},
-		{"parameters in the query only", func() *frappeResp {
-			return frappeDo(t, frappeAPI(), "POST", endpoint+"?"+good().Encode(), url.Values{})
+		{"parameters in the query only", func() *Resp {
+			return SendForm(t, nil, "POST", endpoint+"?"+good().Encode(), url.Values{})
 		}, 400, "invalid_request", "Missing grant_type parameter."},
-		{"JSON body", func() *frappeResp {
-			return frappeSend(t, frappeAPI(), "POST", endpoint, strings.NewReader(`{"grant_type":"authorization_code"}`),
+		{"JSON body", func() *Resp {
+			return Send(t, nil, "POST", endpoint, strings.NewReader(`{"grant_type":"authorization_code"}`),
 				"Content-Type", "application/json")
 		}, 400, "invalid_request", "Missing grant_type parameter."},
-		{"missing grant_type", func() *frappeResp { return s.frappeToken(t, frappeOAuth, good("grant_type", "")) },
+		{"missing grant_type", func() *Resp { return s.frappeToken(t, frappeOAuth, good("grant_type", "")) },
 			400, "invalid_request", "Missing grant_type parameter."},
-		{"password grant", func() *frappeResp {
+		{"password grant", func() *Resp {
 			return s.frappeToken(t, frappeOAuth, good("grant_type", "password", "username", frappeEmail, "password", frappePassword))
 		}, 400, "unsupported_grant_type", ""},
-		{"missing code", func() *frappeResp { return s.frappeToken(t, frappeOAuth, good("code", "")) },
+		{"missing code", func() *Resp { return s.frappeToken(t, frappeOAuth, good("code", "")) },
 			400, "invalid_request", "Missing code parameter."},
-		{"duplicate client_id", func() *frappeResp {
-			return frappeSend(t, frappeAPI(), "POST", endpoint, strings.NewReader(good().Encode()+"&client_id="+s.client.ID),
+		{"duplicate client_id", func() *Resp {
+			return Send(t, nil, "POST", endpoint, strings.NewReader(good().Encode()+"&client_id="+s.client.ID),
 				"Content-Type", "application/x-www-form-urlencoded")
 		}, 400, "invalid_request", "Duplicate client_id parameter."},
-		{"Basic and client_secret", func() *frappeResp {
+		{"Basic and client_secret", func() *Resp {
 			return s.frappeToken(t, frappeOAuth, good(), "Authorization", frappeBasic(s.client.ID, s.client.Secret))
 		}, 400, "invalid_request", ""},
-		{"Basic for another client_id", func() *frappeResp {
+		{"Basic for another client_id", func() *Resp {
 			return s.frappeToken(t, frappeOAuth, good("client_secret", "", "client_id", "other"), "Authorization",
 				frappeBasic(s.client.ID, s.client.Secret))
 		}, 400, "invalid_request", ""},
-		{"Basic for a client_secret_post client", func() *frappeResp {
+		{"Basic for a client_secret_post client", func() *Resp {
 			return s.frappeToken(t, frappeOAuth, good("client_secret", ""), "Authorization", frappeBasic(s.client.ID, s.client.Secret))
 		}, 401, "invalid_client", ""},
-		{"Basic not base64", func() *frappeResp {
+		{"Basic not base64", func() *Resp {
 			return s.frappeToken(t, frappeOAuth, good("client_secret", ""), "Authorization", "Basic !!!")
 		}, 401, "invalid_client", ""},
-		{"wrong client_secret", func() *frappeResp { return s.frappeToken(t, frappeOAuth, good("client_secret", "wrong")) },
+		{"wrong client_secret", func() *Resp { return s.frappeToken(t, frappeOAuth, good("client_secret", "wrong")) },
 			401, "invalid_client", ""},
-		{"no client_secret", func() *frappeResp { return s.frappeToken(t, frappeOAuth, good("client_secret", "")) },
+		{"no client_secret", func() *Resp { return s.frappeToken(t, frappeOAuth, good("client_secret", "")) },
 			401, "invalid_client", ""},
-		{"unknown client", func() *frappeResp { return s.frappeToken(t, frappeOAuth, good("client_id", "nope")) },
+		{"unknown client", func() *Resp { return s.frappeToken(t, frappeOAuth, good("client_id", "nope")) },
 			401, "invalid_client", ""},
-		{"unknown code", func() *frappeResp { return s.frappeToken(t, frappeOAuth, good("code", strings.Repeat("A", 40))) },
+		{"unknown code", func() *Resp { return s.frappeToken(t, frappeOAuth, good("code", strings.Repeat("A", 40))) },
 			400, "invalid_grant", ""},
 	} {
 		r := tc.send()
@@ -87,13 +87,13 @@ func TestFrappeTokenErrors(t *testing.T) {
 			want["error_description"] = tc.desc
 		}
 		frappeExpect(t, tc.name, r, tc.status, want)
-		if _, ok := r.json["error_description"].(string); !ok || len(r.json) != 2 {
-			t.Errorf("%s: %s, want exactly error and error_description", tc.name, r.raw)
+		if _, ok := r.JSON["error_description"].(string); !ok || len(r.JSON) != 2 {
+			t.Errorf("%s: %s, want exactly error and error_description", tc.name, r.Raw)
 		}
-		if r.header.Get("Cache-Control") != "no-store" {
-			t.Errorf("%s: Cache-Control %q", tc.name, r.header.Get("Cache-Control"))
+		if r.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: Cache-Control %q", tc.name, r.Header.Get("Cache-Control"))
 		}
-		if got := r.header.Get("WWW-Authenticate"); (tc.status == 401) != (got == `Basic realm="oauthd"`) {
+		if got := r.Header.Get("WWW-Authenticate"); (tc.status == 401) != (got == `Basic realm="oauthd"`) {
 			t.Errorf("%s: WWW-Authenticate %q", tc.name, got)
 		}
 	}
@@ -113,7 +113,7 @@ func TestFrappeCodeReplay(t *testing.T) {
 		"redirect_uri": {frappeRedirect}, "client_id": {s.client.ID}, "client_secret": {s.client.Secret}})
 	frappeExpect(t, "code again", again, http.StatusBadRequest, map[string]any{"error": "invalid_grant"})
 	frappeExpect(t, "first token after the replay", s.frappeBearer(t, "GET", frappeLoggedIn, "Authorization",
-		first.str("access_token")), http.StatusUnauthorized, nil)
+		first.Str("access_token")), http.StatusUnauthorized, nil)
 }
 
 func TestFrappeTokenBasicAuth(t *testing.T) {
@@ -140,7 +140,7 @@ func TestFrappePublicClient(t *testing.T) {
 	t.Parallel()
 	s := frappeStart(t, nil, "--auth-method", "none")
 	b := s.frappeLogin(t)
-	loc := frappeDo(t, b, "GET", s.URL+frappeOAuth+"authorize?"+s.frappeQuery().Encode(), nil).location(t)
+	loc := Send(t, b, "GET", s.URL+frappeOAuth+"authorize?"+s.frappeQuery().Encode(), nil).Location(t)
 	if loc.Query().Get("error") != "invalid_request" {
 		t.Fatalf("public client without PKCE: redirected to %s, want error=invalid_request", loc)
 	}
@@ -152,7 +152,7 @@ func TestFrappePublicClient(t *testing.T) {
 	r := s.frappeToken(t, frappeOAuth, form)
 	frappeExpect(t, "public client with PKCE", r, http.StatusOK, nil)
 	ref := s.frappeToken(t, frappeOAuth, url.Values{"grant_type": {"refresh_token"}, "client_id": {s.client.ID},
-		"refresh_token": {r.str("refresh_token")}})
+		"refresh_token": {r.Str("refresh_token")}})
 	frappeExpect(t, "public client refresh", ref, http.StatusOK, nil)
 
 	code = s.frappeCode(t, b, frappeOAuth, s.frappeQuery("code_challenge", challenge, "code_challenge_method", "S256"))
@@ -172,26 +172,26 @@ func TestFrappeRefresh(t *testing.T) {
 	s := frappeStart(t, nil)
 	b := s.frappeLogin(t)
 	tok := s.frappeTokens(t, b)
-	refresh := func(token, scope string, id, secret string) *frappeResp {
+	refresh := func(token, scope string, id, secret string) *Resp {
 		return s.frappeToken(t, frappeOAuth, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {token},
 			"scope": {scope}, "client_id": {id}, "client_secret": {secret}})
 	}
 	other := s.AddClient(t, "--name", "Other", "--redirect-uri", frappeRedirect, "--auth-method", "client_secret_post")
-	frappeExpect(t, "another client's refresh", refresh(tok.str("refresh_token"), "", other.ID, other.Secret),
+	frappeExpect(t, "another client's refresh", refresh(tok.Str("refresh_token"), "", other.ID, other.Secret),
 		http.StatusBadRequest, map[string]any{"error": "invalid_grant"})
-	frappeExpect(t, "wider scope", refresh(tok.str("refresh_token"), "all openid admin", s.client.ID, s.client.Secret),
+	frappeExpect(t, "wider scope", refresh(tok.Str("refresh_token"), "all openid admin", s.client.ID, s.client.Secret),
 		http.StatusBadRequest, map[string]any{"error": "invalid_scope"})
 
-	narrow := refresh(tok.str("refresh_token"), "all", s.client.ID, s.client.Secret)
+	narrow := refresh(tok.Str("refresh_token"), "all", s.client.ID, s.client.Secret)
 	frappeExpect(t, "narrower scope", narrow, http.StatusOK, map[string]any{"scope": "all"})
 	frappeExpect(t, "narrowed token on openid_profile", s.frappeBearer(t, "GET", frappeOAuth+"openid_profile",
-		"Authorization", narrow.str("access_token")), http.StatusForbidden, map[string]any{"error": "insufficient_scope"})
+		"Authorization", narrow.Str("access_token")), http.StatusForbidden, map[string]any{"error": "insufficient_scope"})
 
 	// The rotated refresh token presented again: refused, and the whole grant ends.
-	frappeExpect(t, "rotated refresh token", refresh(tok.str("refresh_token"), "", s.client.ID, s.client.Secret),
+	frappeExpect(t, "rotated refresh token", refresh(tok.Str("refresh_token"), "", s.client.ID, s.client.Secret),
 		http.StatusBadRequest, map[string]any{"error": "invalid_grant"})
 	frappeExpect(t, "token after the reuse", s.frappeBearer(t, "GET", frappeLoggedIn, "Authorization",
-		narrow.str("access_token")), http.StatusUnauthorized, nil)
+		narrow.Str("access_token")), http.StatusUnauthorized, nil)
 }
 
 // client_credentials is an oauthd extension: the token acts as the client's owner.
@@ -204,7 +204,7 @@ func TestFrappeClientCredentials(t *testing.T) {
 	frappeExpect(t, "client_credentials", r, http.StatusOK, map[string]any{"token_type": "Bearer", "scope": "all",
 		"expires_in": 3600})
 	frappeTokenShape(t, r, false)
-	frappeExpect(t, "client_credentials token", s.frappeBearer(t, "GET", frappeLoggedIn, "Authorization", r.str("access_token")),
+	frappeExpect(t, "client_credentials token", s.frappeBearer(t, "GET", frappeLoggedIn, "Authorization", r.Str("access_token")),
 		http.StatusOK, map[string]any{"message": frappeEmail})
 
 	ownerless := s.AddClient(t, "--name", "No owner", "--redirect-uri", frappeRedirect, "--auth-method", "client_secret_post",

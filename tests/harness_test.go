@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/glebarez/go-sqlite"
 	_ "github.com/go-sql-driver/mysql"
 )
 
@@ -72,21 +73,44 @@ func NewDatabase(t testing.TB) *Database {
 	if err != nil {
 		t.Fatalf("OAUTHD_TEST_DATABASE=mysql but MariaDB is unreachable: %v", err)
 	}
-	name := "oauthd_t_" + randomHex(6)
+	db, _ := createMySQLDatabase(t, admin, "oauthd_t_")
+	return db
+}
+
+// createMySQLDatabase creates an empty database named prefix plus random hex through admin, and
+// drops it (and closes admin) after the test.
+func createMySQLDatabase(t testing.TB, admin *sql.DB, prefix string) (db *Database, name string) {
+	t.Helper()
+	name = prefix + randomHex(6)
 	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		admin.Close()
 		t.Fatalf("create database: %v", err)
 	}
 	dsn := "root@tcp(127.0.0.1:3306)/" + name
-	db, err := sql.Open("mysql", dsn)
+	handle, err := sql.Open("mysql", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		db.Close()
+		handle.Close()
 		admin.Exec("DROP DATABASE " + name)
 		admin.Close()
 	})
-	return &Database{Driver: "mysql", DSN: dsn, SQL: db}
+	return &Database{Driver: "mysql", DSN: dsn, SQL: handle}, name
+}
+
+// serverSQL is a handle on the server's database to inspect rows or break it.
+func serverSQL(t testing.TB, s *Server) *sql.DB {
+	t.Helper()
+	if s.DB.SQL != nil {
+		return s.DB.SQL
+	}
+	db, err := sql.Open("sqlite", filepath.Clean(s.DB.DSN)+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 func randomHex(n int) string {

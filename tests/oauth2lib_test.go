@@ -6,7 +6,6 @@ package tests
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -33,10 +32,10 @@ func libAuthorize(t *testing.T, s *Server, d parityDialect, cfg *oauth2.Config, 
 	t.Helper()
 	b := d.login(t, s, parityEmail, parityPassword)
 	state := "st-" + randomHex(8)
-	r := paritySend(t, b, http.MethodGet, cfg.AuthCodeURL(state, opts...), nil)
-	loc, err := url.Parse(r.header.Get("Location"))
-	if r.status != http.StatusFound || err != nil || !strings.HasPrefix(loc.String(), parityRedirect+"?") {
-		t.Fatalf("authorize: want a 302 to %s, got %d %q: %s", parityRedirect, r.status, r.header.Get("Location"), r.raw)
+	r := Send(t, b, http.MethodGet, cfg.AuthCodeURL(state, opts...), nil)
+	loc, err := url.Parse(r.Header.Get("Location"))
+	if r.Status != http.StatusFound || err != nil || !strings.HasPrefix(loc.String(), parityRedirect+"?") {
+		t.Fatalf("authorize: want a 302 to %s, got %d %q: %s", parityRedirect, r.Status, r.Header.Get("Location"), r.Raw)
 	}
 	if got := loc.Query().Get("state"); got != state {
 		t.Fatalf("state %q came back as %q", state, got)
@@ -60,15 +59,9 @@ func libWhoami(t *testing.T, s *Server, hc *http.Client) string {
 	t.Helper()
 	var seen []string
 	for _, d := range parityDialects {
-		res, err := hc.Get(d.resourceURL(s.URL))
-		if err != nil {
-			t.Fatalf("GET %s: %v", d.resourceURL(s.URL), err)
-		}
-		raw, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		r := libResp(res.StatusCode, res.Header, raw)
-		if r.status != http.StatusOK {
-			t.Fatalf("%s bearer check: %d %s", d.name(), r.status, r.raw)
+		r := Send(t, hc, http.MethodGet, d.resourceURL(s.URL), nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("%s bearer check: %d %s", d.name(), r.Status, r.Raw)
 		}
 		seen = append(seen, d.whoami(t, r))
 	}
@@ -76,13 +69,6 @@ func libWhoami(t *testing.T, s *Server, hc *http.Client) string {
 		t.Fatalf("the dialects' bearer checks disagree: %q", seen)
 	}
 	return seen[0]
-}
-
-// libResp is a response the oauth2 package's client received, read whole.
-func libResp(status int, header http.Header, raw []byte) *parityResp {
-	r := &parityResp{status: status, header: header, raw: raw}
-	_ = json.Unmarshal(raw, &r.body)
-	return r
 }
 
 // libExpiry fails unless exp is ttl after some instant in [before, after], give or take the
@@ -264,7 +250,7 @@ func TestOAuth2LibTokenSourceRefresh(t *testing.T) {
 
 				// Wait, bounded, until the dialect refuses the access token; then both do.
 				deadline := time.Now().Add(10 * time.Second)
-				for d.whoami(t, paritySend(t, nil, http.MethodGet, d.resourceURL(s.URL), nil,
+				for d.whoami(t, Send(t, nil, http.MethodGet, d.resourceURL(s.URL), nil,
 					"Authorization", "Bearer "+tok.AccessToken)) != "" {
 					if time.Now().After(deadline) {
 						t.Fatal("the access token still works 10s after its 2s lifetime")
@@ -277,15 +263,9 @@ func TestOAuth2LibTokenSourceRefresh(t *testing.T) {
 
 				rec := &libRecorder{}
 				hc := cfg.Client(rec.context(t.Context()), tok)
-				res, err := hc.Get(d.resourceURL(s.URL))
-				if err != nil {
-					t.Fatalf("GET with the refreshing client: %v", err)
-				}
-				raw, _ := io.ReadAll(res.Body)
-				res.Body.Close()
-				r := libResp(res.StatusCode, res.Header, raw)
-				if r.status != http.StatusOK || d.whoami(t, r) != parityEmail {
-					t.Fatalf("GET after refresh: %d %s", r.status, r.raw)
+				r := Send(t, hc, http.MethodGet, d.resourceURL(s.URL), nil)
+				if r.Status != http.StatusOK || d.whoami(t, r) != parityEmail {
+					t.Fatalf("GET after refresh: %d %s", r.Status, r.Raw)
 				}
 
 				// One refresh with the old refresh token, then the GET with the new access token.
@@ -297,11 +277,11 @@ func TestOAuth2LibTokenSourceRefresh(t *testing.T) {
 					f.Get("client_id") != client.ID || f.Get("client_secret") != client.Secret {
 					t.Fatalf("refresh request form %v", f)
 				}
-				refreshed := libResp(log[0].status, nil, log[0].body)
-				if refreshed.status != http.StatusOK || refreshed.body["expires_in"] != float64(2) {
-					t.Fatalf("refresh answered %d %s", refreshed.status, refreshed.raw)
+				refreshed := NewResp(log[0].status, nil, log[0].body)
+				if refreshed.Status != http.StatusOK || refreshed.JSON["expires_in"] != float64(2) {
+					t.Fatalf("refresh answered %d %s", refreshed.Status, refreshed.Raw)
 				}
-				access, refresh := refreshed.str("access_token"), refreshed.str("refresh_token")
+				access, refresh := refreshed.Str("access_token"), refreshed.Str("refresh_token")
 				if access == tok.AccessToken || log[1].authorization != "Bearer "+access {
 					t.Fatalf("the GET sent %q; the refresh gave %q, the old token was %q", log[1].authorization, access,
 						tok.AccessToken)

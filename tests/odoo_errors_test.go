@@ -9,11 +9,11 @@ import (
 )
 
 // odooExact fails unless the JSON body is exactly want.
-func odooExact(t *testing.T, r *odooResp, status int, want map[string]any) {
+func odooExact(t *testing.T, r *Resp, status int, want map[string]any) {
 	t.Helper()
 	odooExpect(t, r, status, want)
-	if len(r.body) != len(want) {
-		t.Fatalf("body %s has other keys than %v", r.raw, want)
+	if len(r.JSON) != len(want) {
+		t.Fatalf("body %s has other keys than %v", r.Raw, want)
 	}
 	odooJSONHeaders(t, r)
 }
@@ -27,7 +27,7 @@ func TestOdooAuthorizeLoginRequired(t *testing.T) {
 	r = odooGet(t, http.DefaultClient, e.authorizeQuery(), "Accept", "application/json")
 	odooExact(t, r, http.StatusUnauthorized, want)
 	// A stale or forged session cookie is no session.
-	req := odooRequest(t, http.MethodGet, e.authorizeQuery(), nil, "Accept", "application/json")
+	req := Request(t, http.MethodGet, e.authorizeQuery(), nil, "Accept", "application/json")
 	req.AddCookie(&http.Cookie{Name: "session_id", Value: strings.Repeat("A", 40)})
 	odooExact(t, odooDo(t, http.DefaultClient, req), http.StatusUnauthorized, want)
 }
@@ -48,8 +48,8 @@ func TestOdooAuthorizeClientAndRedirectErrors(t *testing.T) {
 		"https://127.0.0.1/CALLBACK", "https%3A%2F%2Fevil.example"} {
 		r := odooGet(t, hc, e.authorizeQuery("redirect_uri", uri))
 		odooExact(t, r, http.StatusBadRequest, mismatch)
-		if r.header.Get("Location") != "" {
-			t.Fatalf("redirect_uri %q: redirected to %s", uri, r.header.Get("Location"))
+		if r.Header.Get("Location") != "" {
+			t.Fatalf("redirect_uri %q: redirected to %s", uri, r.Header.Get("Location"))
 		}
 	}
 	odooExact(t, odooGet(t, hc, e.s.URL+odooOAuth+"/authorize", "Authorization", odooHeader("client_id", e.client.ID,
@@ -74,10 +74,10 @@ func TestOdooAuthorizeRedirectableErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := odooGet(t, hc, e.authorizeQuery(tc.extra...))
-			if r.status != http.StatusFound {
-				t.Fatalf("browser: %d %s", r.status, r.raw)
+			if r.Status != http.StatusFound {
+				t.Fatalf("browser: %d %s", r.Status, r.Raw)
 			}
-			loc := r.location(t)
+			loc := r.Location(t)
 			q := loc.Query()
 			if loc.Scheme+"://"+loc.Host+loc.Path != odooRedirect || q.Get("error") != tc.error ||
 				q.Get("state") != "st-123" || q.Get("error_description") == "" || q.Has("code") {
@@ -98,8 +98,8 @@ func TestOdooAuthorizeRedirectableErrors(t *testing.T) {
 			}
 			r = odooGet(t, hc, e.s.URL+odooOAuth+"/authorize", "Authorization", odooHeader(pairs...))
 			odooExpect(t, r, http.StatusBadRequest, map[string]any{"code": float64(400), "error": tc.error})
-			if r.str("message") == "" || r.str("message") != r.str("error_description") {
-				t.Fatalf("header style body %s", r.raw)
+			if r.Str("message") == "" || r.Str("message") != r.Str("error_description") {
+				t.Fatalf("header style body %s", r.Raw)
 			}
 		})
 	}
@@ -113,16 +113,16 @@ func TestOdooAuthorizeConsentRequiredAndDeny(t *testing.T) {
 	r := odooGet(t, hc, e.s.URL+odooOAuth+"/authorize", "Authorization",
 		odooHeader("client_id", e.client.ID, "redirect_uri", odooRedirect, "response_type", "code", "state", "s"))
 	odooExpect(t, r, http.StatusForbidden, map[string]any{"code": float64(403)})
-	if r.str("message") == "" {
-		t.Fatalf("403 without message: %s", r.raw)
+	if r.Str("message") == "" {
+		t.Fatalf("403 without message: %s", r.Raw)
 	}
 
 	page := odooGet(t, hc, e.authorizeQuery())
-	form := odooHiddenFields(page.raw)
+	form := hiddenFields(page.Raw)
 	form.Set("decision", "deny")
 	r = odooPostForm(t, hc, e.s.URL+odooOAuth+"/approve", form)
-	if q := r.location(t).Query(); r.status != http.StatusFound || q.Get("error") != "access_denied" || q.Get("state") != "st-123" {
-		t.Fatalf("deny: %d %s", r.status, r.header.Get("Location"))
+	if q := r.Location(t).Query(); r.Status != http.StatusFound || q.Get("error") != "access_denied" || q.Get("state") != "st-123" {
+		t.Fatalf("deny: %d %s", r.Status, r.Header.Get("Location"))
 	}
 
 	// The approve action needs the session and the CSRF token of that session.
@@ -136,7 +136,7 @@ func TestOdooAuthorizeConsentRequiredAndDeny(t *testing.T) {
 	odooExpect(t, odooPostForm(t, hc, e.s.URL+odooOAuth+"/approve", form), http.StatusForbidden,
 		map[string]any{"code": float64(403)})
 	// A tampered redirect_uri is validated again.
-	form = odooHiddenFields(page.raw)
+	form = hiddenFields(page.Raw)
 	form.Set("decision", "allow")
 	form.Set("redirect_uri", "https://evil.example/cb")
 	odooExact(t, odooPostForm(t, hc, e.s.URL+odooOAuth+"/approve", form), http.StatusBadRequest,
@@ -154,15 +154,15 @@ func TestOdooParameterConflicts(t *testing.T) {
 
 	r = odooGet(t, hc, e.s.URL+odooOAuth+"/authorize?state=other", "Authorization", header)
 	odooExpect(t, r, http.StatusBadRequest, map[string]any{"code": float64(400), "error": "invalid_request"})
-	if !strings.Contains(r.str("message"), `"state"`) {
-		t.Fatalf("conflict message %q does not name the parameter", r.str("message"))
+	if !strings.Contains(r.Str("message"), `"state"`) {
+		t.Fatalf("conflict message %q does not name the parameter", r.Str("message"))
 	}
 
 	// Query against form body on the token endpoint, and a secret in both Basic and the body.
 	r = odooPostForm(t, http.DefaultClient, e.s.URL+odooOAuth+"/access_token?grant_type=refresh_token",
 		url.Values{"client_id": {e.client.ID}, "client_secret": {e.client.Secret}, "grant_type": {"client_credentials"}})
 	odooExpect(t, r, http.StatusBadRequest, map[string]any{"code": float64(400), "error": "invalid_request"})
-	req := odooRequest(t, http.MethodPost, e.s.URL+odooOAuth+"/access_token", strings.NewReader(
+	req := Request(t, http.MethodPost, e.s.URL+odooOAuth+"/access_token", strings.NewReader(
 		url.Values{"client_secret": {e.client.Secret}}.Encode()), "Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(e.client.ID, e.client.Secret)
 	odooExpect(t, odooDo(t, http.DefaultClient, req), http.StatusBadRequest, map[string]any{"code": float64(400)})
@@ -178,10 +178,10 @@ func TestOdooBadOAuthHeader(t *testing.T) {
 			if path == "/access_token" {
 				method = http.MethodPost
 			}
-			r := odooDo(t, hc, odooRequest(t, method, e.s.URL+odooOAuth+path, nil, "Authorization", h))
+			r := odooDo(t, hc, Request(t, method, e.s.URL+odooOAuth+path, nil, "Authorization", h))
 			odooExpect(t, r, http.StatusBadRequest, map[string]any{"code": float64(400)})
-			if !strings.HasPrefix(r.str("message"), "Invalid OAuth header: ") {
-				t.Fatalf("%s %q: message %q", path, h, r.str("message"))
+			if !strings.HasPrefix(r.Str("message"), "Invalid OAuth header: ") {
+				t.Fatalf("%s %q: message %q", path, h, r.Str("message"))
 			}
 		}
 	}
@@ -189,7 +189,7 @@ func TestOdooBadOAuthHeader(t *testing.T) {
 
 func TestOdooTokenErrors(t *testing.T) {
 	e := odooSetup(t)
-	post := func(form url.Values) *odooResp {
+	post := func(form url.Values) *Resp {
 		return odooPostForm(t, http.DefaultClient, e.s.URL+odooOAuth+"/access_token", form)
 	}
 	creds := func(kv ...string) url.Values {
@@ -226,7 +226,7 @@ func TestOdooTokenErrors(t *testing.T) {
 		odooExpect(t, e.exchange(t, code), http.StatusBadRequest, map[string]any{"code": float64(400),
 			"message": "Authentication code expired", "error": "invalid_grant"})
 		odooExpect(t, odooGet(t, http.DefaultClient, e.s.URL+odooOAuth+"/userinfo", "Authorization",
-			"Bearer "+first.str("access_token")), http.StatusUnauthorized, map[string]any{"message": "Access Token Invalid"})
+			"Bearer "+first.Str("access_token")), http.StatusUnauthorized, map[string]any{"message": "Access Token Invalid"})
 	})
 	t.Run("redirect_uri differs", func(t *testing.T) {
 		r := post(creds("grant_type", "authorization_code", "code", e.ownerCode(t),
@@ -239,8 +239,8 @@ func TestOdooTokenErrors(t *testing.T) {
 			"code_challenge_method", "S256")
 		r := post(creds("grant_type", "authorization_code", "code", code, "redirect_uri", odooRedirect))
 		odooExpect(t, r, http.StatusBadRequest, map[string]any{"code": float64(400), "error": "invalid_grant"})
-		if r.str("message") != r.str("error_description") || r.str("message") == "" {
-			t.Fatalf("pkce failure body %s", r.raw)
+		if r.Str("message") != r.Str("error_description") || r.Str("message") == "" {
+			t.Fatalf("pkce failure body %s", r.Raw)
 		}
 		code = e.ownerCode(t, "code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
 			"code_challenge_method", "S256")
@@ -249,7 +249,7 @@ func TestOdooTokenErrors(t *testing.T) {
 	})
 	t.Run("bad refresh token", func(t *testing.T) {
 		tok := e.ownerTokens(t)
-		for _, rt := range []string{"nope", "", tok.str("access_token")} {
+		for _, rt := range []string{"nope", "", tok.Str("access_token")} {
 			odooExpect(t, post(creds("grant_type", "refresh_token", "refresh_token", rt)), http.StatusBadRequest,
 				map[string]any{"code": float64(400), "message": "Invalid Refresh Token.", "error": "invalid_grant"})
 		}
@@ -269,14 +269,14 @@ func TestOdooExpiredCodeAndToken(t *testing.T) {
 	odooExpect(t, e.exchange(t, code), http.StatusBadRequest, map[string]any{"code": float64(400),
 		"message": "Authentication code expired"})
 	odooExact(t, odooGet(t, http.DefaultClient, e.s.URL+odooOAuth+"/userinfo", "Authorization",
-		"Bearer "+tok.str("access_token")), http.StatusUnauthorized,
+		"Bearer "+tok.Str("access_token")), http.StatusUnauthorized,
 		map[string]any{"code": float64(401), "message": "Access Token Invalid"})
 }
 
 // When the database does not answer, the token endpoint says so in the module's shape.
 func TestOdooStoreDown(t *testing.T) {
 	e := odooSetup(t)
-	if _, err := odooSQL(t, e.s).Exec("ALTER TABLE clients RENAME TO clients_gone"); err != nil {
+	if _, err := serverSQL(t, e.s).Exec("ALTER TABLE clients RENAME TO clients_gone"); err != nil {
 		t.Fatal(err)
 	}
 	r := odooPostForm(t, http.DefaultClient, e.s.URL+odooOAuth+"/access_token", url.Values{
@@ -316,7 +316,7 @@ func TestOdooBadInputNeverFails(t *testing.T) {
 			if tc.contentType != "" {
 				hdr = append(hdr, "Content-Type", tc.contentType)
 			}
-			r := odooDo(t, http.DefaultClient, odooRequest(t, http.MethodPost, target, strings.NewReader(tc.body), hdr...))
+			r := odooDo(t, http.DefaultClient, Request(t, http.MethodPost, target, strings.NewReader(tc.body), hdr...))
 			if tc.name == "broken multipart" {
 				// fasthttp parses multipart bodies before any handler runs, so the server's
 				// generic 400 answers this one.
@@ -333,7 +333,7 @@ func TestOdooBadInputNeverFails(t *testing.T) {
 	odooExpect(t, odooGet(t, hc, e.s.URL+odooOAuth+"/authorize?redirect_uri=%&client_id="+e.client.ID),
 		http.StatusBadRequest, map[string]any{"message": "redirect uri mismatch."})
 	for _, auth := range []string{"Basic !!!", "Bearer", "Digest x=y", "OAuth"} {
-		r := odooDo(t, http.DefaultClient, odooRequest(t, http.MethodPost, token, nil, "Authorization", auth))
+		r := odooDo(t, http.DefaultClient, Request(t, http.MethodPost, token, nil, "Authorization", auth))
 		odooExpect(t, r, http.StatusUnauthorized, map[string]any{"message": "Invalid Credentials."})
 	}
 }
@@ -345,8 +345,8 @@ func TestOdooTokenEndpointsArePostOnly(t *testing.T) {
 		r := odooGet(t, http.DefaultClient, e.s.URL+odooOAuth+path+"?client_id="+e.client.ID+
 			"&client_secret="+e.client.Secret)
 		odooExpect(t, r, http.StatusMethodNotAllowed, map[string]any{"code": float64(405), "error": "invalid_request"})
-		if r.header.Get("Allow") != "POST" {
-			t.Fatalf("%s: Allow %q", path, r.header.Get("Allow"))
+		if r.Header.Get("Allow") != "POST" {
+			t.Fatalf("%s: Allow %q", path, r.Header.Get("Allow"))
 		}
 	}
 }

@@ -15,42 +15,42 @@ func TestOdooNangoBrowserFlowWithFormExchangeAndRefresh(t *testing.T) {
 
 	start := e.authorizeQuery("scope", "all openid")
 	r := odooGet(t, hc, start, "Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
-	if r.status != http.StatusFound {
-		t.Fatalf("logged-out authorize: %d %s", r.status, r.raw)
+	if r.Status != http.StatusFound {
+		t.Fatalf("logged-out authorize: %d %s", r.Status, r.Raw)
 	}
 	back := strings.TrimPrefix(start, e.s.URL)
-	if got, want := r.header.Get("Location"), "/web/login?redirect="+url.QueryEscape(back); got != want {
+	if got, want := r.Header.Get("Location"), "/web/login?redirect="+url.QueryEscape(back); got != want {
 		t.Fatalf("login redirect %q, want %q", got, want)
 	}
 
-	page := odooGet(t, hc, e.s.URL+r.header.Get("Location"))
-	if page.status != http.StatusOK || !strings.Contains(string(page.raw), `name="login"`) ||
-		odooHiddenFields(page.raw).Get("redirect") != back {
-		t.Fatalf("login page: %d %s", page.status, page.raw)
+	page := odooGet(t, hc, e.s.URL+r.Header.Get("Location"))
+	if page.Status != http.StatusOK || !strings.Contains(string(page.Raw), `name="login"`) ||
+		hiddenFields(page.Raw).Get("redirect") != back {
+		t.Fatalf("login page: %d %s", page.Status, page.Raw)
 	}
 	r = odooPostForm(t, hc, e.s.URL+"/web/login", url.Values{"login": {odooUser}, "password": {odooUserPass},
 		"redirect": {back}})
-	if r.status != http.StatusFound || r.header.Get("Location") != back {
-		t.Fatalf("login post: %d, Location %q", r.status, r.header.Get("Location"))
+	if r.Status != http.StatusFound || r.Header.Get("Location") != back {
+		t.Fatalf("login post: %d, Location %q", r.Status, r.Header.Get("Location"))
 	}
 
 	consent := odooGet(t, hc, e.s.URL+back)
-	if consent.status != http.StatusOK || !strings.Contains(string(consent.raw), "Confirm Access") {
-		t.Fatalf("consent page: %d %s", consent.status, consent.raw)
+	if consent.Status != http.StatusOK || !strings.Contains(string(consent.Raw), "Confirm Access") {
+		t.Fatalf("consent page: %d %s", consent.Status, consent.Raw)
 	}
-	form := odooHiddenFields(consent.raw)
+	form := hiddenFields(consent.Raw)
 	if form.Get("csrf_token") == "" || form.Get("redirect_uri") != odooRedirect {
 		t.Fatalf("consent form fields %v", form)
 	}
-	if !strings.Contains(string(consent.raw), `action="`+odooOAuth+`/approve"`) {
-		t.Fatalf("consent form does not post to the Odoo approve action: %s", consent.raw)
+	if !strings.Contains(string(consent.Raw), `action="`+odooOAuth+`/approve"`) {
+		t.Fatalf("consent form does not post to the Odoo approve action: %s", consent.Raw)
 	}
 	form.Set("decision", "allow")
 	r = odooPostForm(t, hc, e.s.URL+odooOAuth+"/approve", form)
-	if r.status != http.StatusFound {
-		t.Fatalf("approve: %d %s", r.status, r.raw)
+	if r.Status != http.StatusFound {
+		t.Fatalf("approve: %d %s", r.Status, r.Raw)
 	}
-	cb := r.location(t)
+	cb := r.Location(t)
 	if cb.Scheme+"://"+cb.Host+cb.Path != odooRedirect || cb.Query().Get("state") != "st-123" {
 		t.Fatalf("approve redirected to %s", cb)
 	}
@@ -59,20 +59,20 @@ func TestOdooNangoBrowserFlowWithFormExchangeAndRefresh(t *testing.T) {
 	odooExpect(t, tok, http.StatusOK, map[string]any{"token_type": "Bearer", "access_token_validity": float64(1800),
 		"expires_in": float64(1800), "scope": "all openid"})
 	odooJSONHeaders(t, tok)
-	refresh := tok.str("refresh_token")
+	refresh := tok.Str("refresh_token")
 
 	// Odoo clients refresh with the same refresh token every time.
-	seen := map[string]bool{tok.str("access_token"): true}
+	seen := map[string]bool{tok.Str("access_token"): true}
 	for i := 0; i < 2; i++ {
 		ref := odooPostForm(t, http.DefaultClient, e.s.URL+odooOAuth+"/access_token", url.Values{
 			"client_id": {e.client.ID}, "client_secret": {e.client.Secret}, "grant_type": {"refresh_token"},
 			"refresh_token": {refresh}})
 		odooExpect(t, ref, http.StatusOK, map[string]any{"refresh_token": refresh,
 			"access_token_validity": float64(1800), "token_type": "Bearer"})
-		if seen[ref.str("access_token")] {
+		if seen[ref.Str("access_token")] {
 			t.Fatal("refresh repeated an access token")
 		}
-		seen[ref.str("access_token")] = true
+		seen[ref.Str("access_token")] = true
 	}
 	// Every access token of the non-rotating grant stays valid until it expires, as in the
 	// module.
@@ -83,7 +83,7 @@ func TestOdooNangoBrowserFlowWithFormExchangeAndRefresh(t *testing.T) {
 
 	// The consent is remembered only as the core remembers it; the code was consumed.
 	var usedAt int64
-	if err := odooSQL(t, e.s).QueryRow("SELECT used_at FROM authorization_codes").Scan(&usedAt); err != nil || usedAt == 0 {
+	if err := serverSQL(t, e.s).QueryRow("SELECT used_at FROM authorization_codes").Scan(&usedAt); err != nil || usedAt == 0 {
 		t.Fatalf("code row used_at = %d, %v; want it consumed", usedAt, err)
 	}
 }
@@ -95,19 +95,19 @@ func TestOdooRefreshRotatingClient(t *testing.T) {
 	e.client = e.s.AddClient(t, "--name", "Rotating", "--redirect-uri", odooRedirect, "--auth-method",
 		"client_secret_post", "--owner", odooOwner, "--grant-type", "authorization_code,refresh_token")
 	tok := e.ownerTokens(t)
-	refresh := func(rt string) *odooResp {
+	refresh := func(rt string) *Resp {
 		return odooPostForm(t, http.DefaultClient, e.s.URL+odooOAuth+"/access_token", url.Values{
 			"client_id": {e.client.ID}, "client_secret": {e.client.Secret}, "grant_type": {"refresh_token"},
 			"refresh_token": {rt}})
 	}
-	first := refresh(tok.str("refresh_token"))
+	first := refresh(tok.Str("refresh_token"))
 	odooExpect(t, first, http.StatusOK, nil)
-	if first.str("refresh_token") == "" || first.str("refresh_token") == tok.str("refresh_token") {
-		t.Fatalf("rotating client got refresh token %q back", first.str("refresh_token"))
+	if first.Str("refresh_token") == "" || first.Str("refresh_token") == tok.Str("refresh_token") {
+		t.Fatalf("rotating client got refresh token %q back", first.Str("refresh_token"))
 	}
-	odooExpect(t, refresh(tok.str("refresh_token")), http.StatusBadRequest, map[string]any{"code": float64(400),
+	odooExpect(t, refresh(tok.Str("refresh_token")), http.StatusBadRequest, map[string]any{"code": float64(400),
 		"message": "Invalid Refresh Token.", "error": "invalid_grant"})
-	odooExpect(t, refresh(first.str("refresh_token")), http.StatusBadRequest, map[string]any{
+	odooExpect(t, refresh(first.Str("refresh_token")), http.StatusBadRequest, map[string]any{
 		"message": "Invalid Refresh Token."})
 }
 
@@ -120,12 +120,12 @@ func TestOdooNangoClientCredentials(t *testing.T) {
 	odooExpect(t, r, http.StatusOK, map[string]any{"token_type": "Bearer", "access_token_validity": float64(1800),
 		"expires_in": float64(1800), "scope": "all openid"})
 	odooJSONHeaders(t, r)
-	if _, ok := r.body["refresh_token"]; ok {
-		t.Fatalf("client_credentials must not issue a refresh token: %s", r.raw)
+	if _, ok := r.JSON["refresh_token"]; ok {
+		t.Fatalf("client_credentials must not issue a refresh token: %s", r.Raw)
 	}
 	// The token acts as the client's owner.
 	odooExpect(t, odooGet(t, http.DefaultClient, e.s.URL+odooOAuth+"/userinfo", "Authorization",
-		"Bearer "+r.str("access_token")), http.StatusOK, map[string]any{"email": odooOwner, "name": "Olga Owner"})
+		"Bearer "+r.Str("access_token")), http.StatusOK, map[string]any{"email": odooOwner, "name": "Olga Owner"})
 }
 
 // Browser scripts post FormData with only client_id and client_secret: the module issues a
@@ -140,8 +140,8 @@ func TestOdooMultipartWithoutGrantType(t *testing.T) {
 	tok := e.ownerTokens(t)
 	r = odooPostMultipart(t, http.DefaultClient, e.s.URL+odooOAuth+"/access_token", map[string]string{
 		"client_id": e.client.ID, "client_secret": e.client.Secret, "grant_type": "refresh_token",
-		"refresh_token": tok.str("refresh_token")})
-	odooExpect(t, r, http.StatusOK, map[string]any{"refresh_token": tok.str("refresh_token")})
+		"refresh_token": tok.Str("refresh_token")})
+	odooExpect(t, r, http.StatusOK, map[string]any{"refresh_token": tok.Str("refresh_token")})
 
 	// Without the grant the client is refused, in the module's shape.
 	other := e.s.AddClient(t, "--name", "No CC", "--redirect-uri", odooRedirect, "--auth-method", "client_secret_post",
@@ -165,10 +165,10 @@ func TestOdooDoubleEncodedRedirectURI(t *testing.T) {
 	raw := e.s.URL + odooOAuth + "/authorize?response_type=code&state=s&client_id=" + e.client.ID +
 		"&redirect_uri=" + url.QueryEscape(url.QueryEscape(odooRedirect))
 	r := odooGet(t, hc, raw)
-	if r.status != http.StatusFound || !strings.HasPrefix(r.header.Get("Location"), odooRedirect+"?") {
-		t.Fatalf("double-encoded authorize: %d %q %s", r.status, r.header.Get("Location"), r.raw)
+	if r.Status != http.StatusFound || !strings.HasPrefix(r.Header.Get("Location"), odooRedirect+"?") {
+		t.Fatalf("double-encoded authorize: %d %q %s", r.Status, r.Header.Get("Location"), r.Raw)
 	}
-	code := r.location(t).Query().Get("code")
+	code := r.Location(t).Query().Get("code")
 	tok := odooPostForm(t, http.DefaultClient, e.s.URL+odooOAuth+"/access_token", url.Values{
 		"client_id": {e.client.ID}, "client_secret": {e.client.Secret}, "code": {code},
 		"grant_type": {"authorization_code"}, "redirect_uri": {url.QueryEscape(odooRedirect)}})
@@ -186,8 +186,8 @@ func TestOdooBasicClientAndJSONAuthorize(t *testing.T) {
 	authz := odooGet(t, hc, e.s.URL+odooOAuth+"/authorize?"+q.Encode(), "Accept", "application/json")
 	odooExpect(t, authz, http.StatusOK, map[string]any{"state": "json-state"})
 
-	req := odooRequest(t, http.MethodPost, e.s.URL+odooOAuth+"/access_token", strings.NewReader(url.Values{
-		"code": {authz.str("code")}, "grant_type": {"authorization_code"}, "redirect_uri": {odooRedirect}}.Encode()),
+	req := Request(t, http.MethodPost, e.s.URL+odooOAuth+"/access_token", strings.NewReader(url.Values{
+		"code": {authz.Str("code")}, "grant_type": {"authorization_code"}, "redirect_uri": {odooRedirect}}.Encode()),
 		"Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(basic.ID, basic.Secret)
 	odooExpect(t, odooDo(t, http.DefaultClient, req), http.StatusOK, map[string]any{"token_type": "Bearer"})

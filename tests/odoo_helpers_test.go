@@ -2,21 +2,14 @@ package tests
 
 import (
 	"bytes"
-	"database/sql"
 	"encoding/json"
 	"encoding/xml"
-	"html"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"reflect"
-	"regexp"
 	"strings"
 	"testing"
-
-	_ "github.com/glebarez/go-sqlite"
 )
 
 // The Odoo dialect's fixtures: an owner who registered the app (as in the module, where every
@@ -48,75 +41,32 @@ func odooSetup(t *testing.T, opts ...Option) *odooEnv {
 	return &odooEnv{s: s, client: c}
 }
 
-// odooResp is a response with its body read and, when it is JSON, decoded.
-type odooResp struct {
-	status int
-	header http.Header
-	raw    []byte
-	body   map[string]any
-}
-
-func (r *odooResp) str(key string) string {
-	s, _ := r.body[key].(string)
-	return s
-}
-
-// location is the redirect target, parsed.
-func (r *odooResp) location(t *testing.T) *url.URL {
+// odooDo sends req. Odoo's answers are JSON only when served as JSON, and then they must be a
+// JSON object.
+func odooDo(t *testing.T, hc *http.Client, req *http.Request) *Resp {
 	t.Helper()
-	u, err := url.Parse(r.header.Get("Location"))
-	if err != nil || r.header.Get("Location") == "" {
-		t.Fatalf("bad Location %q (status %d, body %s)", r.header.Get("Location"), r.status, r.raw)
-	}
-	return u
-}
-
-func odooDo(t *testing.T, hc *http.Client, req *http.Request) *odooResp {
-	t.Helper()
-	res, err := hc.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &odooResp{status: res.StatusCode, header: res.Header, raw: raw}
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-		if err := json.Unmarshal(raw, &r.body); err != nil {
-			t.Fatalf("%s %s: body is not a JSON object: %v: %s", req.Method, req.URL, err, raw)
-		}
+	r := SendRequest(t, hc, req)
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		r.JSON = nil
+	} else if err := json.Unmarshal(r.Raw, new(map[string]any)); err != nil {
+		t.Fatalf("%s %s: body is not a JSON object: %v: %s", req.Method, req.URL, err, r.Raw)
 	}
 	return r
 }
 
-// odooRequest builds a request; hdr holds header name/value pairs.
-func odooRequest(t *testing.T, method, target string, body io.Reader, hdr ...string) *http.Request {
+func odooGet(t *testing.T, hc *http.Client, target string, hdr ...string) *Resp {
 	t.Helper()
-	req, err := http.NewRequest(method, target, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	return req
+	return odooDo(t, hc, Request(t, http.MethodGet, target, nil, hdr...))
 }
 
-func odooGet(t *testing.T, hc *http.Client, target string, hdr ...string) *odooResp {
-	t.Helper()
-	return odooDo(t, hc, odooRequest(t, http.MethodGet, target, nil, hdr...))
-}
-
-func odooPostForm(t *testing.T, hc *http.Client, target string, form url.Values, hdr ...string) *odooResp {
+func odooPostForm(t *testing.T, hc *http.Client, target string, form url.Values, hdr ...string) *Resp {
 	t.Helper()
 	hdr = append([]string{"Content-Type", "application/x-www-form-urlencoded"}, hdr...)
-	return odooDo(t, hc, odooRequest(t, http.MethodPost, target, strings.NewReader(form.Encode()), hdr...))
+	return odooDo(t, hc, Request(t, http.MethodPost, target, strings.NewReader(form.Encode()), hdr...))
 }
 
 // odooPostMultipart posts fields as multipart/form-data, as a browser's FormData does.
-func odooPostMultipart(t *testing.T, hc *http.Client, target string, fields map[string]string, hdr ...string) *odooResp {
+func odooPostMultipart(t *testing.T, hc *http.Client, target string, fields map[string]string, hdr ...string) *Resp {
 	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
@@ -127,7 +77,7 @@ func odooPostMultipart(t *testing.T, hc *http.Client, target string, fields map[
 	}
 	w.Close()
 	hdr = append([]string{"Content-Type", w.FormDataContentType()}, hdr...)
-	return odooDo(t, hc, odooRequest(t, http.MethodPost, target, &buf, hdr...))
+	return odooDo(t, hc, Request(t, http.MethodPost, target, &buf, hdr...))
 }
 
 // odooLogin logs in through Odoo's JSON-RPC entry point and returns a browser holding the
@@ -136,17 +86,17 @@ func odooLogin(t *testing.T, s *Server, email, password string) *http.Client {
 	t.Helper()
 	hc := Browser(t)
 	r := odooRPCLogin(t, hc, s, email, password)
-	if r.status != http.StatusOK || r.body["result"] == nil {
-		t.Fatalf("login %s: %d %s", email, r.status, r.raw)
+	if res, _ := r.JSON["result"].(map[string]any); r.Status != http.StatusOK || res["username"] != email {
+		t.Fatalf("odoo login %s: %d %s", email, r.Status, r.Raw)
 	}
 	return hc
 }
 
-func odooRPCLogin(t *testing.T, hc *http.Client, s *Server, email, password string) *odooResp {
+func odooRPCLogin(t *testing.T, hc *http.Client, s *Server, email, password string) *Resp {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 7,
 		"params": map[string]any{"db": "odoo", "login": email, "password": password}})
-	return odooDo(t, hc, odooRequest(t, http.MethodPost, s.URL+"/web/session/authenticate", bytes.NewReader(body),
+	return odooDo(t, hc, Request(t, http.MethodPost, s.URL+"/web/session/authenticate", bytes.NewReader(body),
 		"Content-Type", "application/json"))
 }
 
@@ -179,18 +129,18 @@ func (e *odooEnv) ownerCode(t *testing.T, extra ...string) string {
 	t.Helper()
 	hc := odooLogin(t, e.s, odooOwner, odooOwnerPass)
 	r := odooGet(t, hc, e.authorizeQuery(extra...))
-	if r.status != http.StatusFound {
-		t.Fatalf("authorize: %d %s", r.status, r.raw)
+	if r.Status != http.StatusFound {
+		t.Fatalf("authorize: %d %s", r.Status, r.Raw)
 	}
-	code := r.location(t).Query().Get("code")
+	code := r.Location(t).Query().Get("code")
 	if code == "" {
-		t.Fatalf("no code in %s", r.header.Get("Location"))
+		t.Fatalf("no code in %s", r.Header.Get("Location"))
 	}
 	return code
 }
 
 // exchange redeems a code with form parameters, as Nango and NextAuth do.
-func (e *odooEnv) exchange(t *testing.T, code string) *odooResp {
+func (e *odooEnv) exchange(t *testing.T, code string) *Resp {
 	t.Helper()
 	return odooPostForm(t, http.DefaultClient, e.s.URL+odooOAuth+"/access_token", url.Values{
 		"client_id": {e.client.ID}, "client_secret": {e.client.Secret}, "code": {code},
@@ -198,63 +148,38 @@ func (e *odooEnv) exchange(t *testing.T, code string) *odooResp {
 }
 
 // ownerTokens runs the browser flow and the form exchange, returning the token response.
-func (e *odooEnv) ownerTokens(t *testing.T, extra ...string) *odooResp {
+func (e *odooEnv) ownerTokens(t *testing.T, extra ...string) *Resp {
 	t.Helper()
 	r := e.exchange(t, e.ownerCode(t, extra...))
-	if r.status != http.StatusOK {
-		t.Fatalf("exchange: %d %s", r.status, r.raw)
+	if r.Status != http.StatusOK {
+		t.Fatalf("exchange: %d %s", r.Status, r.Raw)
 	}
 	return r
 }
 
 // odooExpect fails unless the response has the status and every key/value of want (numbers
 // as float64 and lists as []any, the way JSON decodes).
-func odooExpect(t *testing.T, r *odooResp, status int, want map[string]any) {
+func odooExpect(t *testing.T, r *Resp, status int, want map[string]any) {
 	t.Helper()
-	if r.status != status {
-		t.Fatalf("status %d, want %d: %s", r.status, status, r.raw)
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Raw)
 	}
 	for k, v := range want {
-		if got, ok := r.body[k]; !ok || !reflect.DeepEqual(got, v) {
-			t.Fatalf("%s = %#v, want %#v in %s", k, r.body[k], v, r.raw)
+		if got, ok := r.JSON[k]; !ok || !reflect.DeepEqual(got, v) {
+			t.Fatalf("%s = %#v, want %#v in %s", k, r.JSON[k], v, r.Raw)
 		}
 	}
 }
 
 // odooJSONHeaders checks the content type every restapi answer carries.
-func odooJSONHeaders(t *testing.T, r *odooResp) {
+func odooJSONHeaders(t *testing.T, r *Resp) {
 	t.Helper()
-	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
 		t.Fatalf("Content-Type %q, want application/json", ct)
 	}
-	if cc := r.header.Get("Cache-Control"); cc != "no-store" {
+	if cc := r.Header.Get("Cache-Control"); cc != "no-store" {
 		t.Fatalf("Cache-Control %q, want no-store", cc)
 	}
-}
-
-// odooHiddenInput finds the hidden fields of a page's form.
-var odooHiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
-
-func odooHiddenFields(page []byte) url.Values {
-	v := url.Values{}
-	for _, m := range odooHiddenInput.FindAllSubmatch(page, -1) {
-		v.Set(html.UnescapeString(string(m[1])), html.UnescapeString(string(m[2])))
-	}
-	return v
-}
-
-// odooSQL opens the server's database to inspect or break it.
-func odooSQL(t *testing.T, s *Server) *sql.DB {
-	t.Helper()
-	if s.DB.SQL != nil {
-		return s.DB.SQL
-	}
-	db, err := sql.Open("sqlite", filepath.Clean(s.DB.DSN)+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 // odooXML is a dicttoxml-style document: elements with a type attribute, lists of <item>.

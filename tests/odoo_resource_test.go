@@ -10,9 +10,9 @@ import (
 
 func TestOdooUserinfoBearerForms(t *testing.T) {
 	e := odooSetup(t)
-	access := e.ownerTokens(t).str("access_token")
+	access := e.ownerTokens(t).Str("access_token")
 	userinfo := e.s.URL + odooOAuth + "/userinfo"
-	for name, r := range map[string]*odooResp{
+	for name, r := range map[string]*Resp{
 		"header":           odooGet(t, http.DefaultClient, userinfo, "Authorization", "Bearer "+access),
 		"lowercase scheme": odooGet(t, http.DefaultClient, userinfo, "Authorization", "bearer "+access),
 		"query":            odooGet(t, http.DefaultClient, userinfo+"?access_token="+access),
@@ -20,7 +20,7 @@ func TestOdooUserinfoBearerForms(t *testing.T) {
 	} {
 		odooExpect(t, r, http.StatusOK, map[string]any{"email": odooOwner, "name": "Olga Owner",
 			"given_name": "Olga", "family_name": "Owner", "iss": e.s.URL})
-		if sub := r.str("sub"); len(sub) != 40 {
+		if sub := r.Str("sub"); len(sub) != 40 {
 			t.Fatalf("%s: sub %q", name, sub)
 		}
 		odooJSONHeaders(t, r)
@@ -30,8 +30,8 @@ func TestOdooUserinfoBearerForms(t *testing.T) {
 		{"Authorization", "Basic " + access}} {
 		r := odooGet(t, http.DefaultClient, userinfo, hdr...)
 		odooExact(t, r, http.StatusUnauthorized, invalid)
-		if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
-			t.Fatalf("401 without a Bearer challenge: %v", r.header)
+		if !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), "Bearer") {
+			t.Fatalf("401 without a Bearer challenge: %v", r.Header)
 		}
 	}
 }
@@ -39,7 +39,7 @@ func TestOdooUserinfoBearerForms(t *testing.T) {
 // A token without the openid scope may not read the profile.
 func TestOdooUserinfoNeedsOpenID(t *testing.T) {
 	e := odooSetup(t)
-	access := e.ownerTokens(t, "scope", "all").str("access_token")
+	access := e.ownerTokens(t, "scope", "all").Str("access_token")
 	r := odooGet(t, http.DefaultClient, e.s.URL+odooOAuth+"/userinfo", "Authorization", "Bearer "+access)
 	odooExpect(t, r, http.StatusForbidden, map[string]any{"code": float64(403), "message": "insufficient_scope",
 		"error": "insufficient_scope"})
@@ -51,14 +51,14 @@ func TestOdooRevoke(t *testing.T) {
 	ok := map[string]any{"code": float64(200), "message": "Token revoked."}
 
 	tok := e.ownerTokens(t)
-	r := odooPostForm(t, http.DefaultClient, revoke, url.Values{"token": {tok.str("refresh_token")},
+	r := odooPostForm(t, http.DefaultClient, revoke, url.Values{"token": {tok.Str("refresh_token")},
 		"client_id": {e.client.ID}, "client_secret": {e.client.Secret}})
 	odooExact(t, r, http.StatusOK, ok)
 	// Revoking the refresh token revokes its access token too; both rows carry revoked_at.
 	odooExpect(t, odooGet(t, http.DefaultClient, e.s.URL+odooOAuth+"/userinfo", "Authorization",
-		"Bearer "+tok.str("access_token")), http.StatusUnauthorized, map[string]any{"message": "Access Token Invalid"})
+		"Bearer "+tok.Str("access_token")), http.StatusUnauthorized, map[string]any{"message": "Access Token Invalid"})
 	var live int
-	if err := odooSQL(t, e.s).QueryRow("SELECT COUNT(*) FROM tokens WHERE revoked_at = 0").Scan(&live); err != nil || live != 0 {
+	if err := serverSQL(t, e.s).QueryRow("SELECT COUNT(*) FROM tokens WHERE revoked_at = 0").Scan(&live); err != nil || live != 0 {
 		t.Fatalf("unrevoked tokens: %d, %v", live, err)
 	}
 
@@ -76,16 +76,16 @@ func TestOdooRevoke(t *testing.T) {
 	// Another client's credentials do not revoke this client's token.
 	other := e.s.AddClient(t, "--name", "Other", "--redirect-uri", odooRedirect, "--auth-method", "client_secret_post")
 	tok = e.ownerTokens(t)
-	odooExact(t, odooPostForm(t, http.DefaultClient, revoke, url.Values{"token": {tok.str("access_token")},
+	odooExact(t, odooPostForm(t, http.DefaultClient, revoke, url.Values{"token": {tok.Str("access_token")},
 		"client_id": {other.ID}, "client_secret": {other.Secret}}), http.StatusOK, ok)
 	odooExpect(t, odooGet(t, http.DefaultClient, e.s.URL+odooOAuth+"/userinfo", "Authorization",
-		"Bearer "+tok.str("access_token")), http.StatusOK, nil)
+		"Bearer "+tok.Str("access_token")), http.StatusOK, nil)
 	// The header style works here too.
-	r = odooDo(t, http.DefaultClient, odooRequest(t, http.MethodPost, revoke, nil, "Authorization",
-		odooHeader("token", tok.str("access_token"), "client_id", e.client.ID, "client_secret", e.client.Secret)))
+	r = odooDo(t, http.DefaultClient, Request(t, http.MethodPost, revoke, nil, "Authorization",
+		odooHeader("token", tok.Str("access_token"), "client_id", e.client.ID, "client_secret", e.client.Secret)))
 	odooExact(t, r, http.StatusOK, ok)
 	odooExpect(t, odooGet(t, http.DefaultClient, e.s.URL+odooOAuth+"/userinfo", "Authorization",
-		"Bearer "+tok.str("access_token")), http.StatusUnauthorized, nil)
+		"Bearer "+tok.Str("access_token")), http.StatusUnauthorized, nil)
 }
 
 func TestOdooVersion(t *testing.T) {
@@ -102,7 +102,7 @@ func TestOdooVersion(t *testing.T) {
 // Accept: application/xml gets the same data as XML, dicttoxml style, for successes and errors.
 func TestOdooXMLResponses(t *testing.T) {
 	e := odooSetup(t)
-	r := odooDo(t, http.DefaultClient, odooRequest(t, http.MethodPost, e.s.URL+odooOAuth+"/access_token",
+	r := odooDo(t, http.DefaultClient, Request(t, http.MethodPost, e.s.URL+odooOAuth+"/access_token",
 		strings.NewReader(url.Values{"client_id": {e.client.ID}, "client_secret": {e.client.Secret},
 			"grant_type": {"client_credentials"}}.Encode()),
 		"Content-Type", "application/x-www-form-urlencoded", "Accept", "application/xml"))
@@ -135,7 +135,7 @@ func TestOdooXMLResponses(t *testing.T) {
 	}
 
 	// Errors, with every value escaped: the message quotes the parameter.
-	r = odooDo(t, http.DefaultClient, odooRequest(t, http.MethodPost,
+	r = odooDo(t, http.DefaultClient, Request(t, http.MethodPost,
 		e.s.URL+odooOAuth+"/access_token?a<b>=1&a<b>=2", nil, "Accept", "application/xml"))
 	doc = odooParseXML(t, r, http.StatusBadRequest)
 	if c, _ := doc.child("code"); c.Type != "int" || c.Text != "400" {
@@ -150,14 +150,14 @@ func TestOdooXMLResponses(t *testing.T) {
 	odooExpect(t, r, http.StatusUnauthorized, map[string]any{"code": float64(401)})
 }
 
-func odooParseXML(t *testing.T, r *odooResp, status int) odooXML {
+func odooParseXML(t *testing.T, r *Resp, status int) odooXML {
 	t.Helper()
-	if r.status != status || r.header.Get("Content-Type") != "application/xml" {
-		t.Fatalf("%d %q: %s", r.status, r.header.Get("Content-Type"), r.raw)
+	if r.Status != status || r.Header.Get("Content-Type") != "application/xml" {
+		t.Fatalf("%d %q: %s", r.Status, r.Header.Get("Content-Type"), r.Raw)
 	}
 	var doc odooXML
-	if err := xml.Unmarshal(r.raw, &doc); err != nil || doc.XMLName.Local != "root" {
-		t.Fatalf("not a <root> document (%v): %s", err, r.raw)
+	if err := xml.Unmarshal(r.Raw, &doc); err != nil || doc.XMLName.Local != "root" {
+		t.Fatalf("not a <root> document (%v): %s", err, r.Raw)
 	}
 	return doc
 }
@@ -165,9 +165,9 @@ func odooParseXML(t *testing.T, r *odooResp, status int) odooXML {
 // A token issued by the Odoo dialect is accepted by the Frappe dialect's REST API.
 func TestOdooTokenWorksOnFrappeGetLoggedUser(t *testing.T) {
 	e := odooSetup(t)
-	for _, access := range []string{e.ownerTokens(t).str("access_token"), odooPostForm(t, http.DefaultClient,
+	for _, access := range []string{e.ownerTokens(t).Str("access_token"), odooPostForm(t, http.DefaultClient,
 		e.s.URL+odooOAuth+"/access_token", url.Values{"client_id": {e.client.ID}, "client_secret": {e.client.Secret},
-			"grant_type": {"client_credentials"}}).str("access_token")} {
+			"grant_type": {"client_credentials"}}).Str("access_token")} {
 		r := odooGet(t, http.DefaultClient, e.s.URL+"/api/method/frappe.auth.get_logged_user",
 			"Authorization", "Bearer "+access)
 		odooExpect(t, r, http.StatusOK, map[string]any{"message": odooOwner})

@@ -37,30 +37,30 @@ func TestOdooSeedHeaderStyleRequests(t *testing.T) {
 			"redirect_uri='https%3A%2F%2F127.0.0.1%2Fcallback', response_type='code'")
 	odooExpect(t, authz, http.StatusOK, map[string]any{"state": odooSeedState})
 	odooJSONHeaders(t, authz)
-	code := authz.str("code")
-	if len(code) != 40 || len(authz.body) != 2 {
-		t.Fatalf("authorize body %s, want exactly {code, state}", authz.raw)
+	code := authz.Str("code")
+	if len(code) != 40 || len(authz.JSON) != 2 {
+		t.Fatalf("authorize body %s, want exactly {code, state}", authz.Raw)
 	}
 
 	before := time.Now().UTC()
-	tok := odooDo(t, http.DefaultClient, odooRequest(t, http.MethodPost, e.s.URL+odooOAuth+"/access_token", nil,
+	tok := odooDo(t, http.DefaultClient, Request(t, http.MethodPost, e.s.URL+odooOAuth+"/access_token", nil,
 		"Authorization", "OAuth client_id='"+odooSeedClientID+"', client_secret='"+e.client.Secret+"', "+
 			"redirect_uri='https%3A%2F%2F127.0.0.1%2Fcallback', code='"+code+"' grant_type='authorization_code'"))
 	odooExpect(t, tok, http.StatusOK, map[string]any{"token_type": "Bearer", "expires_in": float64(1800),
 		"scope": "all openid"})
 	odooJSONHeaders(t, tok)
-	odooCheckValidityDate(t, tok.str("access_token_validity"), before)
-	if len(tok.str("access_token")) != 40 || len(tok.str("refresh_token")) != 40 {
-		t.Fatalf("token body %s", tok.raw)
+	odooCheckValidityDate(t, tok.Str("access_token_validity"), before)
+	if len(tok.Str("access_token")) != 40 || len(tok.Str("refresh_token")) != 40 {
+		t.Fatalf("token body %s", tok.Raw)
 	}
 
 	// The docs do not show a refresh, but the FAQ says to use the refresh token: the same
 	// header style works, and a non-rotating client gets its refresh token back.
-	ref := odooDo(t, http.DefaultClient, odooRequest(t, http.MethodPost, e.s.URL+odooOAuth+"/access_token", nil,
+	ref := odooDo(t, http.DefaultClient, Request(t, http.MethodPost, e.s.URL+odooOAuth+"/access_token", nil,
 		"Authorization", odooHeader("client_id", odooSeedClientID, "client_secret", e.client.Secret,
-			"grant_type", "refresh_token", "refresh_token", tok.str("refresh_token"))))
-	odooExpect(t, ref, http.StatusOK, map[string]any{"refresh_token": tok.str("refresh_token")})
-	if ref.str("access_token") == tok.str("access_token") {
+			"grant_type", "refresh_token", "refresh_token", tok.Str("refresh_token"))))
+	odooExpect(t, ref, http.StatusOK, map[string]any{"refresh_token": tok.Str("refresh_token")})
+	if ref.Str("access_token") == tok.Str("access_token") {
 		t.Fatal("refresh returned the same access token")
 	}
 }

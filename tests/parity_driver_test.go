@@ -6,9 +6,7 @@ package tests
 // dialects (a GET with a query, a POST of a form), so it is shared.
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -28,71 +26,15 @@ const (
 	parityRedirect = "https://app.example/cb"
 )
 
-// parityResp is an answer read whole; body is set when it is a JSON object.
-type parityResp struct {
-	status int
-	header http.Header
-	raw    []byte
-	body   map[string]any
-}
-
-func (r *parityResp) str(key string) string {
-	s, _ := r.body[key].(string)
-	return s
-}
-
-// keys are the body's keys, sorted.
-func (r *parityResp) keys() []string {
-	out := make([]string, 0, len(r.body))
-	for k := range r.body {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// paritySend sends a request without following redirects; hdr holds name/value pairs.
-func paritySend(t *testing.T, hc *http.Client, method, target string, body io.Reader, hdr ...string) *parityResp {
-	t.Helper()
-	req, err := http.NewRequest(method, target, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	if hc == nil {
-		hc = parityNoRedirect
-	}
-	res, err := hc.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, target, err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &parityResp{status: res.StatusCode, header: res.Header, raw: raw}
-	_ = json.Unmarshal(raw, &r.body)
-	return r
-}
-
-// parityNoRedirect is a cookieless client that shows every redirect.
-var parityNoRedirect = &http.Client{Timeout: 30 * time.Second,
-	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
 // parityPostForm posts a form; basic, when not nil, is sent as HTTP Basic credentials.
-func parityPostForm(t *testing.T, target string, form url.Values, basic *Client) *parityResp {
+func parityPostForm(t *testing.T, target string, form url.Values, basic *Client) *Resp {
 	t.Helper()
-	hdr := []string{"Content-Type", "application/x-www-form-urlencoded"}
-	req := strings.NewReader(form.Encode())
+	req := Request(t, http.MethodPost, target, strings.NewReader(form.Encode()),
+		"Content-Type", "application/x-www-form-urlencoded")
 	if basic != nil {
-		hr, _ := http.NewRequest(http.MethodPost, target, nil)
-		hr.SetBasicAuth(basic.ID, basic.Secret)
-		hdr = append(hdr, "Authorization", hr.Header.Get("Authorization"))
+		req.SetBasicAuth(basic.ID, basic.Secret)
 	}
-	return paritySend(t, nil, http.MethodPost, target, req, hdr...)
+	return SendRequest(t, nil, req)
 }
 
 // parityKind is the outcome a step should have, in the core's terms; each dialect renders it
@@ -136,43 +78,43 @@ type parityDialect interface {
 	login(t *testing.T, s *Server, email, password string) *http.Client
 	// whoami checks a bearer check's answer: the user's email on success, "" for a refused
 	// token (in the dialect's documented failure shape).
-	whoami(t *testing.T, r *parityResp) string
+	whoami(t *testing.T, r *Resp) string
 	// checkToken checks a token endpoint answer against the documented shape for want.
-	checkToken(t *testing.T, r *parityResp, want parityKind, basic bool)
+	checkToken(t *testing.T, r *Resp, want parityKind, basic bool)
 	// checkAuthorizeFatal checks an authorize error that must not redirect.
-	checkAuthorizeFatal(t *testing.T, r *parityResp, want parityKind, browser bool)
+	checkAuthorizeFatal(t *testing.T, r *Resp, want parityKind, browser bool)
 	// checkRevoked checks a successful revocation answer.
-	checkRevoked(t *testing.T, r *parityResp)
+	checkRevoked(t *testing.T, r *Resp)
 }
 
 var parityDialects = []parityDialect{parityFrappe{}, parityOdoo{}}
 
 // parityExact fails unless the body is exactly want (JSON values compared as decoded).
-func parityExact(t *testing.T, what string, r *parityResp, status int, want map[string]any) {
+func parityExact(t *testing.T, what string, r *Resp, status int, want map[string]any) {
 	t.Helper()
-	if r.status != status {
-		t.Fatalf("%s: status %d, want %d: %s", what, r.status, status, r.raw)
+	if r.Status != status {
+		t.Fatalf("%s: status %d, want %d: %s", what, r.Status, status, r.Raw)
 	}
 	var exp map[string]any
 	b, _ := json.Marshal(want)
 	_ = json.Unmarshal(b, &exp)
-	if !reflect.DeepEqual(r.body, exp) {
-		t.Fatalf("%s: body %s, want %s", what, r.raw, b)
+	if !reflect.DeepEqual(r.JSON, exp) {
+		t.Fatalf("%s: body %s, want %s", what, r.Raw, b)
 	}
 }
 
 // parityKeys fails unless the body has exactly these keys.
-func parityKeys(t *testing.T, what string, r *parityResp, keys ...string) {
+func parityKeys(t *testing.T, what string, r *Resp, keys ...string) {
 	t.Helper()
 	slices.Sort(keys)
-	if got := r.keys(); !slices.Equal(got, keys) {
-		t.Fatalf("%s: keys %v, want %v: %s", what, got, keys, r.raw)
+	if got := r.Keys(); !slices.Equal(got, keys) {
+		t.Fatalf("%s: keys %v, want %v: %s", what, got, keys, r.Raw)
 	}
 }
 
-func parityHeader(t *testing.T, what string, r *parityResp, name, prefix string) {
+func parityHeader(t *testing.T, what string, r *Resp, name, prefix string) {
 	t.Helper()
-	if v := r.header.Get(name); !strings.HasPrefix(v, prefix) {
+	if v := r.Header.Get(name); !strings.HasPrefix(v, prefix) {
 		t.Fatalf("%s: %s %q, want %q...", what, name, v, prefix)
 	}
 }
@@ -194,36 +136,29 @@ func (parityFrappe) accessTTL() time.Duration { return time.Hour }
 
 func (parityFrappe) login(t *testing.T, s *Server, email, password string) *http.Client {
 	t.Helper()
-	b := Browser(t)
-	r := paritySend(t, b, http.MethodPost, s.URL+"/api/method/login",
-		strings.NewReader(url.Values{"usr": {email}, "pwd": {password}}.Encode()),
-		"Content-Type", "application/x-www-form-urlencoded")
-	if r.status != http.StatusOK || r.str("message") != "Logged In" {
-		t.Fatalf("frappe login %s: %d %s", email, r.status, r.raw)
-	}
-	return b
+	return frappeLoginAs(t, s, email, password)
 }
 
-func (parityFrappe) whoami(t *testing.T, r *parityResp) string {
+func (parityFrappe) whoami(t *testing.T, r *Resp) string {
 	t.Helper()
-	if r.status == http.StatusOK {
+	if r.Status == http.StatusOK {
 		parityKeys(t, "get_logged_user", r, "message")
-		return r.str("message")
+		return r.Str("message")
 	}
 	parityExact(t, "get_logged_user refused", r, http.StatusUnauthorized, map[string]any{
-		"description": r.body["description"], "status_code": 401, "error": "invalid_token"})
+		"description": r.JSON["description"], "status_code": 401, "error": "invalid_token"})
 	parityHeader(t, "get_logged_user refused", r, "WWW-Authenticate", "Bearer ")
 	return ""
 }
 
-func (parityFrappe) checkToken(t *testing.T, r *parityResp, want parityKind, _ bool) {
+func (parityFrappe) checkToken(t *testing.T, r *Resp, want parityKind, _ bool) {
 	t.Helper()
 	parityHeader(t, "get_token", r, "Cache-Control", "no-store")
 	parityHeader(t, "get_token", r, "Content-Type", "application/json")
 	if want == parityOK {
 		parityKeys(t, "get_token", r, "access_token", "token_type", "expires_in", "refresh_token", "scope")
-		parityExact(t, "get_token", r, http.StatusOK, map[string]any{"access_token": r.str("access_token"),
-			"token_type": "Bearer", "expires_in": 3600, "refresh_token": r.str("refresh_token"), "scope": "all openid"})
+		parityExact(t, "get_token", r, http.StatusOK, map[string]any{"access_token": r.Str("access_token"),
+			"token_type": "Bearer", "expires_in": 3600, "refresh_token": r.Str("refresh_token"), "scope": "all openid"})
 		return
 	}
 	status := http.StatusBadRequest
@@ -233,27 +168,27 @@ func (parityFrappe) checkToken(t *testing.T, r *parityResp, want parityKind, _ b
 	}
 	parityKeys(t, "get_token error", r, "error", "error_description")
 	parityExact(t, "get_token error", r, status, map[string]any{"error": want.rfcCode(),
-		"error_description": r.body["error_description"]})
-	if r.str("error_description") == "" {
-		t.Fatalf("get_token error without a description: %s", r.raw)
+		"error_description": r.JSON["error_description"]})
+	if r.Str("error_description") == "" {
+		t.Fatalf("get_token error without a description: %s", r.Raw)
 	}
 }
 
-func (parityFrappe) checkAuthorizeFatal(t *testing.T, r *parityResp, _ parityKind, browser bool) {
+func (parityFrappe) checkAuthorizeFatal(t *testing.T, r *Resp, _ parityKind, browser bool) {
 	t.Helper()
 	if browser {
 		// A person mid-login gets a page, not JSON; still 400 and still no redirect.
-		if r.status != http.StatusBadRequest || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
-			t.Fatalf("authorize (browser): %d %s, want a 400 HTML page", r.status, r.header.Get("Content-Type"))
+		if r.Status != http.StatusBadRequest || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("authorize (browser): %d %s, want a 400 HTML page", r.Status, r.Header.Get("Content-Type"))
 		}
 		return
 	}
 	parityKeys(t, "authorize", r, "description", "status_code", "error")
-	parityExact(t, "authorize", r, http.StatusBadRequest, map[string]any{"description": r.body["description"],
+	parityExact(t, "authorize", r, http.StatusBadRequest, map[string]any{"description": r.JSON["description"],
 		"status_code": 400, "error": "invalid_request"})
 }
 
-func (parityFrappe) checkRevoked(t *testing.T, r *parityResp) {
+func (parityFrappe) checkRevoked(t *testing.T, r *Resp) {
 	t.Helper()
 	parityExact(t, "revoke_token", r, http.StatusOK, map[string]any{"message": "success"})
 }
@@ -273,24 +208,16 @@ func (parityOdoo) accessTTL() time.Duration        { return 30 * time.Minute }
 
 func (parityOdoo) login(t *testing.T, s *Server, email, password string) *http.Client {
 	t.Helper()
-	b := Browser(t)
-	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1,
-		"params": map[string]any{"db": "odoo", "login": email, "password": password}})
-	r := paritySend(t, b, http.MethodPost, s.URL+"/web/session/authenticate", bytes.NewReader(body),
-		"Content-Type", "application/json")
-	if res, _ := r.body["result"].(map[string]any); r.status != http.StatusOK || res["username"] != email {
-		t.Fatalf("odoo login %s: %d %s", email, r.status, r.raw)
-	}
-	return b
+	return odooLogin(t, s, email, password)
 }
 
-func (parityOdoo) whoami(t *testing.T, r *parityResp) string {
+func (parityOdoo) whoami(t *testing.T, r *Resp) string {
 	t.Helper()
-	if r.status == http.StatusOK {
-		if r.str("sub") == "" {
-			t.Fatalf("userinfo without sub: %s", r.raw)
+	if r.Status == http.StatusOK {
+		if r.Str("sub") == "" {
+			t.Fatalf("userinfo without sub: %s", r.Raw)
 		}
-		return r.str("email")
+		return r.Str("email")
 	}
 	parityExact(t, "userinfo refused", r, http.StatusUnauthorized, map[string]any{"code": 401,
 		"message": "Access Token Invalid"})
@@ -312,39 +239,39 @@ var parityOdooMessages = map[parityKind]struct {
 	parityRedirectMismatch: {400, "redirect uri mismatch."},
 }
 
-func (parityOdoo) checkToken(t *testing.T, r *parityResp, want parityKind, basic bool) {
+func (parityOdoo) checkToken(t *testing.T, r *Resp, want parityKind, basic bool) {
 	t.Helper()
 	parityHeader(t, "access_token", r, "Cache-Control", "no-store")
 	parityHeader(t, "access_token", r, "Content-Type", "application/json")
 	if want == parityOK {
 		parityKeys(t, "access_token", r, "access_token", "token_type", "access_token_validity", "refresh_token",
 			"expires_in", "scope")
-		parityExact(t, "access_token", r, http.StatusOK, map[string]any{"access_token": r.str("access_token"),
-			"token_type": "Bearer", "access_token_validity": 1800, "refresh_token": r.str("refresh_token"),
+		parityExact(t, "access_token", r, http.StatusOK, map[string]any{"access_token": r.Str("access_token"),
+			"token_type": "Bearer", "access_token_validity": 1800, "refresh_token": r.Str("refresh_token"),
 			"expires_in": 1800, "scope": "all openid"})
 		return
 	}
 	// The module's {"code","message"}, with RFC 6749's error and error_description beside it.
 	m, documented := parityOdooMessages[want]
 	if !documented { // no message of the module's for it: the core's words, status 400
-		m.status, m.message = 400, r.str("message")
+		m.status, m.message = 400, r.Str("message")
 	}
 	parityKeys(t, "access_token error", r, "code", "message", "error", "error_description")
 	parityExact(t, "access_token error", r, m.status, map[string]any{"code": m.status, "message": m.message,
-		"error": want.rfcCode(), "error_description": r.body["error_description"]})
+		"error": want.rfcCode(), "error_description": r.JSON["error_description"]})
 	if basic && want.rfcCode() == "invalid_client" {
 		parityHeader(t, "access_token error", r, "WWW-Authenticate", "Basic ")
 	}
 }
 
-func (parityOdoo) checkAuthorizeFatal(t *testing.T, r *parityResp, want parityKind, _ bool) {
+func (parityOdoo) checkAuthorizeFatal(t *testing.T, r *Resp, want parityKind, _ bool) {
 	t.Helper()
 	m := parityOdooMessages[want]
 	parityExact(t, "authorize", r, m.status, map[string]any{"code": m.status, "message": m.message})
 	parityHeader(t, "authorize", r, "Content-Type", "application/json")
 }
 
-func (parityOdoo) checkRevoked(t *testing.T, r *parityResp) {
+func (parityOdoo) checkRevoked(t *testing.T, r *Resp) {
 	t.Helper()
 	parityExact(t, "revoke", r, http.StatusOK, map[string]any{"code": 200, "message": "Token revoked."})
 }
@@ -355,7 +282,7 @@ func parityWhoami(t *testing.T, s *Server, token string) string {
 	t.Helper()
 	var seen []string
 	for _, d := range parityDialects {
-		r := paritySend(t, nil, http.MethodGet, d.resourceURL(s.URL), nil, "Authorization", "Bearer "+token)
+		r := Send(t, nil, http.MethodGet, d.resourceURL(s.URL), nil, "Authorization", "Bearer "+token)
 		seen = append(seen, d.whoami(t, r))
 	}
 	if seen[0] != seen[1] {

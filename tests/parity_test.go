@@ -79,13 +79,13 @@ func (r *parityRun) query(c parityClient, extra ...string) url.Values {
 }
 
 // authorize sends q with the logged-in browser, with a browser's Accept header or none.
-func (r *parityRun) authorize(q url.Values, browser bool) *parityResp {
+func (r *parityRun) authorize(q url.Values, browser bool) *Resp {
 	r.t.Helper()
 	var hdr []string
 	if browser {
 		hdr = []string{"Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 	}
-	return paritySend(r.t, r.b, http.MethodGet, r.d.authorizeURL(r.s.URL)+"?"+q.Encode(), nil, hdr...)
+	return Send(r.t, r.b, http.MethodGet, r.d.authorizeURL(r.s.URL)+"?"+q.Encode(), nil, hdr...)
 }
 
 // code authorizes c and returns the code of the redirect, which must carry the state back.
@@ -93,11 +93,11 @@ func (r *parityRun) code(c parityClient) string {
 	r.t.Helper()
 	q := r.query(c)
 	resp := r.authorize(q, false)
-	loc, err := url.Parse(resp.header.Get("Location"))
-	if resp.status != http.StatusFound || err != nil || !strings.HasPrefix(loc.String(), parityRedirect+"?") ||
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if resp.Status != http.StatusFound || err != nil || !strings.HasPrefix(loc.String(), parityRedirect+"?") ||
 		loc.Query().Get("state") != q.Get("state") || len(loc.Query().Get("code")) != 40 {
 		r.t.Fatalf("authorize: want a 302 to %s?code=...&state=%s, got %d %q: %s", parityRedirect, q.Get("state"),
-			resp.status, resp.header.Get("Location"), resp.raw)
+			resp.Status, resp.Header.Get("Location"), resp.Raw)
 	}
 	r.step("authorize", "redirect with code and state")
 	return loc.Query().Get("code")
@@ -109,8 +109,8 @@ func (r *parityRun) authorizeFatal(label string, q url.Values, want parityKind) 
 	r.t.Helper()
 	for _, browser := range []bool{false, true} {
 		resp := r.authorize(q, browser)
-		if resp.status/100 == 3 || resp.header.Get("Location") != "" {
-			r.t.Fatalf("%s (browser %v): redirected (%d) to %q", label, browser, resp.status, resp.header.Get("Location"))
+		if resp.Status/100 == 3 || resp.Header.Get("Location") != "" {
+			r.t.Fatalf("%s (browser %v): redirected (%d) to %q", label, browser, resp.Status, resp.Header.Get("Location"))
 		}
 		r.d.checkAuthorizeFatal(r.t, resp, want, browser)
 	}
@@ -133,11 +133,11 @@ func (r *parityRun) token(label string, c parityClient, form url.Values, want pa
 	resp := parityPostForm(r.t, r.d.tokenURL(r.s.URL), form, basic)
 	r.d.checkToken(r.t, resp, want, c.basic)
 	outcome := "issued"
-	if resp.status != http.StatusOK {
-		outcome = "refused " + resp.str("error")
+	if resp.Status != http.StatusOK {
+		outcome = "refused " + resp.Str("error")
 	}
 	r.step(label, outcome)
-	return parityTokens{access: resp.str("access_token"), refresh: resp.str("refresh_token")}
+	return parityTokens{access: resp.Str("access_token"), refresh: resp.Str("refresh_token")}
 }
 
 func (r *parityRun) exchange(label string, c parityClient, code string, want parityKind) parityTokens {
@@ -174,7 +174,7 @@ func (r *parityRun) works(label, token string, want bool) {
 // revoke revokes a token the way the seeds do: the token alone in a form.
 func (r *parityRun) revoke(label, token string) {
 	r.t.Helper()
-	resp := paritySend(r.t, nil, http.MethodPost, r.d.revokeURL(r.s.URL),
+	resp := Send(r.t, nil, http.MethodPost, r.d.revokeURL(r.s.URL),
 		strings.NewReader(url.Values{"token": {token}}.Encode()), "Content-Type", "application/x-www-form-urlencoded")
 	r.d.checkRevoked(r.t, resp)
 	r.step(label, "revoked")

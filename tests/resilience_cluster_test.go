@@ -21,19 +21,19 @@ func TestResilienceTwoInstancesShareOneDatabase(t *testing.T) {
 	// A token issued by the first instance is accepted by the second.
 	access, _ := f.Tokens(t, a.URL)
 	for _, s := range []*Server{a, b} {
-		r, err := resGet(resHTTP, s.URL+resFrappeLoggedUser, access)
+		r, err := resGet(NoRedirect, s.URL+resFrappeLoggedUser, access)
 		if err != nil || r.Status != http.StatusOK || r.JSON["message"] != f.Email {
 			t.Fatalf("get_logged_user on %s: %v %v, want 200 {\"message\": %q}", s.URL, r, err, f.Email)
 		}
 	}
 
 	// Revoked on the second, refused by the first at once (no cache between them).
-	r, err := resPostForm(resHTTP, b.URL+resFrappeRevoke, url.Values{"token": {access}})
+	r, err := resPostForm(NoRedirect, b.URL+resFrappeRevoke, url.Values{"token": {access}})
 	if err != nil || r.Status != http.StatusOK {
 		t.Fatalf("revoke_token on the second instance: %v %v", r, err)
 	}
 	for _, s := range []*Server{a, b} {
-		r, err := resGet(resHTTP, s.URL+resFrappeLoggedUser, access)
+		r, err := resGet(NoRedirect, s.URL+resFrappeLoggedUser, access)
 		if err != nil || r.Status != http.StatusUnauthorized {
 			t.Fatalf("revoked token on %s: %v %v, want 401", s.URL, r, err)
 		}
@@ -41,43 +41,9 @@ func TestResilienceTwoInstancesShareOneDatabase(t *testing.T) {
 
 	// One code, exchanged by 16 goroutines at once, half on each instance.
 	code := f.Code(t, b.URL)
-	const n = 16
-	results := make([]resResult, n)
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		base := a.URL
-		if i%2 == 1 {
-			base = b.URL
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			results[i], errs[i] = f.Exchange(base, code)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	won := 0
-	for i := range n {
-		switch {
-		case errs[i] != nil:
-			t.Errorf("exchange %d: %v", i, errs[i])
-		case results[i].Status == http.StatusOK:
-			won++
-			if results[i].JSON["access_token"] == nil {
-				t.Errorf("exchange %d: 200 without an access token: %s", i, results[i])
-			}
-		case results[i].Status == http.StatusBadRequest && results[i].JSON["error"] == "invalid_grant":
-		default:
-			t.Errorf("exchange %d: %s, want 200 once and 400 invalid_grant otherwise", i, results[i])
-		}
-	}
-	if won != 1 {
-		t.Errorf("%d of %d concurrent exchanges of one code succeeded, want exactly 1", won, n)
-	}
+	resRaceOnce(t, "exchanges of one code", a, b, func(base string) (*Resp, error) {
+		return f.Exchange(base, code)
+	})
 	if used, a, r := resGrantTokens(t, db.SQL, code); !used || a != 1 || r != 1 {
 		t.Errorf("after the code race: code used=%v, %d access and %d refresh token rows for its grant; "+
 			"want used, 1 and 1", used, a, r)
@@ -87,36 +53,9 @@ func TestResilienceTwoInstancesShareOneDatabase(t *testing.T) {
 	_, refresh := f.Tokens(t, a.URL)
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh},
 		"client_id": {f.Client.ID}, "client_secret": {f.Client.Secret}}
-	start = make(chan struct{})
-	for i := range n {
-		base := a.URL
-		if i%2 == 1 {
-			base = b.URL
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			results[i], errs[i] = resPostForm(resHTTP, base+resFrappeToken, form)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	won = 0
-	for i := range n {
-		switch {
-		case errs[i] != nil:
-			t.Errorf("refresh %d: %v", i, errs[i])
-		case results[i].Status == http.StatusOK:
-			won++
-		case results[i].Status == http.StatusBadRequest && results[i].JSON["error"] == "invalid_grant":
-		default:
-			t.Errorf("refresh %d: %s, want 200 once and 400 invalid_grant otherwise", i, results[i])
-		}
-	}
-	if won != 1 {
-		t.Errorf("%d of %d concurrent refreshes of one token succeeded, want exactly 1", won, n)
-	}
+	resRaceOnce(t, "refreshes of one token", a, b, func(base string) (*Resp, error) {
+		return resPostForm(NoRedirect, base+resFrappeToken, form)
+	})
 	var accessRows, refreshRows int
 	err = db.SQL.QueryRow(`SELECT COALESCE(SUM(CASE WHEN kind = 'access' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN kind = 'refresh' THEN 1 ELSE 0 END), 0)
@@ -129,10 +68,53 @@ func TestResilienceTwoInstancesShareOneDatabase(t *testing.T) {
 
 	// Both instances still serve: a fresh flow across them works.
 	access2, _ := f.Tokens(t, b.URL)
-	if r, err := resGet(resHTTP, a.URL+resFrappeLoggedUser, access2); err != nil || r.Status != http.StatusOK {
+	if r, err := resGet(NoRedirect, a.URL+resFrappeLoggedUser, access2); err != nil || r.Status != http.StatusOK {
 		t.Fatalf("fresh token on the first instance: %v %v", r, err)
 	}
 	for _, s := range []*Server{a, b} {
 		resAlive(t, s)
+	}
+}
+
+// resRaceOnce sends 16 requests at once, half to each instance: exactly one must answer 200 with
+// an access token, every other one 400 invalid_grant.
+func resRaceOnce(t *testing.T, what string, a, b *Server, send func(base string) (*Resp, error)) {
+	t.Helper()
+	const n = 16
+	results := make([]*Resp, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		base := a.URL
+		if i%2 == 1 {
+			base = b.URL
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			results[i], errs[i] = send(base)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	won := 0
+	for i := range n {
+		switch {
+		case errs[i] != nil:
+			t.Errorf("%s, call %d: %v", what, i, errs[i])
+		case results[i].Status == http.StatusOK:
+			won++
+			if results[i].JSON["access_token"] == nil {
+				t.Errorf("%s, call %d: 200 without an access token: %s", what, i, results[i])
+			}
+		case results[i].Status == http.StatusBadRequest && results[i].JSON["error"] == "invalid_grant":
+		default:
+			t.Errorf("%s, call %d: %s, want 200 once and 400 invalid_grant otherwise", what, i, results[i])
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d of %d concurrent %s succeeded, want exactly 1", won, n, what)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"oauthd/core"
-	"oauthd/models"
 )
 
 // Endpoint paths of both dialects.
@@ -62,40 +61,7 @@ func resMySQLDatabase(t *testing.T) (db *Database, name string) {
 		}
 		t.Skipf("MariaDB on 127.0.0.1:3306 is unreachable: %v", err)
 	}
-	name = "oauthd_res_" + randomHex(6)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		admin.Close()
-		t.Fatalf("create database: %v", err)
-	}
-	dsn := "root@tcp(127.0.0.1:3306)/" + name
-	handle, err := sql.Open("mysql", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		handle.Close()
-		admin.Exec("DROP DATABASE " + name)
-		admin.Close()
-	})
-	return &Database{Driver: "mysql", DSN: dsn, SQL: handle}, name
-}
-
-// resSQL returns a handle on the test database for either backend.
-func resSQL(t *testing.T, db *Database) *sql.DB {
-	t.Helper()
-	if db.SQL != nil {
-		return db.SQL
-	}
-	store, err := models.Open(db.Driver, db.DSN, models.Options{MaxOpenConns: 2, MaxIdleConns: 2})
-	if err != nil {
-		t.Fatalf("open %s: %v", db.Driver, err)
-	}
-	h, err := store.DB().DB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	return h
+	return createMySQLDatabase(t, admin, "oauthd_res_")
 }
 
 // resCounts counts the rows of every table.
@@ -142,69 +108,34 @@ func resGrantTokens(t *testing.T, h *sql.DB, code string) (used bool, access, re
 	return usedAt != 0, access, refresh
 }
 
-// resHTTP is a plain client for API calls (no cookies, no redirects followed).
-var resHTTP = &http.Client{Timeout: 30 * time.Second,
-	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
-// resResult is one HTTP answer, read whole.
-type resResult struct {
-	Status int
-	Header http.Header
-	Body   []byte
-	JSON   map[string]any // nil when the body is not a JSON object
-}
-
-func (r resResult) String() string {
-	body := string(r.Body)
-	if len(body) > 300 {
-		body = body[:300] + "…"
-	}
-	return fmt.Sprintf("%d %s", r.Status, body)
-}
-
-// resJSONObject decodes a JSON object, or returns nil.
-func resJSONObject(body []byte) map[string]any {
-	var obj map[string]any
-	if json.Unmarshal(body, &obj) != nil {
-		return nil
-	}
-	return obj
-}
-
-// resDo sends a request and reads the whole answer.
-func resDo(client *http.Client, req *http.Request) (resResult, error) {
-	resp, err := client.Do(req)
-	if err != nil {
-		return resResult{}, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return resResult{}, err
-	}
-	return resResult{Status: resp.StatusCode, Header: resp.Header, Body: body, JSON: resJSONObject(body)}, nil
-}
-
 // resPostForm posts an urlencoded form.
-func resPostForm(client *http.Client, endpoint string, form url.Values) (resResult, error) {
+func resPostForm(client *http.Client, endpoint string, form url.Values) (*Resp, error) {
 	req, err := http.NewRequest(http.MethodPost, endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
-		return resResult{}, err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return resDo(client, req)
+	return Do(client, req)
 }
 
 // resGet sends a GET with an optional bearer token.
-func resGet(client *http.Client, endpoint, bearer string) (resResult, error) {
+func resGet(client *http.Client, endpoint, bearer string) (*Resp, error) {
 	req, err := http.NewRequest(http.MethodGet, endpoint, nil)
 	if err != nil {
-		return resResult{}, err
+		return nil, err
 	}
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
-	return resDo(client, req)
+	return Do(client, req)
+}
+
+// resWantOK is err, or an error naming the answer when it is not a 200.
+func resWantOK(r *Resp, err error) error {
+	if err == nil && r.Status != http.StatusOK {
+		err = errors.New(r.String())
+	}
+	return err
 }
 
 // resFlow is a user, a confidential client_secret_post client that skips consent, and a
@@ -259,7 +190,7 @@ func (f *resFlow) TryCode(base string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	r, err := resDo(f.Browser, req)
+	r, err := Do(f.Browser, req)
 	if err != nil {
 		return "", fmt.Errorf("authorize: %w", err)
 	}
@@ -277,8 +208,8 @@ func (f *resFlow) TryCode(base string) (string, error) {
 }
 
 // Exchange redeems a code at base's Frappe token endpoint.
-func (f *resFlow) Exchange(base, code string) (resResult, error) {
-	return resPostForm(resHTTP, base+resFrappeToken, url.Values{"grant_type": {"authorization_code"},
+func (f *resFlow) Exchange(base, code string) (*Resp, error) {
+	return resPostForm(NoRedirect, base+resFrappeToken, url.Values{"grant_type": {"authorization_code"},
 		"code": {code}, "redirect_uri": {f.Redirect}, "client_id": {f.Client.ID}, "client_secret": {f.Client.Secret}})
 }
 
@@ -427,11 +358,11 @@ func (p *resProxy) forward(client net.Conn) {
 // resRaw sends raw bytes to addr ("127.0.0.1:port" or a base URL) and reads one response. A
 // failed write is ignored when a response still arrives (a server may answer 413 and close
 // before reading a large body).
-func resRaw(addr string, raw []byte) (resResult, error) {
+func resRaw(addr string, raw []byte) (*Resp, error) {
 	addr = strings.TrimPrefix(addr, "http://")
 	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
-		return resResult{}, err
+		return nil, err
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(20 * time.Second))
@@ -440,16 +371,15 @@ func resRaw(addr string, raw []byte) (resResult, error) {
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		if we := <-werr; we != nil {
-			return resResult{}, fmt.Errorf("write: %v; read: %w", we, err)
+			return nil, fmt.Errorf("write: %v; read: %w", we, err)
 		}
-		return resResult{}, fmt.Errorf("read response: %w", err)
+		return nil, fmt.Errorf("read response: %w", err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	r, err := ReadResp(resp)
 	if err != nil {
-		return resResult{}, fmt.Errorf("read body: %w", err)
+		return nil, fmt.Errorf("read body: %w", err)
 	}
-	return resResult{Status: resp.StatusCode, Header: resp.Header, Body: body, JSON: resJSONObject(body)}, nil
+	return r, nil
 }
 
 // resWaitFor polls check every 100ms until it returns nil or the time is up, and returns the

@@ -74,11 +74,7 @@ func resTimeBatch(t *testing.T, f *resFlow, base string, n int) time.Duration {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := f.Exchange(base, code)
-			if err == nil && r.Status != http.StatusOK {
-				err = errors.New(r.String())
-			}
-			errs[i] = err
+			errs[i] = resWantOK(f.Exchange(base, code))
 		}()
 	}
 	wg.Wait()
@@ -93,9 +89,9 @@ func resTimeBatch(t *testing.T, f *resFlow, base string, n int) time.Duration {
 // resExchangeDuringCut starts one exchange per code, cuts the proxy after delay, and returns
 // the answers; each must be 200 (done before the cut) or 503.
 func resExchangeDuringCut(t *testing.T, f *resFlow, base string, codes []string, delay time.Duration,
-	proxy *resProxy) []resResult {
+	proxy *resProxy) []*Resp {
 	t.Helper()
-	results := make([]resResult, len(codes))
+	results := make([]*Resp, len(codes))
 	errs := make([]error, len(codes))
 	var wg sync.WaitGroup
 	for i, code := range codes {
@@ -131,62 +127,62 @@ func resAssertUnavailable(t *testing.T, s *Server, f *resFlow, access, code stri
 	t.Helper()
 	type check struct {
 		name  string
-		send  func() (resResult, error)
-		shape func(*testing.T, string, resResult)
+		send  func() (*Resp, error)
+		shape func(*testing.T, string, *Resp)
 	}
 	checks := []check{
-		{"frappe get_token", func() (resResult, error) { return f.Exchange(s.URL, code) }, resAssertFrappe503},
-		{"frappe get_logged_user", func() (resResult, error) {
-			return resGet(resHTTP, s.URL+resFrappeLoggedUser, access)
+		{"frappe get_token", func() (*Resp, error) { return f.Exchange(s.URL, code) }, resAssertFrappe503},
+		{"frappe get_logged_user", func() (*Resp, error) {
+			return resGet(NoRedirect, s.URL+resFrappeLoggedUser, access)
 		}, resAssertFrappe503},
-		{"frappe openid_profile", func() (resResult, error) {
-			return resGet(resHTTP, s.URL+resFrappeProfile, access)
+		{"frappe openid_profile", func() (*Resp, error) {
+			return resGet(NoRedirect, s.URL+resFrappeProfile, access)
 		}, resAssertFrappe503},
-		{"frappe revoke_token", func() (resResult, error) {
-			return resPostForm(resHTTP, s.URL+resFrappeRevoke, url.Values{"token": {access}})
+		{"frappe revoke_token", func() (*Resp, error) {
+			return resPostForm(NoRedirect, s.URL+resFrappeRevoke, url.Values{"token": {access}})
 		}, resAssertFrappe503},
-		{"frappe login", func() (resResult, error) {
-			return resPostForm(resHTTP, s.URL+resFrappeLogin, url.Values{"usr": {f.Email}, "pwd": {f.Password}})
+		{"frappe login", func() (*Resp, error) {
+			return resPostForm(NoRedirect, s.URL+resFrappeLogin, url.Values{"usr": {f.Email}, "pwd": {f.Password}})
 		}, resAssertMessage503},
-		{"frappe authorize", func() (resResult, error) {
+		{"frappe authorize", func() (*Resp, error) {
 			q := url.Values{"client_id": {f.Client.ID}, "response_type": {"code"}, "redirect_uri": {f.Redirect}}
 			return resGet(f.Browser, s.URL+resFrappeAuthorize+"?"+q.Encode(), "")
 		}, resAssertFrappe503},
-		{"odoo access_token", func() (resResult, error) {
-			return resPostForm(resHTTP, s.URL+resOdooToken, url.Values{"client_id": {f.Client.ID},
+		{"odoo access_token", func() (*Resp, error) {
+			return resPostForm(NoRedirect, s.URL+resOdooToken, url.Values{"client_id": {f.Client.ID},
 				"client_secret": {f.Client.Secret}, "grant_type": {"authorization_code"}, "code": {code},
 				"redirect_uri": {f.Redirect}})
 		}, resAssertOdoo503},
-		{"odoo userinfo", func() (resResult, error) {
-			return resGet(resHTTP, s.URL+resOdooUserinfo, access)
+		{"odoo userinfo", func() (*Resp, error) {
+			return resGet(NoRedirect, s.URL+resOdooUserinfo, access)
 		}, resAssertOdoo503},
-		{"frappe introspect_token", func() (resResult, error) {
-			return resPostForm(resHTTP, s.URL+resFrappeIntrospect, url.Values{"token": {access}})
+		{"frappe introspect_token", func() (*Resp, error) {
+			return resPostForm(NoRedirect, s.URL+resFrappeIntrospect, url.Values{"token": {access}})
 		}, resAssertFrappe503},
-		{"odoo authorize", func() (resResult, error) {
+		{"odoo authorize", func() (*Resp, error) {
 			q := url.Values{"client_id": {f.Client.ID}, "response_type": {"code"}, "redirect_uri": {f.Redirect}}
 			return resGet(f.Browser, s.URL+resOdooAuthorize+"?"+q.Encode(), "")
 		}, resAssertOdoo503},
-		{"odoo revoke", func() (resResult, error) {
-			return resPostForm(resHTTP, s.URL+resOdooRevoke, url.Values{"token": {access},
+		{"odoo revoke", func() (*Resp, error) {
+			return resPostForm(NoRedirect, s.URL+resOdooRevoke, url.Values{"token": {access},
 				"client_id": {f.Client.ID}, "client_secret": {f.Client.Secret}})
 		}, resAssertOdoo503},
-		{"odoo session/authenticate", func() (resResult, error) {
+		{"odoo session/authenticate", func() (*Resp, error) {
 			body := fmt.Sprintf(`{"jsonrpc":"2.0","method":"call","params":{"db":"oauthd","login":%q,"password":%q}}`,
 				f.Email, f.Password)
 			req, err := http.NewRequest(http.MethodPost, s.URL+resOdooSessionAuth, strings.NewReader(body))
 			if err != nil {
-				return resResult{}, err
+				return nil, err
 			}
 			req.Header.Set("Content-Type", "application/json")
-			return resDo(resHTTP, req)
-		}, func(t *testing.T, name string, r resResult) {
+			return Do(NoRedirect, req)
+		}, func(t *testing.T, name string, r *Resp) {
 			if e, ok := r.JSON["error"].(map[string]any); !ok || r.JSON["jsonrpc"] != "2.0" || e["code"] == nil {
 				t.Errorf("%s: %s, want a JSON-RPC error", name, r)
 			}
 		}},
-		{"healthz", func() (resResult, error) { return resGet(resHTTP, s.URL+"/healthz", "") },
-			func(t *testing.T, name string, r resResult) {
+		{"healthz", func() (*Resp, error) { return resGet(NoRedirect, s.URL+"/healthz", "") },
+			func(t *testing.T, name string, r *Resp) {
 				if r.JSON == nil {
 					t.Errorf("%s: %s, want a JSON body", name, r)
 				}
@@ -215,21 +211,21 @@ func resAssertUnavailable(t *testing.T, s *Server, f *resFlow, access, code stri
 	resAlive(t, s)
 }
 
-func resAssertFrappe503(t *testing.T, name string, r resResult) {
+func resAssertFrappe503(t *testing.T, name string, r *Resp) {
 	t.Helper()
 	if r.JSON == nil || r.JSON["error"] != core.ErrTemporarilyUnavailable {
 		t.Errorf("%s: %s, want JSON {\"error\": \"temporarily_unavailable\", ...}", name, r)
 	}
 }
 
-func resAssertMessage503(t *testing.T, name string, r resResult) {
+func resAssertMessage503(t *testing.T, name string, r *Resp) {
 	t.Helper()
 	if _, ok := r.JSON["message"].(string); !ok {
 		t.Errorf("%s: %s, want JSON {\"message\": ...}", name, r)
 	}
 }
 
-func resAssertOdoo503(t *testing.T, name string, r resResult) {
+func resAssertOdoo503(t *testing.T, name string, r *Resp) {
 	t.Helper()
 	_, msg := r.JSON["message"].(string)
 	if r.JSON == nil || r.JSON["code"] != float64(503) || !msg {
@@ -242,27 +238,13 @@ func resAssertRecovers(t *testing.T, s *Server, access string) {
 	t.Helper()
 	began := time.Now()
 	err := resWaitFor(t.Context(), 15*time.Second, func() error {
-		r, err := resGet(resHTTP, s.URL+"/healthz", "")
-		if err != nil {
-			return err
-		}
-		if r.Status != http.StatusOK {
-			return errors.New(r.String())
-		}
-		return nil
+		return resWantOK(resGet(NoRedirect, s.URL+"/healthz", ""))
 	})
 	if err != nil {
 		t.Fatalf("healthz after the database came back: %v\n%s", err, s.log.String())
 	}
 	err = resWaitFor(t.Context(), 10*time.Second, func() error {
-		r, err := resGet(resHTTP, s.URL+resFrappeLoggedUser, access)
-		if err != nil {
-			return err
-		}
-		if r.Status != http.StatusOK {
-			return errors.New(r.String())
-		}
-		return nil
+		return resWantOK(resGet(NoRedirect, s.URL+resFrappeLoggedUser, access))
 	})
 	if err != nil {
 		t.Fatalf("get_logged_user after the database came back: %v", err)
@@ -273,16 +255,16 @@ func resAssertRecovers(t *testing.T, s *Server, access string) {
 // resAssertNoHalfGrant checks codes whose exchange raced the cut: a 200 left both tokens and a
 // used code; a 503 left either nothing (the code redeems now, once) or a whole grant (the code
 // is refused now). Either way a code never redeems twice.
-func resAssertNoHalfGrant(t *testing.T, f *resFlow, base string, h *sql.DB, codes []string, during []resResult) {
+func resAssertNoHalfGrant(t *testing.T, f *resFlow, base string, h *sql.DB, codes []string, during []*Resp) {
 	t.Helper()
 	for i, code := range codes {
-		if during[i].Status == http.StatusOK {
+		if during[i] != nil && during[i].Status == http.StatusOK { // nil: the exchange got no answer
 			used, a, r := resGrantTokens(t, h, code)
 			if !used || a != 1 || r != 1 {
 				t.Errorf("code %d answered 200 before the cut, DB: used=%v, %d access, %d refresh rows", i, used, a, r)
 			}
 			tok, _ := during[i].JSON["access_token"].(string)
-			if r, err := resGet(resHTTP, base+resFrappeLoggedUser, tok); err != nil || r.Status != http.StatusOK {
+			if r, err := resGet(NoRedirect, base+resFrappeLoggedUser, tok); err != nil || r.Status != http.StatusOK {
 				t.Errorf("code %d: token issued before the cut: %v %v", i, r, err)
 			}
 		} else {

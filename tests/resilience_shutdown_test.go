@@ -21,12 +21,12 @@ import (
 type resSlowRequest struct {
 	name        string
 	first, rest string
-	check       func(resResult) error
+	check       func(*Resp) error
 	conn        net.Conn
 }
 
 // resFormRequest builds a raw form POST split in the middle of its body.
-func resFormRequest(name, path string, form url.Values, check func(resResult) error) *resSlowRequest {
+func resFormRequest(name, path string, form url.Values, check func(*Resp) error) *resSlowRequest {
 	body := form.Encode()
 	head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"+
 		"Content-Length: %d\r\n\r\n", path, len(body))
@@ -43,8 +43,8 @@ func TestResilienceGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 	access, _ := f.Tokens(t, s.URL)
 	addr := strings.TrimPrefix(s.URL, "http://")
 
-	status := func(want int, keys ...string) func(resResult) error {
-		return func(r resResult) error {
+	status := func(want int, keys ...string) func(*Resp) error {
+		return func(r *Resp) error {
 			if r.Status != want {
 				return fmt.Errorf("%s, want %d", r, want)
 			}
@@ -58,7 +58,7 @@ func TestResilienceGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 	}
 	slow := []*resSlowRequest{
 		resFormRequest("frappe login", resFrappeLogin, url.Values{"usr": {f.Email}, "pwd": {f.Password}},
-			func(r resResult) error {
+			func(r *Resp) error {
 				if err := status(http.StatusOK)(r); err != nil {
 					return err
 				}
@@ -167,10 +167,7 @@ func TestResilienceGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 			t.Errorf("%s: in flight at SIGTERM, got no response: %v", r.name, err)
 			continue
 		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		res := resResult{Status: resp.StatusCode, Header: resp.Header, Body: body}
-		res.JSON = resJSONObject(body)
+		res, _ := ReadResp(resp)
 		if err := r.check(res); err != nil {
 			t.Errorf("%s: in flight at SIGTERM: %v", r.name, err)
 		}

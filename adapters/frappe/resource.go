@@ -79,7 +79,7 @@ func (h *handler) userinfo(c *fiber.Ctx) error {
 		return renderBearer(c, e)
 	}
 	noStore(c)
-	return c.JSON(core.Claims(p, h.issuer(c)))
+	return c.JSON(core.Claims(p, web.Issuer(c, h.cfg.Server.Issuer)))
 }
 
 // userinfoToken takes the token from the headers or, in a form POST, from the body's
@@ -120,7 +120,7 @@ func (h *handler) introspect(c *fiber.Ctx) error {
 	if !in.Active {
 		return c.JSON(fiber.Map{"active": false})
 	}
-	return c.JSON(introspection(in, h.issuer(c)))
+	return c.JSON(introspection(in, web.Issuer(c, h.cfg.Server.Issuer)))
 }
 
 func introspection(in *core.Introspection, issuer string) fiber.Map {

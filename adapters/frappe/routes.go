@@ -36,7 +36,7 @@ func Register(app *fiber.App, d adapters.Deps) {
 		h.oauthRoutes(app, prefix)
 	}
 	login := web.LoginForm{Path: "/login", RedirectParam: "redirect-to", UserField: "usr", PassField: "pwd",
-		Cookies: h.cookies(), Continues: h.loginContinues}
+		Cookies: web.Cookies(h.cfg.Login), Continues: h.loginContinues}
 	app.Get("/login", login.Show)
 	app.Post("/login", login.Submit(h.eng))
 	app.All("/api/method/login", only(h.login, methodNotAllowed, fiber.MethodGet, fiber.MethodPost))
@@ -70,16 +70,4 @@ func only(handle, reject fiber.Handler, methods ...string) fiber.Handler {
 		c.Set(fiber.HeaderAllow, strings.Join(methods, ", "))
 		return reject(c)
 	}
-}
-
-func (h *handler) cookies() web.CookieOptions {
-	return web.CookieOptions{Secure: h.cfg.Login.SecureCookies, TTL: h.cfg.Login.SessionTTL}
-}
-
-// issuer is the configured public base URL, or else the request's own scheme and host.
-func (h *handler) issuer(c *fiber.Ctx) string {
-	if h.cfg.Server.Issuer != "" {
-		return h.cfg.Server.Issuer
-	}
-	return c.BaseURL()
 }

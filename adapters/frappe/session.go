@@ -26,7 +26,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 		}
 		return message(c, fiber.StatusUnauthorized, e.Description)
 	}
-	web.SetSession(c, sid, user, h.cookies())
+	web.SetSession(c, sid, user, web.Cookies(h.cfg.Login))
 	noStore(c)
 	return c.JSON(fiber.Map{"message": "Logged In", "home_page": "/app", "full_name": user.FullName})
 }

@@ -1,6 +1,7 @@
 package odoo
 
 import (
+	"oauthd/adapters/web"
 	"regexp"
 	"strconv"
 
@@ -42,21 +43,13 @@ func (h *handler) userinfo(c *fiber.Ctx) error {
 	if f != nil {
 		return fail(c, f)
 	}
-	claims, err := core.UserInfo(principal, h.issuer(c))
+	claims, err := core.UserInfo(principal, web.Issuer(c, h.cfg.Server.Issuer))
 	if err != nil {
 		e := core.AsError(err)
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="insufficient_scope", scope="openid"`)
 		return fail(c, moduleFailure(fiber.StatusForbidden, e.Code, e))
 	}
 	return render(c, fiber.StatusOK, claims)
-}
-
-// issuer is the configured issuer, or this request's own origin when none is configured.
-func (h *handler) issuer(c *fiber.Ctx) string {
-	if h.cfg.Server.Issuer != "" {
-		return h.cfg.Server.Issuer
-	}
-	return c.BaseURL()
 }
 
 // revoke implements RFC 7009 (the module has no revocation at all): an unknown token is not an

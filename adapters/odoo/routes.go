@@ -34,7 +34,7 @@ type handler struct {
 func Register(app *fiber.App, d adapters.Deps) {
 	h := &handler{eng: d.Engine, cfg: d.Config}
 	login := web.LoginForm{Path: loginPath, RedirectParam: loginParam, UserField: "login", PassField: "password",
-		Cookies: h.cookies(), Continues: h.loginContinues}
+		Cookies: web.Cookies(h.cfg.Login), Continues: h.loginContinues}
 	app.Get(loginPath, login.Show)
 	app.Post(loginPath, login.Submit(h.eng))
 	app.Post(sessionRoute, h.authenticate)
@@ -61,9 +61,4 @@ func postOnly(next fiber.Handler) fiber.Handler {
 		return fail(c, &failure{status: fiber.StatusMethodNotAllowed, message: "Method Not Allowed: use POST.",
 			oauthCode: core.ErrInvalidRequest, description: "This endpoint accepts only POST."})
 	}
-}
-
-// cookies are the session cookie settings of this deployment.
-func (h *handler) cookies() web.CookieOptions {
-	return web.CookieOptions{Secure: h.cfg.Login.SecureCookies, TTL: h.cfg.Login.SessionTTL}
 }

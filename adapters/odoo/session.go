@@ -60,7 +60,7 @@ func (h *handler) authenticate(c *fiber.Ctx) error {
 		return rpcFail(c, fiber.StatusUnauthorized, req.ID, &rpcError{Code: 200, Message: "Odoo Server Error",
 			Data: rpcData("odoo.exceptions.AccessDenied", "Access Denied")})
 	}
-	web.SetSession(c, sid, user, h.cookies())
+	web.SetSession(c, sid, user, web.Cookies(h.cfg.Login))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(rpcResponse{JSONRPC: "2.0", ID: req.ID,
 		Result: map[string]any{"uid": user.ID, "username": user.Email, "name": user.FullName}})

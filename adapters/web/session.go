@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/config"
 	"oauthd/core"
 	"oauthd/models"
 )
@@ -92,4 +93,17 @@ func Unavailable(err error) bool {
 // WantsHTML reports whether the client prefers an HTML answer (a browser).
 func WantsHTML(c *fiber.Ctx) bool {
 	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
+}
+
+// Cookies are the session cookie settings from the login configuration.
+func Cookies(cfg config.Login) CookieOptions {
+	return CookieOptions{Secure: cfg.SecureCookies, TTL: cfg.SessionTTL}
+}
+
+// Issuer is the configured public base URL, or else the request's own scheme and host.
+func Issuer(c *fiber.Ctx, configured string) string {
+	if configured != "" {
+		return configured
+	}
+	return c.BaseURL()
 }
