@@ -7,9 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"oauthd/adapters"
 	"strings"
 
+	"oauthd/adapters"
 	"oauthd/config"
 	"oauthd/core"
 	"oauthd/models"

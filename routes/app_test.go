@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http/httptest"
-	"oauthd/adapters/adaptertest"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"oauthd/adapters"
+	"oauthd/adapters/adaptertest"
 	"oauthd/config"
 )
 

@@ -1,12 +1,12 @@
 package frappe
 
 import (
-	"oauthd/adapters/adaptertest"
 	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters/adaptertest"
 	"oauthd/core"
 )
 

@@ -2,8 +2,8 @@ package frappe
 
 import (
 	"github.com/gofiber/fiber/v2"
-	"oauthd/adapters/web"
 
+	"oauthd/adapters/web"
 	"oauthd/core"
 )
 

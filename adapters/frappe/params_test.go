@@ -3,12 +3,12 @@ package frappe
 import (
 	"encoding/base64"
 	"maps"
-	"oauthd/adapters/adaptertest"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
+	"oauthd/adapters/adaptertest"
 	"oauthd/core"
 )
 

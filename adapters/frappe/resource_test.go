@@ -2,12 +2,12 @@ package frappe
 
 import (
 	"encoding/json"
-	"oauthd/adapters/adaptertest"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters/adaptertest"
 	"oauthd/compat"
 	"oauthd/core"
 	"oauthd/models"

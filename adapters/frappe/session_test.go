@@ -8,13 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"oauthd/adapters/adaptertest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters/adaptertest"
 	"oauthd/config"
 	"oauthd/core"
 	"oauthd/models"

@@ -2,11 +2,11 @@ package odoo
 
 import (
 	"encoding/json"
-	"oauthd/adapters/adaptertest"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters/adaptertest"
 	"oauthd/core"
 )
 

@@ -1,12 +1,12 @@
 package odoo
 
 import (
-	"oauthd/adapters/web"
 	"regexp"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters/web"
 	"oauthd/compat"
 	"oauthd/core"
 	"oauthd/models"

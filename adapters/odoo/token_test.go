@@ -2,13 +2,13 @@ package odoo
 
 import (
 	"encoding/json"
-	"oauthd/adapters/adaptertest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters/adaptertest"
 	"oauthd/config"
 	"oauthd/core"
 )

@@ -2,12 +2,12 @@ package web
 
 import (
 	"errors"
-	"oauthd/adapters/adaptertest"
 	"slices"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters/adaptertest"
 	"oauthd/core"
 )
 

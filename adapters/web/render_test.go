@@ -2,7 +2,6 @@ package web
 
 import (
 	"html"
-	"oauthd/adapters/adaptertest"
 	"regexp"
 	"slices"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters/adaptertest"
 	"oauthd/core"
 )
 
