@@ -68,7 +68,7 @@ func TestAppBasics(t *testing.T) {
 				t.Errorf("%s: %s = %v, want %v", tc.name, k, got[k], v)
 			}
 		}
-		if resp.Header.Get(fiber.HeaderXFrameOptions) != "DENY" || resp.Header.Get("Referrer-Policy") != "no-referrer" {
+		if resp.Header.Get(fiber.HeaderXFrameOptions) != "DENY" || resp.Header.Get("Referrer-Policy") != "same-origin" {
 			t.Errorf("%s: security headers missing: %v", tc.name, resp.Header)
 		}
 	}

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"net/url"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"oauthd/core"
@@ -33,6 +36,9 @@ func (f LoginForm) Submit(eng *core.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		target := LocalPath(c.FormValue(f.RedirectParam, c.Query(f.RedirectParam, "/")))
 		email := c.FormValue(f.UserField)
+		if !sameHost(c) {
+			return RenderLogin(c, fiber.StatusForbidden, f.page(c, target, email, "Sign in from this site's own login page."))
+		}
 		user, sid, err := eng.Login(c.UserContext(), email, c.FormValue(f.PassField))
 		if err != nil {
 			status, msg := fiber.StatusUnauthorized, "Invalid login credentials"
@@ -53,4 +59,17 @@ func (f LoginForm) page(c *fiber.Ctx, target, email, msg string) LoginPage {
 		p.RedirectURI = f.Continues(c, target)
 	}
 	return p
+}
+
+// sameHost refuses a login form posted from another site (login CSRF: signing a victim into
+// the attacker's account, whose consents and codes the attacker then controls). Browsers send
+// Origin on form posts; only its host is compared, so a TLS-terminating proxy in front does not
+// matter. A request without Origin (an older browser, a script) is let through.
+func sameHost(c *fiber.Ctx) bool {
+	origin := c.Get(fiber.HeaderOrigin)
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, string(c.Request().Host()))
 }

@@ -184,16 +184,24 @@ func TestLoginFormSubmit(t *testing.T) {
 		name, form, query string
 		status            int
 		location          string
+		origin            string // the request's Host is example.com
 	}{
-		{"good, form target", "usr=ALICE%40example.com&pwd=" + testPassword + "&redirect-to=%2Fapp", "", 302, "/app"},
-		{"good, query target", "usr=" + testEmail + "&pwd=" + testPassword, "?redirect-to=%2Fdesk", 302, "/desk"},
-		{"good, open redirect refused", "usr=" + testEmail + "&pwd=" + testPassword + "&redirect-to=%2F%2Fevil.example", "", 302, "/"},
-		{"wrong password", "usr=" + testEmail + "&pwd=nope-nope&redirect-to=%2Fapp", "", 401, ""},
-		{"unknown user", "usr=bob%40example.com&pwd=" + testPassword, "", 401, ""},
-		{"empty", "", "", 401, ""},
+		{"good, form target", "usr=ALICE%40example.com&pwd=" + testPassword + "&redirect-to=%2Fapp", "", 302, "/app", ""},
+		{"good, query target", "usr=" + testEmail + "&pwd=" + testPassword, "?redirect-to=%2Fdesk", 302, "/desk", ""},
+		{"good, open redirect refused", "usr=" + testEmail + "&pwd=" + testPassword + "&redirect-to=%2F%2Fevil.example", "", 302, "/", ""},
+		{"wrong password", "usr=" + testEmail + "&pwd=nope-nope&redirect-to=%2Fapp", "", 401, "", ""},
+		{"unknown user", "usr=bob%40example.com&pwd=" + testPassword, "", 401, "", ""},
+		{"empty", "", "", 401, "", ""},
+		{"same-site origin", "usr=" + testEmail + "&pwd=" + testPassword, "", 302, "/", "http://example.com"},
+		{"same host behind a TLS proxy", "usr=" + testEmail + "&pwd=" + testPassword, "", 302, "/", "https://example.com"},
+		{"cross-site origin (login CSRF)", "usr=" + testEmail + "&pwd=" + testPassword, "", 403, "", "https://evil.example"},
+		{"opaque origin", "usr=" + testEmail + "&pwd=" + testPassword, "", 403, "", "null"},
 	} {
 		req := httptest.NewRequest(fiber.MethodPost, "/login"+tc.query, strings.NewReader(tc.form))
 		req.Header.Set(fiber.HeaderContentType, fiber.MIMEApplicationForm)
+		if tc.origin != "" {
+			req.Header.Set(fiber.HeaderOrigin, tc.origin)
+		}
 		resp, body := send(t, app, req)
 		if resp.StatusCode != tc.status || resp.Header.Get(fiber.HeaderLocation) != tc.location {
 			t.Errorf("%s: %d Location %q, want %d %q", tc.name, resp.StatusCode, resp.Header.Get(fiber.HeaderLocation),
@@ -209,7 +217,11 @@ func TestLoginFormSubmit(t *testing.T) {
 			}
 			continue
 		}
-		if sid != nil || !strings.Contains(body, "Invalid login credentials") || !strings.Contains(body, `id="login-form"`) {
+		want := "Invalid login credentials"
+		if tc.status == 403 {
+			want = "login page"
+		}
+		if sid != nil || !strings.Contains(body, want) || !strings.Contains(body, `id="login-form"`) {
 			t.Errorf("%s: cookie %v, body:\n%s", tc.name, sid, body)
 		}
 	}
