@@ -18,6 +18,9 @@ func (h *handler) login(c *fiber.Ctx) error {
 	if perr != nil {
 		return message(c, fiber.StatusBadRequest, perr.Description)
 	}
+	if !web.SameHost(c) { // this endpoint takes forms too, so another site could post one
+		return message(c, fiber.StatusForbidden, "Cross-site login refused.")
+	}
 	user, sid, err := h.eng.Login(c.UserContext(), usr, pwd)
 	if err != nil {
 		e := core.AsError(err)

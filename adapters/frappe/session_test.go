@@ -92,6 +92,10 @@ func TestLogin(t *testing.T) {
 			"The request body is not a JSON object with usr and pwd."},
 		{"duplicate usr", formRequest("POST", "/api/method/login?usr="+testEmail, "usr="+testEmail+"&pwd="+testPassword, form),
 			400, "Duplicate usr parameter."},
+		{"same-site origin", withOrigin(formRequest("POST", "/api/method/login", "usr="+testEmail+"&pwd="+testPassword, form),
+			"https://example.com"), 200, "Logged In"},
+		{"cross-site form post (login CSRF)", withOrigin(formRequest("POST", "/api/method/login",
+			"usr="+testEmail+"&pwd="+testPassword, form), "https://evil.example"), 403, "Cross-site login refused."},
 	} {
 		resp, body := call(t, app, tc.req)
 		var sid string
@@ -108,6 +112,12 @@ func TestLogin(t *testing.T) {
 			t.Errorf("%s: %v", tc.name, body)
 		}
 	}
+}
+
+// withOrigin sets the request's Origin header (httptest requests have Host example.com).
+func withOrigin(r *http.Request, origin string) *http.Request {
+	r.Header.Set(fiber.HeaderOrigin, origin)
+	return r
 }
 
 func TestToken(t *testing.T) {

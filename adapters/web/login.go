@@ -36,7 +36,7 @@ func (f LoginForm) Submit(eng *core.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		target := LocalPath(c.FormValue(f.RedirectParam, c.Query(f.RedirectParam, "/")))
 		email := c.FormValue(f.UserField)
-		if !sameHost(c) {
+		if !SameHost(c) {
 			return RenderLogin(c, fiber.StatusForbidden, f.page(c, target, email, "Sign in from this site's own login page."))
 		}
 		user, sid, err := eng.Login(c.UserContext(), email, c.FormValue(f.PassField))
@@ -61,11 +61,11 @@ func (f LoginForm) page(c *fiber.Ctx, target, email, msg string) LoginPage {
 	return p
 }
 
-// sameHost refuses a login form posted from another site (login CSRF: signing a victim into
+// SameHost refuses a login posted from another site (login CSRF: signing a victim into
 // the attacker's account, whose consents and codes the attacker then controls). Browsers send
 // Origin on form posts; only its host is compared, so a TLS-terminating proxy in front does not
 // matter. A request without Origin (an older browser, a script) is let through.
-func sameHost(c *fiber.Ctx) bool {
+func SameHost(c *fiber.Ctx) bool {
 	origin := c.Get(fiber.HeaderOrigin)
 	if origin == "" {
 		return true
