@@ -33,6 +33,7 @@ const usage = `usage:
   oauthd client list
   oauthd client remove ID
   oauthd client rotate-secret ID
+  oauthd purge [--older-than 720h]
 Every command also takes --config FILE.`
 
 // errUsage marks a command-line mistake: exit 2, nothing written.
@@ -93,6 +94,8 @@ func (e *env) dispatch(args []string) error {
 		return e.serve(rest)
 	case "migrate":
 		return e.migrate(rest)
+	case "purge":
+		return e.purge(rest)
 	case "user":
 		return e.user(rest)
 	case "client":

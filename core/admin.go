@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -200,4 +201,18 @@ func (e *Engine) UserByEmail(ctx context.Context, email string) (*models.User, e
 // ClientByID looks a client up (for tools and the consent page).
 func (e *Engine) ClientByID(ctx context.Context, id string) (*models.Client, error) {
 	return e.store.ClientByID(ctx, id)
+}
+
+// Purge deletes codes, sessions and tokens that expired or were revoked more than age ago.
+// Keeping revoked tokens for a while is what lets a replayed, rotated refresh token be
+// recognised (and its grant revoked) instead of being merely unknown.
+func (e *Engine) Purge(ctx context.Context, age time.Duration) (models.Purged, error) {
+	if age < 0 {
+		return models.Purged{}, invalid("purge age must not be negative")
+	}
+	p, err := e.store.Purge(ctx, e.now().Add(-age).Unix())
+	if err != nil {
+		return p, fmt.Errorf("purge: %w", err)
+	}
+	return p, nil
 }

@@ -146,3 +146,20 @@ func TestServeDemoPrintsAWorkingAuthorizeURL(t *testing.T) {
 		t.Fatalf("demo client not created: %v", list)
 	}
 }
+
+func TestCLIPurge(t *testing.T) {
+	s := StartServer(t)
+	out, _, code := s.TryCLI("purge", "--older-than", "720h")
+	var counts map[string]int
+	if code != 0 || json.Unmarshal(out, &counts) != nil {
+		t.Fatalf("purge: exit %d, %q", code, out)
+	}
+	for _, k := range []string{"codes", "tokens", "sessions"} {
+		if _, ok := counts[k]; !ok {
+			t.Fatalf("purge output lacks %q: %s", k, out)
+		}
+	}
+	if _, stderr, code := s.TryCLI("purge", "--older-than", "soon"); code != 2 || !strings.Contains(stderr, "usage:") {
+		t.Fatalf("bad --older-than: exit %d, %q", code, stderr)
+	}
+}
