@@ -14,10 +14,3 @@ func (s *Store) SaveConsent(ctx context.Context, c *Consent) error {
 	}).Create(c).Error
 	return found(err, "save consent")
 }
-
-// ConsentFor reads a user's consent for a client.
-func (s *Store) ConsentFor(ctx context.Context, userID uint, clientID string) (*Consent, error) {
-	var c Consent
-	err := s.db.WithContext(ctx).Where("user_id = ? AND client_id = ?", userID, clientID).Take(&c).Error
-	return &c, found(err, "consent")
-}

@@ -72,14 +72,15 @@ func (h *handler) userinfo(c *fiber.Ctx) error {
 		return renderBearer(c, perr)
 	}
 	p, e := h.bearer(c, token)
-	if e == nil && !p.HasScope("openid") {
-		e = errNoOpenID
-	}
 	if e != nil {
 		return renderBearer(c, e)
 	}
+	claims, err := core.UserInfo(p, web.Issuer(c, h.cfg.Server.Issuer))
+	if err != nil {
+		return renderBearer(c, errNoOpenID) // Frappe's words for core's insufficient_scope
+	}
 	noStore(c)
-	return c.JSON(core.Claims(p, web.Issuer(c, h.cfg.Server.Issuer)))
+	return c.JSON(claims)
 }
 
 // userinfoToken takes the token from the headers or, in a form POST, from the body's
