@@ -103,16 +103,9 @@ func loginRedirect(c *fiber.Ctx, self string, p map[string]string) string {
 	return "/login?redirect-to=" + strings.ReplaceAll(url.QueryEscape(back), "+", "%20")
 }
 
-// loginContinues tells the login page where a login for target may finally lead: the
-// redirect URI core verified for the authorization request in target, if that is what it is.
+// loginContinues tells the login page where a login for target may finally lead.
 func (h *handler) loginContinues(c *fiber.Ctx, target string) string {
-	u, err := url.Parse(target)
-	if err != nil || (u.Path != oauthPrefix+"authorize" && u.Path != legacyPrefix+"authorize") {
-		return ""
-	}
-	a, _ := h.eng.Authorize(c.UserContext(), web.AuthorizeRequest(u.Query().Get))
-	if a == nil {
-		return ""
-	}
-	return a.RedirectURI
+	return web.VerifiedRedirect(c, h.eng, target, func(q url.Values) core.AuthorizeRequest {
+		return web.AuthorizeRequest(q.Get)
+	}, oauthPrefix+"authorize", legacyPrefix+"authorize")
 }

@@ -124,22 +124,14 @@ func asksForData(c *fiber.Ctx) bool {
 	return !web.WantsHTML(c) && (strings.Contains(accept, "/json") || strings.Contains(accept, "/xml"))
 }
 
-// loginContinues tells the login page where a login for target may finally lead: the redirect
-// URI the core verified for the authorization request in target, if that is what target is.
-// Browsers hold the redirects after the login post to the page's CSP form-action, so without
-// that origin a client that needs no consent would never receive its code.
+// loginContinues tells the login page where a login for target may finally lead; the query is
+// read like any Odoo request, with the module's extra redirect_uri decoding.
 func (h *handler) loginContinues(c *fiber.Ctx, target string) string {
-	u, err := url.Parse(target)
-	if err != nil || u.Path != oauth2Path+"/authorize" {
-		return ""
-	}
-	p := &params{values: map[string]string{}}
-	for name, values := range u.Query() {
-		p.values[name] = values[0]
-	}
-	a, _ := h.eng.Authorize(c.UserContext(), p.authorizeRequest())
-	if a == nil {
-		return ""
-	}
-	return a.RedirectURI
+	return web.VerifiedRedirect(c, h.eng, target, func(q url.Values) core.AuthorizeRequest {
+		p := &params{values: map[string]string{}}
+		for name, values := range q {
+			p.values[name] = values[0]
+		}
+		return p.authorizeRequest()
+	}, oauth2Path+"/authorize")
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -72,4 +73,22 @@ func SameHost(c *fiber.Ctx) bool {
 	}
 	u, err := url.Parse(origin)
 	return err == nil && u.Host != "" && strings.EqualFold(u.Host, string(c.Request().Host()))
+}
+
+// VerifiedRedirect is a LoginForm.Continues for a dialect: when target's path is one of the
+// dialect's authorize paths, it returns the redirect URI the core verifies for the request in
+// target's query (read turns the query into that request), else "". Browsers hold the
+// redirects after the login post to the page's CSP form-action, so without that origin a
+// client that needs no consent would never receive its code.
+func VerifiedRedirect(c *fiber.Ctx, eng *core.Engine, target string, read func(url.Values) core.AuthorizeRequest,
+	paths ...string) string {
+	u, err := url.Parse(target)
+	if err != nil || !slices.Contains(paths, u.Path) {
+		return ""
+	}
+	a, _ := eng.Authorize(c.UserContext(), read(u.Query()))
+	if a == nil {
+		return ""
+	}
+	return a.RedirectURI
 }
