@@ -129,18 +129,26 @@ func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.En
 	return cfg, store, core.New(store, adapters.EngineOptions(cfg)), nil
 }
 
+// withEngine runs an administrative command against the migrated store, then closes it.
+func (e *env) withEngine(fn func(ctx context.Context, eng *core.Engine) error) error {
+	ctx := context.Background()
+	_, store, eng, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return fn(ctx, eng)
+}
+
 func (e *env) migrate(args []string) error {
 	fs := e.commandFlags("migrate")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	_, store, _, err := e.open(context.Background())
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	fmt.Fprintln(e.out, "schema up to date")
-	return nil
+	return e.withEngine(func(context.Context, *core.Engine) error {
+		fmt.Fprintln(e.out, "schema up to date")
+		return nil
+	})
 }
 
 // commandFlags makes a sub-command flag set that also accepts --config.

@@ -67,19 +67,15 @@ func (e *env) clientAdd(args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
-	_, store, eng, err := e.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	c, secret, err := eng.CreateClient(ctx, nc)
-	if err != nil {
-		return err
-	}
-	out := describe(c)
-	out["client_secret"] = secret
-	return json.NewEncoder(e.out).Encode(out)
+	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
+		c, secret, err := eng.CreateClient(ctx, nc)
+		if err != nil {
+			return err
+		}
+		out := describe(c)
+		out["client_secret"] = secret
+		return json.NewEncoder(e.out).Encode(out)
+	})
 }
 
 func (f *clientFlags) newClient() (core.NewClient, error) {
@@ -103,21 +99,17 @@ func (e *env) clientList(args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	ctx := context.Background()
-	_, store, eng, err := e.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	clients, err := eng.Clients(ctx)
-	if err != nil {
-		return err
-	}
-	list := make([]map[string]any, 0, len(clients))
-	for i := range clients {
-		list = append(list, describe(&clients[i]))
-	}
-	return json.NewEncoder(e.out).Encode(list)
+	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
+		clients, err := eng.Clients(ctx)
+		if err != nil {
+			return err
+		}
+		list := make([]map[string]any, 0, len(clients))
+		for i := range clients {
+			list = append(list, describe(&clients[i]))
+		}
+		return json.NewEncoder(e.out).Encode(list)
+	})
 }
 
 func (e *env) clientByID(name string, args []string, fn func(context.Context, *core.Engine, string) error) error {
@@ -125,13 +117,7 @@ func (e *env) clientByID(name string, args []string, fn func(context.Context, *c
 	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
-	ctx := context.Background()
-	_, store, eng, err := e.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	return fn(ctx, eng, fs.Arg(0))
+	return e.withEngine(func(ctx context.Context, eng *core.Engine) error { return fn(ctx, eng, fs.Arg(0)) })
 }
 
 // describe is a client as the CLI prints it: everything but the secret digest.

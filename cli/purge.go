@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"oauthd/core"
 )
 
 // purge deletes what expired or was revoked more than --older-than ago; run it from cron.
@@ -13,15 +15,11 @@ func (e *env) purge(args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	ctx := context.Background()
-	_, store, eng, err := e.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	p, err := eng.Purge(ctx, *age)
-	if err != nil {
-		return err
-	}
-	return json.NewEncoder(e.out).Encode(p)
+	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
+		p, err := eng.Purge(ctx, *age)
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(e.out).Encode(p)
+	})
 }

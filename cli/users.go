@@ -24,17 +24,13 @@ func (e *env) user(args []string) error {
 	if *email == "" || *password == "" {
 		return fmt.Errorf("%w: user add needs --email and --password", errUsage)
 	}
-	ctx := context.Background()
-	_, store, eng, err := e.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	u, err := eng.CreateUser(ctx, newUser(*email, *password, *fullName, roles))
-	if err != nil {
-		return err
-	}
-	return json.NewEncoder(e.out).Encode(map[string]any{"id": u.ID, "email": u.Email, "full_name": u.FullName})
+	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
+		u, err := eng.CreateUser(ctx, newUser(*email, *password, *fullName, roles))
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(e.out).Encode(map[string]any{"id": u.ID, "email": u.Email, "full_name": u.FullName})
+	})
 }
 
 func newUser(email, password, fullName string, roles []string) core.NewUser {
