@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"time"
 
 	"oauthd/models"
 )
@@ -149,9 +150,8 @@ func (e *Engine) Approve(ctx context.Context, a *Authorization, user *models.Use
 		CodeChallenge: a.CodeChallenge, ChallengeMethod: a.ChallengeMethod, Nonce: a.Nonce,
 		IssuedAt: now.Unix(), ExpiresAt: now.Add(e.opt.CodeTTL).Unix(),
 	}
-	consent := &models.Consent{UserID: user.ID, ClientID: a.Client.ID, Scope: row.Scope, GrantedAt: now.Unix()}
 	err := e.store.Tx(ctx, func(tx *models.Store) error {
-		if err := tx.SaveConsent(ctx, consent); err != nil {
+		if err := remember(ctx, tx, user.ID, a.Client.ID, a.Scopes, now); err != nil {
 			return err
 		}
 		return tx.CreateCode(ctx, row)
@@ -160,4 +160,16 @@ func (e *Engine) Approve(ctx context.Context, a *Authorization, user *models.Use
 		return "", stored(err)
 	}
 	return code, nil
+}
+
+// remember adds scopes to the user's remembered consent for the client: a narrower request
+// approved later does not shrink what the user agreed to before.
+func remember(ctx context.Context, tx *models.Store, userID uint, clientID string, scopes []string, now time.Time) error {
+	prev, err := tx.ConsentScope(ctx, userID, clientID)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	merged := ParseScope(prev + " " + JoinScope(scopes))
+	return tx.SaveConsent(ctx, &models.Consent{UserID: userID, ClientID: clientID, Scope: JoinScope(merged),
+		GrantedAt: now.Unix()})
 }

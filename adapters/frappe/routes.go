@@ -8,7 +8,6 @@ package frappe
 import (
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -23,11 +22,9 @@ const (
 	legacyPrefix = "/api/method/frappe.integration_broker.oauth2."
 )
 
-// Options are the dialect's settings.
+// Options are the dialect's settings: for now only those every dialect has.
 type Options struct {
-	AccessTTL time.Duration // lifetime of the access tokens this dialect issues
-	Issuer    string        // the public base URL; "" means the request's own scheme and host
-	Cookies   web.CookieOptions
+	web.DialectOptions
 }
 
 type handler struct {

@@ -6,8 +6,6 @@
 package odoo
 
 import (
-	"time"
-
 	"github.com/gofiber/fiber/v2"
 
 	"oauthd/adapters/web"
@@ -26,9 +24,7 @@ const (
 
 // Options are the dialect's settings.
 type Options struct {
-	AccessTTL time.Duration // lifetime of the access tokens this dialect issues
-	Issuer    string        // the public base URL; "" means the request's own scheme and host
-	Cookies   web.CookieOptions
+	web.DialectOptions
 	// ValidityFormat fixes access_token_validity to "datetime" or "seconds"; "" chooses by the
 	// request's style.
 	ValidityFormat string

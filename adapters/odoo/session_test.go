@@ -37,7 +37,7 @@ func newHandler(t *testing.T) (*handler, *models.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := Options{Cookies: web.CookieOptions{TTL: time.Hour}, AccessTTL: time.Hour}
+	opt := Options{DialectOptions: web.DialectOptions{Cookies: web.CookieOptions{TTL: time.Hour}, AccessTTL: time.Hour}}
 	return &handler{eng: eng, opt: opt}, client
 }
 

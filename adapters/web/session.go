@@ -34,6 +34,13 @@ func CurrentSession(c *fiber.Ctx, eng *core.Engine) (core.Session, error) {
 	return eng.CurrentSession(c.UserContext(), SessionID(c))
 }
 
+// DialectOptions are the settings every dialect has.
+type DialectOptions struct {
+	AccessTTL time.Duration // lifetime of the access tokens the dialect issues
+	Issuer    string        // the public base URL; "" means the request's own scheme and host
+	Cookies   CookieOptions
+}
+
 // CookieOptions are the deployment's cookie settings.
 type CookieOptions struct {
 	Secure bool
