@@ -25,7 +25,7 @@ const (
 // Options are the dialect's settings.
 type Options struct {
 	web.DialectOptions
-	// ValidityFormat fixes access_token_validity to "datetime" or "seconds"; "" chooses by the
+	// ValidityFormat fixes access_token_validity to "datetime" or "seconds"; "auto" chooses by the
 	// request's style.
 	ValidityFormat string
 	ServerVersion  string // what /restapi/1.0/common/version reports
