@@ -7,14 +7,8 @@ import (
 	"oauthd/core"
 )
 
-// EngineOptions are the core's settings from the configuration.
-func EngineOptions(cfg *config.Config) core.Options {
-	return core.Options{CodeTTL: cfg.OAuth.CodeTTL, RefreshTTL: cfg.OAuth.RefreshTTL,
-		SkipAuthorization: cfg.OAuth.SkipAuthorization, PKCEMinVerifierLength: cfg.OAuth.PKCEMinVerifierLength,
-		BcryptCost: cfg.OAuth.BcryptCost, SessionTTL: cfg.Login.SessionTTL, BearerCacheTTL: cfg.OAuth.BearerCacheTTL}
-}
-
-// Deps is what every dialect needs.
+// Deps is what the application is built from: the engine, and the configuration from which
+// the routes take each dialect's own options.
 type Deps struct {
 	Engine *core.Engine
 	Config *config.Config

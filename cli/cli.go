@@ -9,7 +9,6 @@ import (
 	"io"
 	"strings"
 
-	"oauthd/adapters"
 	"oauthd/config"
 	"oauthd/core"
 	"oauthd/models"
@@ -126,7 +125,7 @@ func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.En
 		store.Close()
 		return nil, nil, nil, err
 	}
-	return cfg, store, core.New(store, adapters.EngineOptions(cfg)), nil
+	return cfg, store, core.New(store, EngineOptions(cfg)), nil
 }
 
 // withEngine runs an administrative command against the migrated store, then closes it.

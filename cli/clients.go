@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 
@@ -39,11 +40,13 @@ func (e *env) client(args []string) error {
 	}
 }
 
-// clientFlags are the options of client add.
+// clientFlags are the options of client add. Only the flags given reach the core, which
+// alone decides the defaults of the rest.
 type clientFlags struct {
 	name, id, scope, authMethod, owner, grants, pkce, rotation string
 	redirects                                                  multi
 	skip, plain                                                bool
+	given                                                      map[string]bool
 }
 
 func (e *env) clientAdd(args []string) error {
@@ -52,17 +55,19 @@ func (e *env) clientAdd(args []string) error {
 	fs.StringVar(&f.name, "name", "", "client name")
 	fs.Var(&f.redirects, "redirect-uri", "redirect URI (repeatable)")
 	fs.StringVar(&f.id, "client-id", "", "client id (default: generated)")
-	fs.StringVar(&f.scope, "scope", "all openid", "allowed scopes")
-	fs.StringVar(&f.authMethod, "auth-method", core.AuthBasic, "client_secret_basic, client_secret_post or none")
+	fs.StringVar(&f.scope, "scope", "", "allowed scopes (default: the server's, see README)")
+	fs.StringVar(&f.authMethod, "auth-method", "", "client_secret_basic, client_secret_post or none")
 	fs.BoolVar(&f.skip, "skip-authorization", false, "never show the consent page")
 	fs.StringVar(&f.owner, "owner", "", "owner user email")
-	fs.StringVar(&f.grants, "grant-type", "authorization_code,refresh_token", "allowed grant types")
+	fs.StringVar(&f.grants, "grant-type", "", "allowed grant types, comma-separated")
 	fs.StringVar(&f.pkce, "pkce", "", "required or optional (default: required for public clients)")
 	fs.BoolVar(&f.plain, "pkce-plain", false, "also accept the plain PKCE method")
-	fs.StringVar(&f.rotation, "refresh-rotation", "on", "on or off")
+	fs.StringVar(&f.rotation, "refresh-rotation", "", "on or off (default: on)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
+	f.given = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.given[fl.Name] = true })
 	nc, err := f.newClient()
 	if err != nil {
 		return err
@@ -82,12 +87,21 @@ func (f *clientFlags) newClient() (core.NewClient, error) {
 	if f.name == "" || len(f.redirects) == 0 {
 		return core.NewClient{}, fmt.Errorf("%w: client add needs --name and --redirect-uri", errUsage)
 	}
-	if f.rotation != "on" && f.rotation != "off" {
-		return core.NewClient{}, fmt.Errorf("%w: --refresh-rotation takes on or off", errUsage)
+	nc := core.NewClient{ID: f.id, Name: f.name, RedirectURIs: f.redirects, AuthMethod: f.authMethod,
+		SkipAuthorization: f.skip, OwnerEmail: f.owner, PKCE: f.pkce, AllowPlainPKCE: f.plain}
+	if f.given["scope"] {
+		nc.Scopes = core.ParseScope(f.scope)
 	}
-	return core.NewClient{ID: f.id, Name: f.name, RedirectURIs: f.redirects, Scopes: core.ParseScope(f.scope),
-		AuthMethod: f.authMethod, GrantTypes: splitList(f.grants), SkipAuthorization: f.skip,
-		OwnerEmail: f.owner, PKCE: f.pkce, AllowPlainPKCE: f.plain, RefreshRotation: f.rotation == "on"}, nil
+	if f.given["grant-type"] {
+		nc.GrantTypes = splitList(f.grants)
+	}
+	if f.given["refresh-rotation"] {
+		if f.rotation != "on" && f.rotation != "off" {
+			return core.NewClient{}, fmt.Errorf("%w: --refresh-rotation takes on or off", errUsage)
+		}
+		nc.RefreshRotation = new(f.rotation == "on")
+	}
+	return nc, nil
 }
 
 func splitList(s string) []string {

@@ -113,7 +113,7 @@ func (e *env) demo(ctx context.Context, eng *core.Engine, base string) error {
 		_, s, err := eng.CreateClient(ctx, core.NewClient{ID: demoClientID, Name: "Demo App",
 			RedirectURIs: []string{demoRedirect}, AuthMethod: core.AuthPost, OwnerEmail: demoEmail,
 			GrantTypes:      []string{core.GrantAuthorizationCode, core.GrantRefreshToken, core.GrantClientCredentials},
-			RefreshRotation: true})
+			RefreshRotation: new(true)})
 		if err != nil {
 			return fmt.Errorf("demo client: %w", err)
 		}

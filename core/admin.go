@@ -69,7 +69,7 @@ type NewClient struct {
 	OwnerEmail        string
 	PKCE              string // required | optional; empty: required for public clients
 	AllowPlainPKCE    bool
-	RefreshRotation   bool
+	RefreshRotation   *bool // nil: on (RFC 9700 §4.14.2)
 }
 
 // CreateClient validates and stores a client, returning it with its secret in clear (the only
@@ -81,7 +81,7 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 	c := &models.Client{ID: nc.ID, Name: nc.Name, RedirectURIs: strings.Join(nc.RedirectURIs, "\n"),
 		DefaultRedirectURI: nc.RedirectURIs[0], Scopes: JoinScope(nc.Scopes), AuthMethod: nc.AuthMethod,
 		GrantTypes: strings.Join(nc.GrantTypes, " "), SkipAuthorization: nc.SkipAuthorization, PKCE: nc.PKCE,
-		AllowPlainPKCE: nc.AllowPlainPKCE, RefreshRotation: nc.RefreshRotation, CreatedAt: e.now().Unix()}
+		AllowPlainPKCE: nc.AllowPlainPKCE, RefreshRotation: *nc.RefreshRotation, CreatedAt: e.now().Unix()}
 	if nc.OwnerEmail != "" {
 		owner, err := e.store.UserByEmail(ctx, strings.ToLower(nc.OwnerEmail))
 		if err != nil {
@@ -106,6 +106,8 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 	return c, secret, nil
 }
 
+// fillClientDefaults is the one place client defaults are decided; the CLI (and any other
+// front end) passes only what its user gave.
 func (e *Engine) fillClientDefaults(nc *NewClient) error {
 	if nc.ID == "" {
 		nc.ID = NewToken()[:20]
@@ -121,6 +123,9 @@ func (e *Engine) fillClientDefaults(nc *NewClient) error {
 	}
 	if nc.PKCE == "" {
 		nc.PKCE = map[bool]string{true: "required", false: "optional"}[nc.AuthMethod == AuthNone]
+	}
+	if nc.RefreshRotation == nil {
+		nc.RefreshRotation = new(true)
 	}
 	return validateClient(nc)
 }

@@ -2,7 +2,9 @@ package core
 
 import (
 	"context"
+	"errors"
 	"net/url"
+	"time"
 
 	"oauthd/models"
 )
@@ -17,6 +19,8 @@ type AuthorizeRequest struct {
 	CodeChallenge       string
 	CodeChallengeMethod string
 	Nonce               string
+	// ScopePolicy is the dialect's choice for scopes beyond the client's (see ScopePolicy).
+	ScopePolicy ScopePolicy
 }
 
 // Authorization is a validated authorization request, ready for consent and a code.
@@ -29,6 +33,8 @@ type Authorization struct {
 	CodeChallenge    string
 	ChallengeMethod  string
 	Nonce            string
+	// Request is the request as sent, which the consent form carries to the approve step.
+	Request AuthorizeRequest
 }
 
 // Authorize validates an authorization request. Errors about the client or the redirect URI
@@ -41,7 +47,7 @@ func (e *Engine) Authorize(ctx context.Context, req AuthorizeRequest) (*Authoriz
 		return nil, err
 	}
 	a := &Authorization{Client: client, RedirectURI: redirect, RedirectURIGiven: req.RedirectURI != "",
-		State: req.State, CodeChallenge: req.CodeChallenge, Nonce: req.Nonce}
+		State: req.State, CodeChallenge: req.CodeChallenge, Nonce: req.Nonce, Request: req}
 	if err := checkAuthorizeRules(a, req); err != nil {
 		return a, err
 	}
@@ -79,7 +85,7 @@ func checkAuthorizeRules(a *Authorization, req AuthorizeRequest) *Error {
 	case len(req.Nonce) > MaxNonceLength:
 		return redirectable(ErrInvalidRequest, ReasonBadParameter, "nonce is too long.")
 	}
-	scopes, err := narrowScope(ParseScope(a.Client.Scopes), req.Scope, true)
+	scopes, err := narrowScope(ParseScope(a.Client.Scopes), req.Scope, req.ScopePolicy, true)
 	if err != nil {
 		return err
 	}
@@ -104,11 +110,6 @@ func (a *Authorization) ErrorRedirect(err *Error) string {
 	return AppendQuery(a.RedirectURI, v)
 }
 
-// DenyRedirect is where a user's "Deny" leads.
-func (a *Authorization) DenyRedirect() string {
-	return a.ErrorRedirect(fail(ErrAccessDenied, ReasonAccessDenied, "The user denied the request."))
-}
-
 // CodeRedirect is where an approval leads: the code and the original state.
 func (a *Authorization) CodeRedirect(code string) string {
 	v := url.Values{"code": {code}}
@@ -120,7 +121,8 @@ func (a *Authorization) CodeRedirect(code string) string {
 
 // NeedsConsent reports whether the user must be asked. Never for a client marked
 // skip_authorization or for the client's owner; with SkipAuthorization "auto", not when the
-// user already holds an active token for this client covering the requested scopes.
+// user's remembered consent for this client (the last Approve, forgotten when a grant of the
+// client is revoked) covers the requested scopes.
 func (e *Engine) NeedsConsent(ctx context.Context, a *Authorization, user *models.User) (bool, error) {
 	if a.Client.SkipAuthorization || (a.Client.OwnerID != nil && *a.Client.OwnerID == user.ID) {
 		return false, nil
@@ -128,16 +130,13 @@ func (e *Engine) NeedsConsent(ctx context.Context, a *Authorization, user *model
 	if e.opt.SkipAuthorization != "auto" {
 		return true, nil
 	}
-	held, err := e.store.ActiveScopes(ctx, user.ID, a.Client.ID, e.now().Unix())
-	if err != nil {
+	scope, err := e.store.ConsentScope(ctx, user.ID, a.Client.ID)
+	if errors.Is(err, models.ErrNotFound) {
+		return true, nil
+	} else if err != nil {
 		return false, unavailable(err)
 	}
-	for _, s := range held {
-		if covers(ParseScope(s), a.Scopes) {
-			return false, nil
-		}
-	}
-	return true, nil
+	return !covers(ParseScope(scope), a.Scopes), nil
 }
 
 // Approve records the user's consent and issues an authorization code bound to the client,
@@ -151,9 +150,8 @@ func (e *Engine) Approve(ctx context.Context, a *Authorization, user *models.Use
 		CodeChallenge: a.CodeChallenge, ChallengeMethod: a.ChallengeMethod, Nonce: a.Nonce,
 		IssuedAt: now.Unix(), ExpiresAt: now.Add(e.opt.CodeTTL).Unix(),
 	}
-	consent := &models.Consent{UserID: user.ID, ClientID: a.Client.ID, Scope: row.Scope, GrantedAt: now.Unix()}
 	err := e.store.Tx(ctx, func(tx *models.Store) error {
-		if err := tx.SaveConsent(ctx, consent); err != nil {
+		if err := remember(ctx, tx, user.ID, a.Client.ID, a.Scopes, now); err != nil {
 			return err
 		}
 		return tx.CreateCode(ctx, row)
@@ -162,4 +160,16 @@ func (e *Engine) Approve(ctx context.Context, a *Authorization, user *models.Use
 		return "", stored(err)
 	}
 	return code, nil
+}
+
+// remember adds scopes to the user's remembered consent for the client: a narrower request
+// approved later does not shrink what the user agreed to before.
+func remember(ctx context.Context, tx *models.Store, userID uint, clientID string, scopes []string, now time.Time) error {
+	prev, err := tx.ConsentScope(ctx, userID, clientID)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	merged := ParseScope(prev + " " + JoinScope(scopes))
+	return tx.SaveConsent(ctx, &models.Consent{UserID: userID, ClientID: clientID, Scope: JoinScope(merged),
+		GrantedAt: now.Unix()})
 }

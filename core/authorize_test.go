@@ -139,9 +139,9 @@ func TestErrorRedirect(t *testing.T) {
 				if tc.state == "" && q.Has("state") {
 					t.Errorf("ErrorRedirect invented a state: %q", loc)
 				}
-				deny, err := url.Parse(a.DenyRedirect())
+				deny, err := url.Parse(a.ErrorRedirect(errDenied))
 				if err != nil || deny.Query().Get("error") != ErrAccessDenied || deny.Query().Get("state") != tc.state {
-					t.Errorf("DenyRedirect = %q", a.DenyRedirect())
+					t.Errorf("deny redirect = %q", a.ErrorRedirect(errDenied))
 				}
 				code, err := url.Parse(a.CodeRedirect("the-code"))
 				if err != nil || code.Query().Get("code") != "the-code" || code.Query().Get("state") != tc.state ||
@@ -197,24 +197,24 @@ func TestNeedsConsent(t *testing.T) {
 				tok := f.tokens(t, plainClient, ada, "read")
 				auto := mode == "auto"
 				if got := needs("app", ada.Email, "read"); got == auto {
-					t.Errorf("user holds a token covering the scope: NeedsConsent = %v, want %v", got, !auto)
+					t.Errorf("user consented to the scope: NeedsConsent = %v, want %v", got, !auto)
 				}
 				if !needs("app", ada.Email, "read write") {
-					t.Error("token does not cover the requested scopes: NeedsConsent = false, want true")
+					t.Error("consent does not cover the requested scopes: NeedsConsent = false, want true")
 				}
 				if !needs("app", owner.Email, "read") {
-					t.Error("another user's token counted: NeedsConsent = false, want true")
+					t.Error("another user's consent counted: NeedsConsent = false, want true")
 				}
 				f.clock.Advance(accessTTL)
-				if !needs("app", ada.Email, "read") {
-					t.Error("expired token counted: NeedsConsent = false, want true")
+				if got := needs("app", ada.Email, "read"); got == auto {
+					t.Errorf("consent remembered after its token expired: NeedsConsent = %v, want %v", got, !auto)
 				}
 				f.clock.Advance(-accessTTL)
-				if err := f.eng.Revoke(t.Context(), tok.AccessToken, nil); err != nil {
+				if err := f.eng.revokeToken(t.Context(), tok.AccessToken, nil); err != nil {
 					t.Fatal(err)
 				}
 				if !needs("app", ada.Email, "read") {
-					t.Error("revoked token counted: NeedsConsent = false, want true")
+					t.Error("consent kept after its grant was revoked: NeedsConsent = false, want true")
 				}
 			})
 		})

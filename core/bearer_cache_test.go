@@ -34,7 +34,7 @@ func TestBearerCacheBoundsStalenessAndHonoursLocalRevocation(t *testing.T) {
 		if !f.bearerOK(t, res2.AccessToken) {
 			t.Fatal("fresh token refused")
 		}
-		if err := f.eng.Revoke(t.Context(), res2.RefreshToken, nil); err != nil {
+		if err := f.eng.revokeToken(t.Context(), res2.RefreshToken, nil); err != nil {
 			t.Fatal(err)
 		}
 		if f.bearerOK(t, res2.AccessToken) {
@@ -42,7 +42,7 @@ func TestBearerCacheBoundsStalenessAndHonoursLocalRevocation(t *testing.T) {
 		}
 
 		// A refresh rotation revokes the old access token at once too.
-		rotating, _ := f.client(t, NewClient{RefreshRotation: true})
+		rotating, _ := f.client(t, NewClient{RefreshRotation: new(true)})
 		res3 := f.tokens(t, rotating, u, "")
 		f.bearerOK(t, res3.AccessToken)
 		if _, err := f.refresh(t.Context(), rotating, res3.RefreshToken, ""); err != nil {

@@ -28,6 +28,15 @@ type ClientCredentials struct {
 	// Method says where the secret came from: AuthBasic for an HTTP Basic header, AuthPost for
 	// the body, query or an OAuth header, AuthNone when no secret was sent.
 	Method string
+	// Problem, set by the dialect, is why the credentials as sent cannot be read (a malformed
+	// Basic header, a secret sent two ways). Authentication reports it, in its turn.
+	Problem *Error
+}
+
+// Presented reports whether the request identified a client at all: an id, a secret, or an
+// HTTP Basic header (even one naming nobody, which must then fail).
+func (cred ClientCredentials) Presented() bool {
+	return cred.ID != "" || cred.Secret != "" || cred.Method == AuthBasic || cred.Problem != nil
 }
 
 var errClientAuth = fail(ErrInvalidClient, ReasonClientAuthFailed, "Client authentication failed.")
@@ -35,6 +44,9 @@ var errClientAuth = fail(ErrInvalidClient, ReasonClientAuthFailed, "Client authe
 // AuthenticateClient identifies the calling client. Confidential clients must present their
 // secret by their registered method; public clients (method none) are identified by id alone.
 func (e *Engine) AuthenticateClient(ctx context.Context, cred ClientCredentials) (*models.Client, error) {
+	if cred.Problem != nil {
+		return nil, cred.Problem
+	}
 	if cred.ID == "" {
 		return nil, fail(ErrInvalidClient, ReasonClientUnknown, "Missing client_id parameter.")
 	}

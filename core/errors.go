@@ -40,13 +40,18 @@ const (
 	ReasonCodeUnknown
 	ReasonCodeUsed
 	ReasonCodeExpired
-	ReasonCodeMismatch // code presented by another client or with another redirect_uri
+	ReasonCodeMismatch // code presented with another redirect_uri
 	ReasonRefreshInvalid
 	ReasonRefreshReused
 	ReasonTokenInvalid
 	ReasonInsufficientScope
 	ReasonLoginFailed
 	ReasonAccessDenied
+	ReasonCodeMissing     // the code grant without a code
+	ReasonRefreshMissing  // the refresh grant without a refresh token
+	ReasonCodeWrongClient // a code issued to another client
+	ReasonLoginRequired   // a consent decision without a live session
+	ReasonCSRF            // a consent decision without its session's CSRF token
 )
 
 // Error is what every core operation returns for a client-visible failure. Adapters render it
@@ -67,6 +72,10 @@ func (e *Error) Error() string {
 	}
 	return e.Code + ": " + e.Description
 }
+
+// Unavailable reports whether the error means the store did not answer: the request may be
+// retried, and the dialect answers 503 rather than blaming the client.
+func (e *Error) Unavailable() bool { return e.Reason == ReasonUnavailable }
 
 // Unwrap exposes the underlying storage error, if any, for logs.
 func (e *Error) Unwrap() error { return e.cause }

@@ -10,9 +10,10 @@ import (
 
 // ClientCredentialsRequest is a client_credentials token request from an authenticated client.
 type ClientCredentialsRequest struct {
-	Client    *models.Client
-	Scope     string
-	AccessTTL time.Duration
+	Client      *models.Client
+	Scope       string
+	AccessTTL   time.Duration
+	ScopePolicy ScopePolicy
 }
 
 // ClientCredentials issues an access token (no refresh token, RFC 6749 §4.4.3) that acts as
@@ -28,7 +29,7 @@ func (e *Engine) ClientCredentials(ctx context.Context, req ClientCredentialsReq
 	case c.OwnerID == nil:
 		return nil, fail(ErrUnauthorizedClient, ReasonNoOwner, "This client has no owner user to act as.")
 	}
-	scopes, serr := narrowScope(ParseScope(c.Scopes), req.Scope, false)
+	scopes, serr := narrowScope(ParseScope(c.Scopes), req.Scope, req.ScopePolicy, false)
 	if serr != nil {
 		return nil, serr
 	}

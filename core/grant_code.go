@@ -89,7 +89,7 @@ func (e *Engine) checkCode(code *models.AuthorizationCode, req CodeExchange, now
 	case expired(code.ExpiresAt, now):
 		return errCodeExpired
 	case code.ClientID != req.Client.ID:
-		return fail(ErrInvalidGrant, ReasonCodeMismatch, "Authorization code was issued to another client.")
+		return fail(ErrInvalidGrant, ReasonCodeWrongClient, "Authorization code was issued to another client.")
 	case req.RedirectURI != code.RedirectURI && (req.RedirectURI != "" || code.RedirectURIGiven):
 		return fail(ErrInvalidGrant, ReasonCodeMismatch, "Mismatching redirect URI.")
 	}

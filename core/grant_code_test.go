@@ -77,7 +77,7 @@ func TestExchangeCodeRules(t *testing.T) {
 			{name: "same redirect", issuedTo: a, given: appCB2, client: a, redirect: appCB2, ok: true},
 			{name: "default redirect, none at token endpoint", issuedTo: a, client: a, ok: true},
 			{name: "default redirect, repeated at token endpoint", issuedTo: a, client: a, redirect: appCB, ok: true},
-			{name: "another client", issuedTo: a, given: appCB, client: b, redirect: appCB, code2: ErrInvalidGrant, reason: ReasonCodeMismatch},
+			{name: "another client", issuedTo: a, given: appCB, client: b, redirect: appCB, code2: ErrInvalidGrant, reason: ReasonCodeWrongClient},
 			{name: "other registered redirect", issuedTo: a, given: appCB, client: a, redirect: appCB2, code2: ErrInvalidGrant, reason: ReasonCodeMismatch},
 			{name: "redirect omitted at token endpoint", issuedTo: a, given: appCB, client: a, code2: ErrInvalidGrant, reason: ReasonCodeMismatch},
 			{name: "redirect added at token endpoint", issuedTo: a, client: a, redirect: appCB2, code2: ErrInvalidGrant, reason: ReasonCodeMismatch},
@@ -118,7 +118,7 @@ func TestExchangeCodeRules(t *testing.T) {
 					return
 				}
 				wantErr(t, err, tc.code2, tc.reason)
-				if tc.reason == ReasonCodeMismatch || tc.reason == ReasonCodeExpired {
+				if tc.reason == ReasonCodeMismatch || tc.reason == ReasonCodeWrongClient || tc.reason == ReasonCodeExpired {
 					// A code that failed a check is burnt: the rightful client cannot use it either.
 					_, err := f.exchange(t.Context(), tc.issuedTo, code, tc.given, "")
 					wantErr(t, err, ErrInvalidGrant, ReasonCodeUsed)

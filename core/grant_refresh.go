@@ -13,6 +13,7 @@ type RefreshRequest struct {
 	RefreshToken string
 	Scope        string // optional narrower scope
 	AccessTTL    time.Duration
+	ScopePolicy  ScopePolicy
 }
 
 var errRefreshInvalid = fail(ErrInvalidGrant, ReasonRefreshInvalid, "Invalid refresh token.")
@@ -39,7 +40,7 @@ func (e *Engine) Refresh(ctx context.Context, req RefreshRequest) (*TokenResult,
 	if err := e.checkRefresh(ctx, old, req.Client, now); err != nil {
 		return nil, err
 	}
-	scopes, serr := narrowScope(ParseScope(old.Scope), req.Scope, false)
+	scopes, serr := narrowScope(ParseScope(old.Scope), req.Scope, req.ScopePolicy, false)
 	if serr != nil {
 		return nil, serr
 	}

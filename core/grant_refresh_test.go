@@ -13,7 +13,7 @@ func TestRefreshRotation(t *testing.T) {
 	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
 		ctx := t.Context()
 		ada := f.user(t, "ada@example.com")
-		app, _ := f.client(t, NewClient{ID: "app", RefreshRotation: true})
+		app, _ := f.client(t, NewClient{ID: "app", RefreshRotation: new(true)})
 		first := f.tokens(t, app, ada, "")
 		f.clock.Advance(time.Minute)
 
@@ -66,9 +66,9 @@ func TestRefreshRules(t *testing.T) {
 	onBackends(t, Options{RefreshTTL: 24 * time.Hour}, func(t *testing.T, f *fixture) {
 		ada := f.user(t, "ada@example.com")
 		bob := f.user(t, "bob@example.com")
-		rot, _ := f.client(t, NewClient{ID: "rot", Scopes: []string{"read", "write", "admin"}, RefreshRotation: true})
+		rot, _ := f.client(t, NewClient{ID: "rot", Scopes: []string{"read", "write", "admin"}, RefreshRotation: new(true)})
 		keep, _ := f.client(t, NewClient{ID: "keep", Scopes: []string{"read", "write", "admin"}})
-		other, _ := f.client(t, NewClient{ID: "other", RefreshRotation: true})
+		other, _ := f.client(t, NewClient{ID: "other", RefreshRotation: new(true)})
 		noRefresh, _ := f.client(t, NewClient{ID: "no-refresh", GrantTypes: []string{GrantAuthorizationCode}})
 
 		cases := []struct {
@@ -105,7 +105,7 @@ func TestRefreshRules(t *testing.T) {
 			}, client: rot, code: ErrInvalidGrant, reason: ReasonRefreshInvalid},
 			{name: "disabled user, non-rotating", issued: keep, user: bob, client: keep, code: ErrInvalidGrant, reason: ReasonRefreshInvalid},
 			{name: "revoked", issued: rot, user: ada, setup: func(t *testing.T, tok *TokenResult) string {
-				if err := f.eng.Revoke(t.Context(), tok.RefreshToken, nil); err != nil {
+				if err := f.eng.revokeToken(t.Context(), tok.RefreshToken, nil); err != nil {
 					t.Fatal(err)
 				}
 				return tok.RefreshToken
@@ -159,7 +159,7 @@ func TestRefreshWithoutRotation(t *testing.T) {
 	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
 		ctx := t.Context()
 		ada := f.user(t, "ada@example.com")
-		app, _ := f.client(t, NewClient{ID: "app", RefreshRotation: false})
+		app, _ := f.client(t, NewClient{ID: "app", RefreshRotation: new(false)})
 		first := f.tokens(t, app, ada, "")
 		access := []string{first.AccessToken}
 		for i := range 3 {
@@ -187,7 +187,7 @@ func TestRefreshWithoutRotation(t *testing.T) {
 			t.Errorf("%d refresh token rows, want 1", n)
 		}
 		// Revoking any access token of the grant ends the refresh token too.
-		if err := f.eng.Revoke(ctx, access[2], app); err != nil {
+		if err := f.eng.revokeToken(ctx, access[2], app); err != nil {
 			t.Fatal(err)
 		}
 		_, err := f.refresh(ctx, app, first.RefreshToken, "")
@@ -201,7 +201,7 @@ func TestRefreshConcurrent(t *testing.T) {
 	t.Parallel()
 	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
 		ada := f.user(t, "ada@example.com")
-		app, _ := f.client(t, NewClient{ID: "app", RefreshRotation: true})
+		app, _ := f.client(t, NewClient{ID: "app", RefreshRotation: new(true)})
 		for round := range 3 {
 			tok := f.tokens(t, app, ada, "")
 			errs := concurrently(20, func(ctx context.Context) error {

@@ -10,10 +10,10 @@ import (
 func TestPurgeDeletesOnlyWhatIsLongDead(t *testing.T) {
 	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
 		u := f.user(t, "purge@example.com")
-		c, _ := f.client(t, NewClient{RefreshRotation: true})
+		c, _ := f.client(t, NewClient{RefreshRotation: new(true)})
 		dead := f.tokens(t, c, u, "") // its access token will expire
 		revoked := f.tokens(t, c, u, "")
-		if err := f.eng.Revoke(t.Context(), revoked.AccessToken, nil); err != nil {
+		if err := f.eng.revokeToken(t.Context(), revoked.AccessToken, nil); err != nil {
 			t.Fatal(err)
 		}
 		f.approve(t, c, u, AuthorizeRequest{RedirectURI: appCB, CodeChallenge: s256(newVerifier()),

@@ -36,17 +36,49 @@ func covers(granted, requested []string) bool {
 	return true
 }
 
-// narrowScope resolves a requested scope against what is allowed: empty means all of it,
-// anything outside it is invalid_scope.
-func narrowScope(allowed []string, requested string, redirect bool) ([]string, *Error) {
+// ScopePolicy says what happens to a requested scope beyond what is allowed. The dialect
+// picks it; the rule is applied here, at authorize and at the token endpoint alike.
+type ScopePolicy int
+
+const (
+	// ScopeStrict refuses anything outside the allowed scopes with invalid_scope (Frappe,
+	// like oauthlib).
+	ScopeStrict ScopePolicy = iota
+	// ScopeNarrow grants the intersection with the allowed scopes, or all of them when the
+	// intersection is empty, and the response says what was granted (RFC 6749 §3.3). The Odoo
+	// module ignored scope, and its clients ask for scopes nobody registered.
+	ScopeNarrow
+)
+
+// narrowScope resolves a requested scope against what is allowed under policy: empty means
+// all of it. Outside it, ScopeStrict answers invalid_scope (redirectable at authorize) and
+// ScopeNarrow keeps the intersection.
+func narrowScope(allowed []string, requested string, policy ScopePolicy, redirect bool) ([]string, *Error) {
 	want := ParseScope(requested)
 	if len(want) == 0 {
 		return allowed, nil
 	}
-	if !covers(allowed, want) {
-		e := fail(ErrInvalidScope, ReasonScope, "The requested scope is invalid, unknown, or exceeds what was granted.")
-		e.Redirectable = redirect
-		return nil, e
+	if covers(allowed, want) {
+		return want, nil
 	}
-	return want, nil
+	if policy == ScopeNarrow {
+		if kept := intersect(want, allowed); len(kept) > 0 {
+			return kept, nil
+		}
+		return allowed, nil
+	}
+	e := fail(ErrInvalidScope, ReasonScope, "The requested scope is invalid, unknown, or exceeds what was granted.")
+	e.Redirectable = redirect
+	return nil, e
+}
+
+// intersect keeps the scopes of want that allowed holds, in want's order.
+func intersect(want, allowed []string) []string {
+	var out []string
+	for _, w := range want {
+		if covers(allowed, []string{w}) {
+			out = append(out, w)
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -45,17 +46,48 @@ func (e *Engine) Login(ctx context.Context, email, password string) (*models.Use
 
 // SessionUser returns the enabled user of a live session, or an invalid_token error.
 func (e *Engine) SessionUser(ctx context.Context, sid string) (*models.User, error) {
+	s, err := e.liveSession(ctx, sid)
+	if err != nil {
+		return nil, err
+	}
+	return &s.User, nil
+}
+
+// Session is the browser session a request runs in, as the authorization flow sees it.
+type Session struct {
+	ID      string       // the session id from the cookie; "" when there is none
+	User    *models.User // nil: nobody is logged in
+	LoginAt time.Time    // when the user logged in (the session was opened)
+}
+
+// CurrentSession resolves a session cookie. A missing, unknown, expired or disabled user's
+// session is no session (a nil User); the error is non-nil only when the store failed.
+func (e *Engine) CurrentSession(ctx context.Context, sid string) (Session, error) {
+	if sid == "" {
+		return Session{}, nil
+	}
+	s, err := e.liveSession(ctx, sid)
+	if err != nil {
+		if AsError(err).Unavailable() {
+			return Session{}, err
+		}
+		return Session{}, nil
+	}
+	return Session{ID: sid, User: &s.User, LoginAt: time.Unix(s.LoginAt, 0).UTC()}, nil
+}
+
+func (e *Engine) liveSession(ctx context.Context, sid string) (*models.SessionUser, error) {
 	if !wellFormed(sid) {
 		return nil, errTokenInvalid
 	}
-	u, err := e.store.SessionByID(ctx, Digest(sid), e.now().Unix())
+	s, err := e.store.SessionByID(ctx, Digest(sid), e.now().Unix())
 	if err := lookup(err, errTokenInvalid); err != nil {
 		return nil, err
 	}
-	if !u.Enabled {
+	if !s.Enabled {
 		return nil, errTokenInvalid
 	}
-	return u, nil
+	return s, nil
 }
 
 // Logout ends a session; an unknown one is not an error.

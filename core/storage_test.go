@@ -15,7 +15,7 @@ func TestNoPlaintextSecretsStored(t *testing.T) {
 	onBackends(t, Options{SkipAuthorization: "auto"}, func(t *testing.T, f *fixture) {
 		ctx := t.Context()
 		owner := f.user(t, "owner@example.com")
-		app, appSecret := f.client(t, NewClient{ID: "app", OwnerEmail: owner.Email, RefreshRotation: true,
+		app, appSecret := f.client(t, NewClient{ID: "app", OwnerEmail: owner.Email, RefreshRotation: new(true),
 			GrantTypes: []string{GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials}})
 		keep, keepSecret := f.client(t, NewClient{ID: "keep", AuthMethod: AuthPost})
 		_, rotatedOld := f.client(t, NewClient{ID: "rotated"})

@@ -92,11 +92,11 @@ func (e *Engine) Introspect(ctx context.Context, token string) (*Introspection, 
 		IssuedAt: time.Unix(t.IssuedAt, 0).UTC()}, nil
 }
 
-// Revoke revokes a token of either kind and, with it, every token of its grant (RFC 7009
+// revokeToken revokes a token of either kind and, with it, every token of its grant (RFC 7009
 // §2.1: revoking a refresh token revokes its access tokens; we also revoke the other way, so
-// revoking either token of a pair revokes both). An unknown token is not an error. When
-// client is not nil, only that client's tokens are revoked.
-func (e *Engine) Revoke(ctx context.Context, token string, client *models.Client) error {
+// revoking either token of a pair revokes both) and the consent behind it. An unknown token
+// is not an error. When client is not nil, only that client's tokens are revoked.
+func (e *Engine) revokeToken(ctx context.Context, token string, client *models.Client) error {
 	if !wellFormed(token) {
 		return nil
 	}

@@ -14,3 +14,10 @@ func (s *Store) SaveConsent(ctx context.Context, c *Consent) error {
 	}).Create(c).Error
 	return found(err, "save consent")
 }
+
+// ConsentScope returns the scopes a user last approved for a client, or ErrNotFound.
+func (s *Store) ConsentScope(ctx context.Context, userID uint, clientID string) (string, error) {
+	var c Consent
+	err := s.db.WithContext(ctx).Where("user_id = ? AND client_id = ?", userID, clientID).Take(&c).Error
+	return c.Scope, found(err, "consent")
+}

@@ -7,10 +7,16 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
 	return created(s.w.WithContext(ctx).Create(sess).Error, "create session")
 }
 
+// SessionUser is a live session's user and when that session was opened (the login time).
+type SessionUser struct {
+	User
+	LoginAt int64
+}
+
 // SessionByID reads a session that has not expired at now, with its user.
-func (s *Store) SessionByID(ctx context.Context, id string, now int64) (*User, error) {
-	var u User
-	err := s.db.WithContext(ctx).Table("users").Select("users.*").
+func (s *Store) SessionByID(ctx context.Context, id string, now int64) (*SessionUser, error) {
+	var u SessionUser
+	err := s.db.WithContext(ctx).Table("users").Select("users.*, sessions.created_at AS login_at").
 		Joins("JOIN sessions ON sessions.user_id = users.id").
 		Where("sessions.id = ? AND sessions.expires_at > ?", id, now).Take(&u).Error
 	return &u, found(err, "session by id")

@@ -1,6 +1,9 @@
 package models
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // TokenOwner is a token joined with the user it speaks for: one primary-key read answers a
 // bearer check, including whether the user is still enabled.
@@ -44,11 +47,27 @@ func (s *Store) RotateRefresh(ctx context.Context, id string, now int64) (bool, 
 	return res.RowsAffected == 1, nil
 }
 
-// RevokeGrant revokes every still-active token of a grant.
+// RevokeGrant revokes every still-active token of a grant and forgets the consent of its user
+// for its client, so that the next authorization asks again.
 func (s *Store) RevokeGrant(ctx context.Context, grantID string, now int64) error {
-	err := s.w.WithContext(ctx).Model(&Token{}).
-		Where("grant_id = ? AND revoked_at = 0", grantID).Update("revoked_at", now).Error
-	return found(err, "revoke grant")
+	return s.Tx(ctx, func(tx *Store) error {
+		var owner Token
+		err := tx.w.WithContext(ctx).Select("user_id", "client_id").Where("grant_id = ?", grantID).Take(&owner).Error
+		switch err := found(err, "grant owner"); {
+		case errors.Is(err, ErrNotFound): // no token yet: no consent to forget
+		case err != nil:
+			return err
+		default:
+			err = tx.w.WithContext(ctx).Where("user_id = ? AND client_id = ?", owner.UserID, owner.ClientID).
+				Delete(&Consent{}).Error
+			if err != nil {
+				return found(err, "forget consent")
+			}
+		}
+		err = tx.w.WithContext(ctx).Model(&Token{}).
+			Where("grant_id = ? AND revoked_at = 0", grantID).Update("revoked_at", now).Error
+		return found(err, "revoke grant")
+	})
 }
 
 // RevokeAccessTokensOfGrant revokes the still-active access tokens of a grant, leaving its

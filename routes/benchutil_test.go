@@ -27,6 +27,7 @@ import (
 	"gorm.io/gorm"
 
 	"oauthd/adapters"
+	"oauthd/cli"
 	"oauthd/config"
 	"oauthd/core"
 	"oauthd/models"
@@ -182,7 +183,7 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 	for _, h := range store.Handles() {
 		e.counter.install(b, h)
 	}
-	e.eng = core.New(store, adapters.EngineOptions(cfg))
+	e.eng = core.New(store, cli.EngineOptions(cfg))
 	e.user, err = e.eng.CreateUser(ctx, core.NewUser{Email: benchEmail, Password: benchPassword,
 		FullName: "Bench User", Roles: []string{"System Manager"}})
 	if err != nil {
@@ -235,7 +236,7 @@ func (e *benchEnv) client(b *testing.B, rotation bool) (*models.Client, string) 
 	b.Helper()
 	c, secret, err := e.eng.CreateClient(context.Background(), core.NewClient{
 		Name: "Bench App", RedirectURIs: []string{benchRedirect}, AuthMethod: core.AuthPost,
-		OwnerEmail: benchEmail, RefreshRotation: rotation,
+		OwnerEmail: benchEmail, RefreshRotation: new(rotation),
 		GrantTypes: []string{core.GrantAuthorizationCode, core.GrantRefreshToken, core.GrantClientCredentials}})
 	if err != nil {
 		b.Fatal(err)

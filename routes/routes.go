@@ -43,8 +43,8 @@ func New(d adapters.Deps) *fiber.App {
 	app.Use(singleCredentials)
 	app.Get("/healthz", health(d))
 	loginLimits(app, d.Config.Login)
-	frappe.Register(app, d)
-	odoo.Register(app, d)
+	frappe.Register(app, d.Engine, frappeOptions(d.Config))
+	odoo.Register(app, d.Engine, odooOptions(d.Config))
 	app.Use(notFound)
 	return app
 }

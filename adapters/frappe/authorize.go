@@ -10,9 +10,8 @@ import (
 	"oauthd/core"
 )
 
-// authorize is Frappe's authorize (GET, or POST with a form) under prefix. A guest goes to the
-// login page and comes back; then the request is validated, and the user is asked for consent
-// unless core says there is no need, in which case the code is issued at once.
+// authorize is Frappe's authorize (GET, or POST with a form) under prefix. core.AuthorizeFlow
+// decides; this renders its outcome: the login page, the consent page, or a redirect.
 func (h *handler) authorize(prefix string) fiber.Handler {
 	self, approve := prefix+"authorize", prefix+"approve"
 	return func(c *fiber.Ctx) error {
@@ -20,71 +19,52 @@ func (h *handler) authorize(prefix string) fiber.Handler {
 		if perr != nil {
 			return renderOAuth(c, perr)
 		}
-		user, sid, err := web.CurrentUser(c, h.eng)
+		s, err := web.CurrentSession(c, h.eng)
 		if err != nil {
 			return renderOAuth(c, core.AsError(err))
 		}
-		if user == nil {
+		o := h.eng.AuthorizeFlow(c.UserContext(), authorizeRequest(p), s)
+		switch o.Kind {
+		case core.OutcomeLogin:
 			return c.Redirect(loginRedirect(c, self, p), fiber.StatusFound)
+		case core.OutcomeConsent:
+			return web.ShowConsent(c, o.Authorization, s, approve)
 		}
-		req := web.AuthorizeRequest(func(k string) string { return p[k] })
-		a, err := h.eng.Authorize(c.UserContext(), req)
-		if err != nil {
-			return authorizeFailed(c, a, err)
-		}
-		need, err := h.eng.NeedsConsent(c.UserContext(), a, user)
-		if err != nil {
-			return renderOAuth(c, core.AsError(err))
-		}
-		if need {
-			return web.ShowConsent(c, a, req, user, sid, approve)
-		}
-		code, err := h.eng.Approve(c.UserContext(), a, user)
-		if err != nil {
-			return renderOAuth(c, core.AsError(err))
-		}
-		return c.Redirect(a.CodeRedirect(code), fiber.StatusFound)
+		return renderOutcome(c, o)
 	}
 }
 
-// approve receives the consent form: POST only, from the logged-in user whose session the
-// form's CSRF token was made for. The request is validated again, since the form's fields are
-// the browser's to change.
+// approve receives the consent form (POST only); core.Decide checks the session, the CSRF
+// token and the carried request again.
 func (h *handler) approve(c *fiber.Ctx) error {
 	p, perr := requestParams(c)
 	if perr != nil {
 		return renderOAuth(c, perr)
 	}
-	user, sid, err := web.CurrentUser(c, h.eng)
-	switch {
-	case err != nil:
-		return renderOAuth(c, core.AsError(err))
-	case user == nil:
-		return renderOAuth(c, &core.Error{Code: core.ErrAccessDenied, Reason: core.ReasonAccessDenied,
-			Description: "Login required."})
-	case !web.CheckCSRF(c, sid):
-		return renderOAuthStatus(c, fiber.StatusForbidden, invalidRequest("Invalid or missing CSRF token."))
-	}
-	a, err := h.eng.Authorize(c.UserContext(), web.AuthorizeRequest(func(k string) string { return p[k] }))
-	if err != nil {
-		return authorizeFailed(c, a, err)
-	}
-	target, err := web.Decide(c, h.eng, a, user)
+	d, err := web.Decision(c, h.eng, authorizeRequest(p))
 	if err != nil {
 		return renderOAuth(c, core.AsError(err))
 	}
-	return c.Redirect(target, fiber.StatusFound)
+	return renderOutcome(c, h.eng.Decide(c.UserContext(), d))
 }
 
-// authorizeFailed sends an error to the client's redirect URI only when core verified that URI
-// first; an unknown client or an unregistered redirect URI is answered here (RFC 6749
-// §4.1.2.1), never redirected.
-func authorizeFailed(c *fiber.Ctx, a *core.Authorization, err error) error {
-	e := core.AsError(err)
-	if e.Redirectable && a != nil {
-		return c.Redirect(a.ErrorRedirect(e), fiber.StatusFound)
+// authorizeRequest reads Frappe's authorization parameters; Frappe refuses scopes the client
+// was not registered for (invalid_scope), as oauthlib does.
+func authorizeRequest(p map[string]string) core.AuthorizeRequest {
+	return web.AuthorizeRequest(func(k string) string { return p[k] }, core.ScopeStrict)
+}
+
+// renderOutcome answers a code or a failure. An error goes to the client's redirect URI only
+// when core verified that URI first; an unknown client or an unregistered redirect URI is
+// answered here (RFC 6749 §4.1.2.1), never redirected.
+func renderOutcome(c *fiber.Ctx, o core.Outcome) error {
+	switch {
+	case o.Redirect != "":
+		return c.Redirect(o.Redirect, fiber.StatusFound)
+	case o.Err.Reason == core.ReasonCSRF:
+		return renderOAuthStatus(c, fiber.StatusForbidden, o.Err)
 	}
-	return renderOAuth(c, e)
+	return renderOAuth(c, o.Err)
 }
 
 // loginRedirect is the login page, told to come back to this authorization request: a GET's
@@ -106,6 +86,6 @@ func loginRedirect(c *fiber.Ctx, self string, p map[string]string) string {
 // loginContinues tells the login page where a login for target may finally lead.
 func (h *handler) loginContinues(c *fiber.Ctx, target string) string {
 	return web.VerifiedRedirect(c, h.eng, target, func(q url.Values) core.AuthorizeRequest {
-		return web.AuthorizeRequest(q.Get)
+		return web.AuthorizeRequest(q.Get, core.ScopeStrict)
 	}, oauthPrefix+"authorize", legacyPrefix+"authorize")
 }

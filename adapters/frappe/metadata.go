@@ -10,7 +10,7 @@ import (
 // metadata answers both /.well-known/openid-configuration and RFC 8414's
 // /.well-known/oauth-authorization-server with the Frappe endpoints.
 func (h *handler) metadata(c *fiber.Ctx) error {
-	iss := web.Issuer(c, h.cfg.Server.Issuer)
+	iss := web.Issuer(c, h.opt.Issuer)
 	return c.JSON(fiber.Map{
 		"issuer":                                     iss,
 		"authorization_endpoint":                     iss + oauthPrefix + "authorize",

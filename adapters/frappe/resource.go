@@ -49,12 +49,12 @@ func (h *handler) bearer(c *fiber.Ctx, token string) (*core.Principal, *core.Err
 func (h *handler) loggedUser(c *fiber.Ctx) error {
 	token, sent := BearerFromRequest(c)
 	if !sent {
-		user, _, err := web.CurrentUser(c, h.eng)
+		s, err := web.CurrentSession(c, h.eng)
 		if err != nil {
 			return renderBearer(c, core.AsError(err))
 		}
-		if user != nil {
-			return message(c, fiber.StatusOK, user.Email)
+		if s.User != nil {
+			return message(c, fiber.StatusOK, s.User.Email)
 		}
 	}
 	p, e := h.bearer(c, token)
@@ -75,7 +75,7 @@ func (h *handler) userinfo(c *fiber.Ctx) error {
 	if e != nil {
 		return renderBearer(c, e)
 	}
-	claims, err := core.UserInfo(p, web.Issuer(c, h.cfg.Server.Issuer))
+	claims, err := core.UserInfo(p, web.Issuer(c, h.opt.Issuer))
 	if err != nil {
 		return renderBearer(c, errNoOpenID) // Frappe's words for core's insufficient_scope
 	}
@@ -121,7 +121,7 @@ func (h *handler) introspect(c *fiber.Ctx) error {
 	if !in.Active {
 		return c.JSON(fiber.Map{"active": false})
 	}
-	return c.JSON(introspection(in, web.Issuer(c, h.cfg.Server.Issuer)))
+	return c.JSON(introspection(in, web.Issuer(c, h.opt.Issuer)))
 }
 
 func introspection(in *core.Introspection, issuer string) fiber.Map {

@@ -11,9 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"oauthd/adapters"
 	"oauthd/adapters/web"
-	"oauthd/config"
 	"oauthd/core"
 )
 
@@ -24,19 +22,24 @@ const (
 	legacyPrefix = "/api/method/frappe.integration_broker.oauth2."
 )
 
+// Options are the dialect's settings: for now only those every dialect has.
+type Options struct {
+	web.DialectOptions
+}
+
 type handler struct {
 	eng *core.Engine
-	cfg *config.Config
+	opt Options
 }
 
 // Register mounts the dialect's routes.
-func Register(app *fiber.App, d adapters.Deps) {
-	h := &handler{eng: d.Engine, cfg: d.Config}
+func Register(app *fiber.App, eng *core.Engine, opt Options) {
+	h := &handler{eng: eng, opt: opt}
 	for _, prefix := range []string{oauthPrefix, legacyPrefix} {
 		h.oauthRoutes(app, prefix)
 	}
 	login := web.LoginForm{Path: "/login", RedirectParam: "redirect-to", UserField: "usr", PassField: "pwd",
-		Cookies: web.Cookies(h.cfg.Login), Continues: h.loginContinues}
+		Cookies: h.opt.Cookies, Continues: h.loginContinues}
 	app.Get("/login", login.Show)
 	app.Post("/login", login.Submit(h.eng))
 	app.All("/api/method/login", only(h.login, methodNotAllowed, fiber.MethodGet, fiber.MethodPost))

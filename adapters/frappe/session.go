@@ -24,12 +24,12 @@ func (h *handler) login(c *fiber.Ctx) error {
 	user, sid, err := h.eng.Login(c.UserContext(), usr, pwd)
 	if err != nil {
 		e := core.AsError(err)
-		if e.Reason == core.ReasonUnavailable {
+		if e.Unavailable() {
 			return messageError(c, e)
 		}
 		return message(c, fiber.StatusUnauthorized, e.Description)
 	}
-	web.SetSession(c, sid, user, web.Cookies(h.cfg.Login))
+	web.SetSession(c, sid, user, h.opt.Cookies)
 	noStore(c)
 	return c.JSON(fiber.Map{"message": "Logged In", "home_page": "/app", "full_name": user.FullName})
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"oauthd/adapters/adaptertest"
-	"oauthd/config"
+	"oauthd/adapters/web"
 	"oauthd/core"
 	"oauthd/models"
 )
@@ -40,9 +40,8 @@ func newHandler(t *testing.T, issuer string) (*handler, *models.Client, string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := &config.Config{Server: config.Server{Issuer: issuer}, Frappe: config.Frappe{AccessTTL: time.Hour},
-		Login: config.Login{SessionTTL: time.Hour}}
-	return &handler{eng: eng, cfg: cfg}, client, secret
+	opt := Options{web.DialectOptions{Issuer: issuer, AccessTTL: time.Hour, Cookies: web.CookieOptions{TTL: time.Hour}}}
+	return &handler{eng: eng, opt: opt}, client, secret
 }
 
 func call(t *testing.T, app *fiber.App, req *http.Request) (*http.Response, map[string]any) {

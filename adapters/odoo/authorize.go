@@ -8,7 +8,6 @@ import (
 
 	"oauthd/adapters/web"
 	"oauthd/core"
-	"oauthd/models"
 )
 
 // The module's messages for the errors that must never redirect.
@@ -24,97 +23,70 @@ var (
 // authorize serves both styles. A documented header-style request, or one asking for JSON or
 // XML, gets data: 200 {"code","state"}, or an error body. A browser (the module's and every
 // redirect-based client's way) gets redirects: to the login page, the consent page, and back
-// to redirect_uri with the code or the error.
+// to redirect_uri with the code or the error. core.AuthorizeFlow decides which.
 func (h *handler) authorize(c *fiber.Ctx) error {
 	p, f := readParams(c)
 	if f != nil {
 		return fail(c, f)
 	}
 	api := p.headerStyle || asksForData(c)
-	user, sid, err := web.CurrentUser(c, h.eng)
+	s, err := web.CurrentSession(c, h.eng)
 	if err != nil {
 		return fail(c, unavailable(core.AsError(err)))
 	}
-	if user == nil {
-		if api {
-			return fail(c, errLoginRequired)
-		}
-		return c.Redirect(loginPath+"?"+loginParam+"="+url.QueryEscape(c.OriginalURL()), fiber.StatusFound)
-	}
-	req := p.authorizeRequest()
-	a, err := h.eng.Authorize(c.UserContext(), req)
-	if err != nil {
-		return authorizeError(c, a, err, api)
-	}
-	need, err := h.eng.NeedsConsent(c.UserContext(), a, user)
-	if err != nil {
-		return fail(c, unavailable(core.AsError(err)))
-	}
-	if need && api {
-		return fail(c, errConsentRequired)
-	}
-	if need {
-		return web.ShowConsent(c, a, req, user, sid, approvePath)
-	}
-	return h.issueCode(c, a, user, api)
-}
-
-// issueCode approves without asking (the core said no consent is needed) and hands the code
-// over in the request's style.
-func (h *handler) issueCode(c *fiber.Ctx, a *core.Authorization, user *models.User, api bool) error {
-	code, err := h.eng.Approve(c.UserContext(), a, user)
-	if err != nil {
-		return authorizeError(c, a, err, api)
-	}
-	if api {
-		return render(c, fiber.StatusOK, map[string]any{"code": code, "state": a.State})
-	}
-	return c.Redirect(a.CodeRedirect(code), fiber.StatusFound)
-}
-
-// approve is the consent form's target: it checks the session and the CSRF token, validates
-// the carried request again through the core, and applies the user's decision.
-func (h *handler) approve(c *fiber.Ctx) error {
-	user, sid, err := web.CurrentUser(c, h.eng)
+	o := h.eng.AuthorizeFlow(c.UserContext(), p.authorizeRequest(), s)
 	switch {
-	case err != nil:
-		return fail(c, unavailable(core.AsError(err)))
-	case user == nil:
+	case o.Kind == core.OutcomeLogin && api:
 		return fail(c, errLoginRequired)
-	case !web.CheckCSRF(c, sid):
-		return fail(c, errBadCSRF)
+	case o.Kind == core.OutcomeLogin:
+		return c.Redirect(loginPath+"?"+loginParam+"="+url.QueryEscape(c.OriginalURL()), fiber.StatusFound)
+	case o.Kind == core.OutcomeConsent && api:
+		return fail(c, errConsentRequired)
+	case o.Kind == core.OutcomeConsent:
+		return web.ShowConsent(c, o.Authorization, s, approvePath)
+	case o.Kind == core.OutcomeCode && api:
+		return render(c, fiber.StatusOK, map[string]any{"code": o.Code, "state": o.Authorization.State})
 	}
+	return renderOutcome(c, o, api)
+}
+
+// approve is the consent form's target; core.Decide checks the session, then the CSRF token,
+// validates the carried request again and applies the user's decision.
+func (h *handler) approve(c *fiber.Ctx) error {
 	p, f := readParams(c)
 	if f != nil {
 		return fail(c, f)
 	}
-	a, err := h.eng.Authorize(c.UserContext(), p.authorizeRequest())
+	d, err := web.Decision(c, h.eng, p.authorizeRequest())
 	if err != nil {
-		return authorizeError(c, a, err, false)
+		return fail(c, unavailable(core.AsError(err)))
 	}
-	target, err := web.Decide(c, h.eng, a, user)
-	if err != nil {
-		return authorizeError(c, a, err, false)
-	}
-	return c.Redirect(target, fiber.StatusFound)
+	return renderOutcome(c, h.eng.Decide(c.UserContext(), d), false)
 }
 
-// authorizeError answers a failed authorization. Errors about the client or redirect_uri
-// never redirect (the URI is unverified); later ones go to the verified redirect_uri for a
-// browser, or into the body for a data caller.
-func authorizeError(c *fiber.Ctx, a *core.Authorization, err error, api bool) error {
-	e := core.AsError(err)
+// renderOutcome answers a code or a failed authorization. Errors about the client or
+// redirect_uri never redirect (the URI is unverified); later ones go to the verified
+// redirect_uri for a browser, or into the body for a data caller.
+func renderOutcome(c *fiber.Ctx, o core.Outcome, api bool) error {
+	if o.Kind == core.OutcomeCode {
+		return c.Redirect(o.Redirect, fiber.StatusFound)
+	}
+	e := o.Err
 	switch {
-	case e.Reason == core.ReasonUnavailable:
+	case e.Unavailable():
 		return fail(c, unavailable(e))
+	case e.Reason == core.ReasonLoginRequired:
+		return fail(c, errLoginRequired)
+	case e.Reason == core.ReasonCSRF:
+		return fail(c, errBadCSRF)
 	case e.Reason == core.ReasonRedirectMismatch:
 		return fail(c, errRedirectMismatch)
-	case !e.Redirectable || a == nil:
+	case o.Redirect == "":
 		return fail(c, errInvalidClient)
 	case api:
 		return fail(c, moduleFailure(fiber.StatusBadRequest, e.Description, e))
 	}
-	return c.Redirect(a.ErrorRedirect(e), fiber.StatusFound)
+	return c.Redirect(o.Redirect, fiber.StatusFound)
 }
 
 // asksForData reports whether a query-style caller wants data rather than redirects: it asks

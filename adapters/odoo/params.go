@@ -158,14 +158,16 @@ func (p *params) redirectURI() string {
 	return v
 }
 
-// authorizeRequest is the authorization request the parameters describe.
+// authorizeRequest is the authorization request the parameters describe. Scopes the client
+// was not registered for are narrowed away: the module ignored scope, and its clients ask for
+// "openid profile email" and more.
 func (p *params) authorizeRequest() core.AuthorizeRequest {
 	return web.AuthorizeRequest(func(name string) string {
 		if name == "redirect_uri" {
 			return p.redirectURI()
 		}
 		return p.get(name)
-	})
+	}, core.ScopeNarrow)
 }
 
 func badRequest(message string) *failure {

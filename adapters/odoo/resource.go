@@ -9,7 +9,6 @@ import (
 	"oauthd/adapters/web"
 	"oauthd/compat"
 	"oauthd/core"
-	"oauthd/models"
 )
 
 var errTokenInvalid = &failure{status: fiber.StatusUnauthorized, message: "Access Token Invalid"}
@@ -27,7 +26,7 @@ func (h *handler) bearer(c *fiber.Ctx) (*core.Principal, *failure) {
 	}
 	principal, err := h.eng.AuthenticateBearer(c.UserContext(), token)
 	if err != nil {
-		if e := core.AsError(err); e.Reason == core.ReasonUnavailable {
+		if e := core.AsError(err); e.Unavailable() {
 			return nil, unavailable(e)
 		}
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`) // RFC 6750 §3
@@ -43,7 +42,7 @@ func (h *handler) userinfo(c *fiber.Ctx) error {
 	if f != nil {
 		return fail(c, f)
 	}
-	claims, err := core.UserInfo(principal, web.Issuer(c, h.cfg.Server.Issuer))
+	claims, err := core.UserInfo(principal, web.Issuer(c, h.opt.Issuer))
 	if err != nil {
 		e := core.AsError(err)
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="insufficient_scope", scope="openid"`)
@@ -52,28 +51,26 @@ func (h *handler) userinfo(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, claims)
 }
 
-// revoke implements RFC 7009 (the module has no revocation at all): an unknown token is not an
-// error, and a client that sends credentials must prove them and can only revoke its own
-// tokens.
+// revoke implements RFC 7009 (the module has no revocation at all) through core.Revoke, which
+// decides who may revoke what.
 func (h *handler) revoke(c *fiber.Ctx) error {
 	p, f := readParams(c)
 	if f != nil {
 		return fail(c, f)
 	}
-	var client *models.Client
-	if cred := p.credentials(); cred.ID != "" {
-		var err error
-		if client, err = h.eng.AuthenticateClient(c.UserContext(), cred); err != nil {
-			return tokenError(c, err, p.basic)
-		}
-	}
-	if p.get("token") == "" {
-		return fail(c, badRequest("Missing token parameter."))
-	}
-	if err := h.eng.Revoke(c.UserContext(), p.get("token"), client); err != nil {
-		return fail(c, unavailable(core.AsError(err)))
+	err := h.eng.Revoke(c.UserContext(), core.RevokeRequest{Credentials: p.credentials(), Token: p.get("token"),
+		TokenTypeHint: p.get("token_type_hint")})
+	if err != nil {
+		return revokeError(c, core.AsError(err), p.basic)
 	}
 	return render(c, fiber.StatusOK, map[string]any{"code": fiber.StatusOK, "message": "Token revoked."})
+}
+
+func revokeError(c *fiber.Ctx, e *core.Error, basic bool) error {
+	if e.Code == core.ErrInvalidRequest {
+		return fail(c, badRequest(e.Description))
+	}
+	return tokenError(c, e, basic)
 }
 
 // versionNumber finds the dotted release number in a version string ("oauthd-1.0" → 1, 0).
@@ -82,7 +79,7 @@ var versionNumber = regexp.MustCompile(`(\d+)\.(\d+)(?:\.(\d+))?`)
 // version answers Odoo's unauthenticated meta-call with oauthd's own version, in the keys
 // Odoo's exp_version uses (the docs misspell two of them).
 func (h *handler) version(c *fiber.Ctx) error {
-	v := h.cfg.Odoo.ServerVersion
+	v := h.opt.ServerVersion
 	major, minor, micro := 0, 0, 0
 	if m := versionNumber.FindStringSubmatch(v); m != nil {
 		major, _ = strconv.Atoi(m[1])

@@ -8,9 +8,7 @@ package odoo
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"oauthd/adapters"
 	"oauthd/adapters/web"
-	"oauthd/config"
 	"oauthd/core"
 )
 
@@ -24,17 +22,26 @@ const (
 	sessionRoute = "/web/session/authenticate"
 )
 
+// Options are the dialect's settings.
+type Options struct {
+	web.DialectOptions
+	// ValidityFormat fixes access_token_validity to "datetime" or "seconds"; "auto" chooses by the
+	// request's style.
+	ValidityFormat string
+	ServerVersion  string // what /restapi/1.0/common/version reports
+}
+
 // handler holds what every endpoint of the dialect needs.
 type handler struct {
 	eng *core.Engine
-	cfg *config.Config
+	opt Options
 }
 
 // Register mounts the dialect's routes.
-func Register(app *fiber.App, d adapters.Deps) {
-	h := &handler{eng: d.Engine, cfg: d.Config}
+func Register(app *fiber.App, eng *core.Engine, opt Options) {
+	h := &handler{eng: eng, opt: opt}
 	login := web.LoginForm{Path: loginPath, RedirectParam: loginParam, UserField: "login", PassField: "password",
-		Cookies: web.Cookies(h.cfg.Login), Continues: h.loginContinues}
+		Cookies: h.opt.Cookies, Continues: h.loginContinues}
 	app.Get(loginPath, login.Show)
 	app.Post(loginPath, login.Submit(h.eng))
 	app.Post(sessionRoute, h.authenticate)

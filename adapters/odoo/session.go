@@ -52,7 +52,7 @@ func (h *handler) authenticate(c *fiber.Ctx) error {
 	}
 	user, sid, err := h.eng.Login(c.UserContext(), req.Params.Login, req.Params.Password)
 	if err != nil {
-		if e := core.AsError(err); e.Reason == core.ReasonUnavailable {
+		if e := core.AsError(err); e.Unavailable() {
 			return rpcFail(c, fiber.StatusServiceUnavailable, req.ID, &rpcError{Code: fiber.StatusServiceUnavailable,
 				Message: "Service Unavailable", Data: rpcData("werkzeug.exceptions.ServiceUnavailable", e.Description)})
 		}
@@ -60,7 +60,7 @@ func (h *handler) authenticate(c *fiber.Ctx) error {
 		return rpcFail(c, fiber.StatusUnauthorized, req.ID, &rpcError{Code: 200, Message: "Odoo Server Error",
 			Data: rpcData("odoo.exceptions.AccessDenied", "Access Denied")})
 	}
-	web.SetSession(c, sid, user, web.Cookies(h.cfg.Login))
+	web.SetSession(c, sid, user, h.opt.Cookies)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(rpcResponse{JSONRPC: "2.0", ID: req.ID,
 		Result: map[string]any{"uid": user.ID, "username": user.Email, "name": user.FullName}})

@@ -13,7 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"oauthd/adapters/adaptertest"
-	"oauthd/config"
+	"oauthd/adapters/web"
 	"oauthd/core"
 	"oauthd/models"
 )
@@ -37,8 +37,8 @@ func newHandler(t *testing.T) (*handler, *models.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := &config.Config{Login: config.Login{SessionTTL: time.Hour}, Odoo: config.Odoo{AccessTTL: time.Hour}}
-	return &handler{eng: eng, cfg: cfg}, client
+	opt := Options{DialectOptions: web.DialectOptions{Cookies: web.CookieOptions{TTL: time.Hour}, AccessTTL: time.Hour}}
+	return &handler{eng: eng, opt: opt}, client
 }
 
 type rpcAnswer struct {

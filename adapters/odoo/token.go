@@ -1,34 +1,32 @@
 package odoo
 
 import (
-	"context"
-
 	"github.com/gofiber/fiber/v2"
 
 	"oauthd/core"
-	"oauthd/models"
 )
 
 // validityLayout is the documented access_token_validity form ('7/20/2017 12:00:05'), in UTC
 // like the module's server clock.
 const validityLayout = "1/2/2006 15:04:05"
 
-var errUnsupportedGrant = &core.Error{Code: core.ErrUnsupportedGrantType, Reason: core.ReasonBadParameter,
-	Description: "grant_type must be authorization_code, refresh_token or client_credentials."}
-
 // accessToken is the token endpoint. Like the module it issues a token on client credentials
 // alone when grant_type is absent (Nango's odoo-cc and FormData scripts rely on it); unlike
-// the module it does so only for clients allowed client_credentials, as their owner user.
+// the module, core does so only for clients allowed client_credentials, as their owner user.
+// Scopes the client was not registered for are narrowed away, as the module ignored scope.
 func (h *handler) accessToken(c *fiber.Ctx) error {
 	p, f := readParams(c)
 	if f != nil {
 		return fail(c, f)
 	}
-	client, err := h.eng.AuthenticateClient(c.UserContext(), p.credentials())
-	if err != nil {
-		return tokenError(c, err, p.basic)
+	grant := p.get("grant_type")
+	if grant == "" {
+		grant = core.GrantClientCredentials
 	}
-	res, err := h.grant(c.UserContext(), client, p)
+	res, err := h.eng.Token(c.UserContext(), core.TokenRequest{GrantType: grant, Credentials: p.credentials(),
+		Code: p.get("code"), RedirectURI: p.redirectURI(), CodeVerifier: p.get("code_verifier"),
+		RefreshToken: p.get("refresh_token"), Scope: p.get("scope"), AccessTTL: h.opt.AccessTTL,
+		ScopePolicy: core.ScopeNarrow})
 	if err != nil {
 		return tokenError(c, err, p.basic)
 	}
@@ -40,28 +38,11 @@ func (h *handler) accessToken(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, body)
 }
 
-// grant runs the requested grant in the core with this dialect's access token lifetime.
-func (h *handler) grant(ctx context.Context, client *models.Client, p *params) (*core.TokenResult, error) {
-	ttl := h.cfg.Odoo.AccessTTL
-	switch p.get("grant_type") {
-	case core.GrantAuthorizationCode:
-		return h.eng.ExchangeCode(ctx, core.CodeExchange{Client: client, Code: p.get("code"),
-			RedirectURI: p.redirectURI(), CodeVerifier: p.get("code_verifier"), AccessTTL: ttl})
-	case core.GrantRefreshToken:
-		return h.eng.Refresh(ctx, core.RefreshRequest{Client: client, RefreshToken: p.get("refresh_token"),
-			Scope: p.get("scope"), AccessTTL: ttl})
-	case core.GrantClientCredentials, "":
-		return h.eng.ClientCredentials(ctx, core.ClientCredentialsRequest{Client: client, Scope: p.get("scope"),
-			AccessTTL: ttl})
-	}
-	return nil, errUnsupportedGrant
-}
-
 // validity is access_token_validity: the documented date string for callers following the
 // docs (header style), whole seconds (the module's wire form) for query/form callers, unless
 // odoo.validity_format fixes one form.
 func (h *handler) validity(res *core.TokenResult, headerStyle bool) any {
-	switch h.cfg.Odoo.ValidityFormat {
+	switch h.opt.ValidityFormat {
 	case "datetime":
 		return res.ExpiresAt.UTC().Format(validityLayout)
 	case "seconds":
@@ -83,18 +64,31 @@ func tokenError(c *fiber.Ctx, err error, basic bool) error {
 	return fail(c, tokenFailure(e))
 }
 
+// tokenFailure words a token-endpoint error as the module did. The module found codes among
+// the calling client's own, so a missing code or another client's is its unknown code.
+// Refusals the module never made (redirect_uri at this step, a grant the client may not use,
+// an unknown grant type) take the module's nearest message; error_description keeps oauthd's
+// detail.
 func tokenFailure(e *core.Error) *failure {
 	switch {
-	case e.Reason == core.ReasonUnavailable:
+	case e.Unavailable():
 		return unavailable(e)
 	case e.Code == core.ErrInvalidClient:
 		return moduleFailure(fiber.StatusUnauthorized, "Invalid Credentials.", e)
-	case e.Reason == core.ReasonCodeUnknown:
-		return moduleFailure(fiber.StatusUnauthorized, "Invalid Authentication Code.", e)
+	case e.Reason == core.ReasonCodeUnknown || e.Reason == core.ReasonCodeMissing ||
+		e.Reason == core.ReasonCodeWrongClient:
+		return &failure{status: fiber.StatusUnauthorized, message: "Invalid Authentication Code.",
+			oauthCode: core.ErrInvalidGrant, description: e.Description}
 	case e.Reason == core.ReasonCodeUsed || e.Reason == core.ReasonCodeExpired:
 		return moduleFailure(fiber.StatusBadRequest, "Authentication code expired", e)
-	case e.Reason == core.ReasonRefreshInvalid || e.Reason == core.ReasonRefreshReused:
-		return moduleFailure(fiber.StatusBadRequest, "Invalid Refresh Token.", e)
+	case e.Reason == core.ReasonRefreshInvalid || e.Reason == core.ReasonRefreshReused ||
+		e.Reason == core.ReasonRefreshMissing:
+		return &failure{status: fiber.StatusBadRequest, message: "Invalid Refresh Token.",
+			oauthCode: core.ErrInvalidGrant, description: e.Description}
+	case e.Reason == core.ReasonCodeMismatch:
+		return moduleFailure(fiber.StatusBadRequest, "redirect uri mismatch.", e)
+	case e.Code == core.ErrUnauthorizedClient || e.Code == core.ErrUnsupportedGrantType:
+		return moduleFailure(fiber.StatusBadRequest, "Invalid Credentials.", e)
 	}
 	return moduleFailure(e.Status(), e.Description, e)
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"oauthd/adapters/adaptertest"
-	"oauthd/config"
 	"oauthd/core"
 )
 
@@ -33,13 +32,13 @@ func TestValidity(t *testing.T) {
 		{"seconds", false, res, int64(1800)},
 		{"", true, res, "7/20/2017 12:00:05"},
 	} {
-		h := &handler{cfg: &config.Config{Odoo: config.Odoo{ValidityFormat: tc.mode}}}
+		h := &handler{opt: Options{ValidityFormat: tc.mode}}
 		if got := h.validity(tc.res, tc.headerStyle); got != tc.want {
 			t.Errorf("validity(%q, header=%v) = %#v, want %#v", tc.mode, tc.headerStyle, got, tc.want)
 		}
 	}
 	late := &core.TokenResult{ExpiresAt: time.Date(2024, 12, 31, 23, 59, 59, 0, time.UTC)}
-	if got := (&handler{cfg: &config.Config{}}).validity(late, true); got != "12/31/2024 23:59:59" {
+	if got := (&handler{}).validity(late, true); got != "12/31/2024 23:59:59" {
 		t.Errorf("two-digit month and day: %v", got)
 	}
 }
@@ -56,15 +55,16 @@ func TestTokenFailure(t *testing.T) {
 		{core.ErrInvalidClient, core.ReasonClientUnknown, 401, "Invalid Credentials."},
 		{core.ErrInvalidClient, core.ReasonClientAuthFailed, 401, "Invalid Credentials."},
 		{core.ErrInvalidGrant, core.ReasonCodeUnknown, 401, "Invalid Authentication Code."},
+		{core.ErrInvalidGrant, core.ReasonCodeWrongClient, 401, "Invalid Authentication Code."},
 		{core.ErrInvalidGrant, core.ReasonCodeUsed, 400, "Authentication code expired"},
 		{core.ErrInvalidGrant, core.ReasonCodeExpired, 400, "Authentication code expired"},
 		{core.ErrInvalidGrant, core.ReasonRefreshInvalid, 400, "Invalid Refresh Token."},
 		{core.ErrInvalidGrant, core.ReasonRefreshReused, 400, "Invalid Refresh Token."},
-		{core.ErrInvalidGrant, core.ReasonCodeMismatch, 400, ""},
+		{core.ErrInvalidGrant, core.ReasonCodeMismatch, 400, "redirect uri mismatch."},
 		{core.ErrInvalidGrant, core.ReasonPKCE, 400, ""},
-		{core.ErrUnauthorizedClient, core.ReasonGrantNotAllowed, 400, ""},
+		{core.ErrUnauthorizedClient, core.ReasonGrantNotAllowed, 400, "Invalid Credentials."},
 		{core.ErrInvalidScope, core.ReasonScope, 400, ""},
-		{core.ErrUnsupportedGrantType, core.ReasonBadParameter, 400, ""},
+		{core.ErrUnsupportedGrantType, core.ReasonBadParameter, 400, "Invalid Credentials."},
 		{core.ErrInvalidRequest, core.ReasonBadParameter, 400, ""},
 	} {
 		e := &core.Error{Code: tc.code, Reason: tc.reason, Description: "desc of " + tc.code}
@@ -75,6 +75,17 @@ func TestTokenFailure(t *testing.T) {
 		}
 		if f.status != tc.status || f.message != want || f.oauthCode != tc.code || f.description != e.Description {
 			t.Errorf("%s/%d: got %+v, want %d %q", tc.code, tc.reason, f, tc.status, want)
+		}
+	}
+	// The module treated a missing code or refresh token as an unknown one.
+	for reason, want := range map[core.Reason]failure{
+		core.ReasonCodeMissing:    {status: 401, message: "Invalid Authentication Code.", oauthCode: core.ErrInvalidGrant},
+		core.ReasonRefreshMissing: {status: 400, message: "Invalid Refresh Token.", oauthCode: core.ErrInvalidGrant},
+	} {
+		want.description = "Missing it."
+		got := tokenFailure(&core.Error{Code: core.ErrInvalidRequest, Reason: reason, Description: want.description})
+		if *got != want {
+			t.Errorf("reason %d: got %+v, want %+v", reason, got, want)
 		}
 	}
 }
@@ -100,7 +111,7 @@ func TestTokenErrorChallenge(t *testing.T) {
 	}
 }
 
-func TestAuthorizeError(t *testing.T) {
+func TestRenderOutcome(t *testing.T) {
 	t.Parallel()
 	a := &core.Authorization{RedirectURI: "http://127.0.0.1:9000/cb", State: "st"}
 	scope := &core.Error{Code: core.ErrInvalidScope, Reason: core.ReasonScope, Description: "bad scope", Redirectable: true}
@@ -125,7 +136,11 @@ func TestAuthorizeError(t *testing.T) {
 			"http://127.0.0.1:9000/cb?error=invalid_scope&error_description=bad+scope&state=st"},
 	} {
 		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "")
-		if err := authorizeError(c, tc.a, tc.err, tc.api); err != nil {
+		o := core.Outcome{Kind: core.OutcomeFail, Authorization: tc.a, Err: tc.err}
+		if tc.err.Redirectable && tc.a != nil {
+			o.Redirect = tc.a.ErrorRedirect(tc.err)
+		}
+		if err := renderOutcome(c, o, tc.api); err != nil {
 			t.Fatal(err)
 		}
 		r := c.Response()
@@ -197,7 +212,7 @@ func TestVersion(t *testing.T) {
 		{"saas~17.2+e", `[17,2,0,"final",0,""]`, "17.2"},
 		{"dev", `[0,0,0,"final",0,""]`, "0.0"},
 	} {
-		h := &handler{cfg: &config.Config{Odoo: config.Odoo{ServerVersion: tc.version}}}
+		h := &handler{opt: Options{ServerVersion: tc.version}}
 		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "")
 		if err := h.version(c); err != nil {
 			t.Fatal(err)
@@ -213,7 +228,7 @@ func TestVersion(t *testing.T) {
 		}
 	}
 	// The XML edition must be able to write the mixed list.
-	h := &handler{cfg: &config.Config{Odoo: config.Odoo{ServerVersion: "oauthd-1.0"}}}
+	h := &handler{opt: Options{ServerVersion: "oauthd-1.0"}}
 	c := adaptertest.Ctx(t, fiber.MethodGet, "/", "", fiber.HeaderAccept, "application/xml")
 	if err := h.version(c); err != nil || c.Response().StatusCode() != 200 {
 		t.Fatalf("XML version: %v %d", err, c.Response().StatusCode())

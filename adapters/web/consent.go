@@ -4,58 +4,62 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"oauthd/core"
-	"oauthd/models"
 )
 
-// authorizeParams are the request parameters the consent form carries to approve.
-var authorizeParams = []string{"client_id", "redirect_uri", "response_type", "scope", "state",
-	"code_challenge", "code_challenge_method", "nonce"}
+// authorizeParams lists the authorization request's parameters once: how each is read from a
+// request, and which the consent form carries on to approve.
+var authorizeParams = []struct {
+	name  string
+	field func(*core.AuthorizeRequest) *string
+}{
+	{"client_id", func(r *core.AuthorizeRequest) *string { return &r.ClientID }},
+	{"redirect_uri", func(r *core.AuthorizeRequest) *string { return &r.RedirectURI }},
+	{"response_type", func(r *core.AuthorizeRequest) *string { return &r.ResponseType }},
+	{"scope", func(r *core.AuthorizeRequest) *string { return &r.Scope }},
+	{"state", func(r *core.AuthorizeRequest) *string { return &r.State }},
+	{"code_challenge", func(r *core.AuthorizeRequest) *string { return &r.CodeChallenge }},
+	{"code_challenge_method", func(r *core.AuthorizeRequest) *string { return &r.CodeChallengeMethod }},
+	{"nonce", func(r *core.AuthorizeRequest) *string { return &r.Nonce }},
+}
 
 // CSRFField is the consent form's anti-forgery field.
 const CSRFField = "csrf_token"
 
-// AuthorizeRequest reads an authorization request through get (query, form, or merged params).
-func AuthorizeRequest(get func(key string) string) core.AuthorizeRequest {
-	return core.AuthorizeRequest{ClientID: get("client_id"), RedirectURI: get("redirect_uri"),
-		ResponseType: get("response_type"), Scope: get("scope"), State: get("state"),
-		CodeChallenge: get("code_challenge"), CodeChallengeMethod: get("code_challenge_method"), Nonce: get("nonce")}
+// AuthorizeRequest reads an authorization request through get (query, form, or merged params),
+// with the dialect's scope policy.
+func AuthorizeRequest(get func(key string) string, policy core.ScopePolicy) core.AuthorizeRequest {
+	req := core.AuthorizeRequest{ScopePolicy: policy}
+	for _, p := range authorizeParams {
+		*p.field(&req) = get(p.name)
+	}
+	return req
 }
 
 // hiddenFields carries the original request and the CSRF token through the consent form.
 func hiddenFields(req core.AuthorizeRequest, sid string) []Field {
-	values := map[string]string{"client_id": req.ClientID, "redirect_uri": req.RedirectURI,
-		"response_type": req.ResponseType, "scope": req.Scope, "state": req.State,
-		"code_challenge": req.CodeChallenge, "code_challenge_method": req.CodeChallengeMethod, "nonce": req.Nonce}
 	fields := []Field{{Name: CSRFField, Value: core.CSRFToken(sid)}}
-	for _, name := range authorizeParams {
-		if v := values[name]; v != "" {
-			fields = append(fields, Field{Name: name, Value: v})
+	for _, p := range authorizeParams {
+		if v := *p.field(&req); v != "" {
+			fields = append(fields, Field{Name: p.name, Value: v})
 		}
 	}
 	return fields
 }
 
 // ShowConsent renders the consent page for a validated authorization; the form posts to action.
-func ShowConsent(c *fiber.Ctx, a *core.Authorization, req core.AuthorizeRequest, user *models.User, sid, action string) error {
-	return RenderConsent(c, ConsentPage{ClientName: a.Client.Name, UserEmail: user.Email,
-		Scopes: ScopeWords(a.Scopes), Action: action, Hidden: hiddenFields(req, sid), RedirectURI: a.RedirectURI})
+func ShowConsent(c *fiber.Ctx, a *core.Authorization, s core.Session, action string) error {
+	return RenderConsent(c, ConsentPage{ClientName: a.Client.Name, UserEmail: s.User.Email,
+		Scopes: ScopeWords(a.Scopes), Action: action, Hidden: hiddenFields(a.Request, s.ID), RedirectURI: a.RedirectURI})
 }
 
-// Decide finishes a consent form post whose request has been re-validated into a: on "allow"
-// it issues a code, otherwise it denies. It returns the redirect to send the browser to.
-// The caller must have checked the session and CSRF token (CheckCSRF).
-func Decide(c *fiber.Ctx, eng *core.Engine, a *core.Authorization, user *models.User) (string, error) {
-	if c.FormValue("decision") != "allow" {
-		return a.DenyRedirect(), nil
-	}
-	code, err := eng.Approve(c.UserContext(), a, user)
+// Decision reads a consent form post into the core's decision, after the dialect parsed the
+// carried request. Both dialects' approve endpoints hand it to core.Decide, which checks the
+// session first and the CSRF token second.
+func Decision(c *fiber.Ctx, eng *core.Engine, req core.AuthorizeRequest) (core.Decision, error) {
+	s, err := CurrentSession(c, eng)
 	if err != nil {
-		return "", err
+		return core.Decision{}, err
 	}
-	return a.CodeRedirect(code), nil
-}
-
-// CheckCSRF verifies the consent form's token against the session.
-func CheckCSRF(c *fiber.Ctx, sid string) bool {
-	return core.CheckCSRF(sid, c.FormValue(CSRFField))
+	return core.Decision{Request: req, Session: s, CSRFToken: c.FormValue(CSRFField),
+		Allow: c.FormValue("decision") == "allow"}, nil
 }

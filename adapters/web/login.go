@@ -43,7 +43,7 @@ func (f LoginForm) Submit(eng *core.Engine) fiber.Handler {
 		user, sid, err := eng.Login(c.UserContext(), email, c.FormValue(f.PassField))
 		if err != nil {
 			status, msg := fiber.StatusUnauthorized, "Invalid login credentials"
-			if Unavailable(err) {
+			if core.AsError(err).Unavailable() {
 				status, msg = fiber.StatusServiceUnavailable, "The service is temporarily unavailable, try again."
 			}
 			return RenderLogin(c, status, f.page(c, target, email, msg))

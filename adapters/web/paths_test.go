@@ -1,14 +1,12 @@
 package web
 
 import (
-	"errors"
 	"slices"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 
 	"oauthd/adapters/adaptertest"
-	"oauthd/core"
 )
 
 func TestLocalPath(t *testing.T) {
@@ -93,25 +91,6 @@ func TestWantsHTML(t *testing.T) {
 		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "", fiber.HeaderAccept, tc.accept)
 		if got := WantsHTML(c); got != tc.want {
 			t.Errorf("WantsHTML(Accept %q) = %v, want %v", tc.accept, got, tc.want)
-		}
-	}
-}
-
-func TestUnavailable(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		name string
-		err  error
-		want bool
-	}{
-		{"store down", core.AsError(errors.New("dial tcp: refused")), true},
-		{"wrapped", errors.Join(errors.New("ctx"), &core.Error{Reason: core.ReasonUnavailable}), true},
-		{"login failed", &core.Error{Code: core.ErrAccessDenied, Reason: core.ReasonLoginFailed}, false},
-		{"plain", errors.New("x"), false},
-		{"nil", nil, false},
-	} {
-		if got := Unavailable(tc.err); got != tc.want {
-			t.Errorf("%s: Unavailable = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -166,8 +166,8 @@ func TestHiddenFields(t *testing.T) {
 
 func TestAuthorizeRequestReadsEveryParameter(t *testing.T) {
 	t.Parallel()
-	got := AuthorizeRequest(func(k string) string { return "v-" + k })
-	want := core.AuthorizeRequest{ClientID: "v-client_id", RedirectURI: "v-redirect_uri", ResponseType: "v-response_type",
+	got := AuthorizeRequest(func(k string) string { return "v-" + k }, core.ScopeNarrow)
+	want := core.AuthorizeRequest{ScopePolicy: core.ScopeNarrow, ClientID: "v-client_id", RedirectURI: "v-redirect_uri", ResponseType: "v-response_type",
 		Scope: "v-scope", State: "v-state", CodeChallenge: "v-code_challenge",
 		CodeChallengeMethod: "v-code_challenge_method", Nonce: "v-nonce"}
 	if got != want {
@@ -190,7 +190,7 @@ func TestCheckCSRF(t *testing.T) {
 	} {
 		c := adaptertest.Ctx(t, fiber.MethodPost, "/approve", "", fiber.HeaderContentType, fiber.MIMEApplicationForm)
 		c.Request().SetBodyString(tc.body)
-		if got := CheckCSRF(c, tc.sid); got != tc.want {
+		if got := core.CheckCSRF(tc.sid, c.FormValue(CSRFField)); got != tc.want {
 			t.Errorf("%s: CheckCSRF = %v, want %v", tc.name, got, tc.want)
 		}
 	}

@@ -3,7 +3,6 @@
 package web
 
 import (
-	"errors"
 	"strings"
 	"time"
 
@@ -29,21 +28,17 @@ func SessionID(c *fiber.Ctx) string {
 	return c.Cookies(CookieSessionID)
 }
 
-// CurrentUser returns the logged-in user and session id, or a nil user when there is no live
-// session. The error is non-nil only when the store failed.
-func CurrentUser(c *fiber.Ctx, eng *core.Engine) (*models.User, string, error) {
-	sid := SessionID(c)
-	if sid == "" {
-		return nil, "", nil
-	}
-	u, err := eng.SessionUser(c.UserContext(), sid)
-	if err != nil {
-		if core.AsError(err).Reason == core.ReasonUnavailable {
-			return nil, "", err
-		}
-		return nil, "", nil
-	}
-	return u, sid, nil
+// CurrentSession returns the request's browser session; its User is nil when there is no
+// live session. The error is non-nil only when the store failed.
+func CurrentSession(c *fiber.Ctx, eng *core.Engine) (core.Session, error) {
+	return eng.CurrentSession(c.UserContext(), SessionID(c))
+}
+
+// DialectOptions are the settings every dialect has.
+type DialectOptions struct {
+	AccessTTL time.Duration // lifetime of the access tokens the dialect issues
+	Issuer    string        // the public base URL; "" means the request's own scheme and host
+	Cookies   CookieOptions
 }
 
 // CookieOptions are the deployment's cookie settings.
@@ -82,12 +77,6 @@ func LocalPath(target string) string {
 		return "/"
 	}
 	return target
-}
-
-// Unavailable reports whether err means the store is down.
-func Unavailable(err error) bool {
-	var e *core.Error
-	return errors.As(err, &e) && e.Reason == core.ReasonUnavailable
 }
 
 // WantsHTML reports whether the client prefers an HTML answer (a browser).

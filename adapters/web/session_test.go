@@ -111,7 +111,7 @@ func setCookies(c *fiber.Ctx) []string {
 	return out
 }
 
-func TestCurrentUser(t *testing.T) {
+func TestCurrentSession(t *testing.T) {
 	t.Parallel()
 	eng, u := newEngine(t)
 	_, sid, err := eng.Login(context.Background(), testEmail, testPassword)
@@ -129,12 +129,13 @@ func TestCurrentUser(t *testing.T) {
 		{"none", "", false},
 	} {
 		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "", fiber.HeaderCookie, tc.cookies)
-		got, gotSID, err := CurrentUser(c, eng)
+		s, err := CurrentSession(c, eng)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if (got != nil) != tc.wantUser || (got != nil && (got.ID != u.ID || gotSID != sid)) {
-			t.Errorf("%s: user %v, sid %q", tc.name, got, gotSID)
+		got := s.User
+		if (got != nil) != tc.wantUser || (got != nil && (got.ID != u.ID || s.ID != sid || s.LoginAt.IsZero())) {
+			t.Errorf("%s: session %+v", tc.name, s)
 		}
 	}
 }
@@ -229,37 +230,55 @@ func TestLoginFormSubmit(t *testing.T) {
 
 func TestDecide(t *testing.T) {
 	t.Parallel()
-	eng, u := newEngine(t)
+	eng, _ := newEngine(t)
 	ctx := context.Background()
 	client, _, err := eng.CreateClient(ctx, core.NewClient{Name: "App", RedirectURIs: []string{testRedirect}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := eng.Authorize(ctx, core.AuthorizeRequest{ClientID: client.ID, RedirectURI: testRedirect,
-		ResponseType: "code", State: "st", CodeChallenge: strings.Repeat("a", 43), CodeChallengeMethod: "S256"})
+	_, sid, err := eng.Login(ctx, testEmail, testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
+	areq := core.AuthorizeRequest{ClientID: client.ID, RedirectURI: testRedirect,
+		ResponseType: "code", State: "st", CodeChallenge: strings.Repeat("a", 43), CodeChallengeMethod: "S256"}
 	app := fiber.New()
 	app.Post("/approve", func(c *fiber.Ctx) error {
-		target, err := Decide(c, eng, a, u)
+		d, err := Decision(c, eng, areq)
 		if err != nil {
 			return err
 		}
-		return c.SendString(target)
+		o := eng.Decide(c.UserContext(), d)
+		if o.Redirect == "" {
+			return c.SendString("fail: " + o.Err.Description)
+		}
+		return c.SendString(o.Redirect)
 	})
-	for _, tc := range []struct{ decision, wantQuery string }{
-		{"allow", "code="},
-		{"deny", "error=access_denied"},
-		{"", "error=access_denied"},
-		{"ALLOW", "error=access_denied"},
+	csrf := "&" + CSRFField + "=" + core.CSRFToken(sid)
+	for _, tc := range []struct{ cookie, body, want string }{
+		{"sid=" + sid, "decision=allow" + csrf, "code="},
+		{"sid=" + sid, "decision=deny" + csrf, "error=access_denied"},
+		{"sid=" + sid, "decision=" + csrf, "error=access_denied"},
+		{"sid=" + sid, "decision=ALLOW" + csrf, "error=access_denied"},
+		{"", "decision=allow" + csrf, "fail: Login required."},
+		{"sid=" + sid, "decision=allow", "fail: Invalid or missing CSRF token."},
+		{"sid=" + sid, "decision=allow&" + CSRFField + "=" + core.CSRFToken("other"), "fail: Invalid or missing CSRF token."},
 	} {
-		req := httptest.NewRequest(fiber.MethodPost, "/approve", strings.NewReader("decision="+tc.decision))
+		req := httptest.NewRequest(fiber.MethodPost, "/approve", strings.NewReader(tc.body))
 		req.Header.Set(fiber.HeaderContentType, fiber.MIMEApplicationForm)
+		if tc.cookie != "" {
+			req.Header.Set(fiber.HeaderCookie, tc.cookie)
+		}
 		_, target := send(t, app, req)
-		if !strings.HasPrefix(target, testRedirect+"?") || !strings.Contains(target, tc.wantQuery) ||
+		if strings.HasPrefix(tc.want, "fail: ") {
+			if target != tc.want {
+				t.Errorf("%q %q: got %q, want %q", tc.cookie, tc.body, target, tc.want)
+			}
+			continue
+		}
+		if !strings.HasPrefix(target, testRedirect+"?") || !strings.Contains(target, tc.want) ||
 			!strings.Contains(target, "state=st") {
-			t.Errorf("decision %q: redirect %q", tc.decision, target)
+			t.Errorf("%q: redirect %q", tc.body, target)
 		}
 	}
 }

@@ -1,0 +1,13 @@
+package cli
+
+import (
+	"oauthd/config"
+	"oauthd/core"
+)
+
+// EngineOptions are the core's settings from the configuration.
+func EngineOptions(cfg *config.Config) core.Options {
+	return core.Options{CodeTTL: cfg.OAuth.CodeTTL, RefreshTTL: cfg.OAuth.RefreshTTL,
+		SkipAuthorization: cfg.OAuth.SkipAuthorization, PKCEMinVerifierLength: cfg.OAuth.PKCEMinVerifierLength,
+		BcryptCost: cfg.OAuth.BcryptCost, SessionTTL: cfg.Login.SessionTTL, BearerCacheTTL: cfg.OAuth.BearerCacheTTL}
+}

@@ -1,0 +1,107 @@
+package core
+
+import (
+	"context"
+)
+
+// OutcomeKind is what a browser authorization step ends in; each dialect only renders it.
+type OutcomeKind int
+
+// Outcomes of AuthorizeFlow and Decide.
+const (
+	// OutcomeLogin: nobody is logged in; send the browser to the login page and back.
+	OutcomeLogin OutcomeKind = iota + 1
+	// OutcomeConsent: ask the user (Outcome.Authorization says what for).
+	OutcomeConsent
+	// OutcomeCode: redirect to Outcome.Redirect, which carries the code and the state.
+	OutcomeCode
+	// OutcomeFail: Outcome.Err. When Outcome.Redirect is set the client and redirect_uri were
+	// verified and the error goes there; otherwise it is shown here (RFC 6749 §4.1.2.1).
+	OutcomeFail
+)
+
+// Outcome is the result of one step of the browser authorization flow.
+type Outcome struct {
+	Kind OutcomeKind
+	// Authorization is the validated request (nil for Login, and for failures before the client
+	// and redirect_uri were verified).
+	Authorization *Authorization
+	Code          string // OutcomeCode: the authorization code itself
+	Redirect      string // OutcomeCode, and OutcomeFail when redirectable
+	Err           *Error // OutcomeFail
+}
+
+// AuthorizeFlow is one visit of a browser to the authorization endpoint, in the order of
+// node-oidc-provider's authorization actions: a session is required, then the request is
+// validated once, then consent is looked up, then a code is issued when no question is left.
+func (e *Engine) AuthorizeFlow(ctx context.Context, req AuthorizeRequest, s Session) Outcome {
+	if s.User == nil {
+		return Outcome{Kind: OutcomeLogin}
+	}
+	a, err := e.Authorize(ctx, req)
+	if err != nil {
+		return failed(a, err)
+	}
+	need, err := e.NeedsConsent(ctx, a, s.User)
+	if err != nil {
+		return failed(a, err)
+	}
+	if need {
+		return Outcome{Kind: OutcomeConsent, Authorization: a}
+	}
+	return e.issue(ctx, a, s)
+}
+
+// Decision is the consent form's answer as the approve endpoint received it.
+type Decision struct {
+	Request   AuthorizeRequest // the request the form carried, validated again here
+	Session   Session
+	CSRFToken string
+	Allow     bool
+}
+
+var (
+	errLoginRequired = fail(ErrAccessDenied, ReasonLoginRequired, "Login required.")
+	errCSRF          = fail(ErrInvalidRequest, ReasonCSRF, "Invalid or missing CSRF token.")
+	errDenied        = redirectable(ErrAccessDenied, ReasonAccessDenied, "The user denied the request.")
+)
+
+// Decide applies a consent decision. It checks the session, then the CSRF token made for that
+// session, then validates the carried request again (the form's fields are the browser's to
+// change), and issues a code on "allow" or sends access_denied otherwise.
+func (e *Engine) Decide(ctx context.Context, d Decision) Outcome {
+	switch {
+	case d.Session.User == nil:
+		return Outcome{Kind: OutcomeFail, Err: errLoginRequired}
+	case !CheckCSRF(d.Session.ID, d.CSRFToken):
+		return Outcome{Kind: OutcomeFail, Err: errCSRF}
+	}
+	a, err := e.Authorize(ctx, d.Request)
+	if err != nil {
+		return failed(a, err)
+	}
+	if !d.Allow {
+		return failed(a, errDenied)
+	}
+	return e.issue(ctx, a, d.Session)
+}
+
+// issue approves a for the session's user and leads to the code.
+func (e *Engine) issue(ctx context.Context, a *Authorization, s Session) Outcome {
+	code, err := e.Approve(ctx, a, s.User)
+	if err != nil {
+		return failed(a, err)
+	}
+	return Outcome{Kind: OutcomeCode, Authorization: a, Code: code, Redirect: a.CodeRedirect(code)}
+}
+
+// failed is the outcome of an error; only a redirectable one after a verified redirect_uri
+// gets a Redirect.
+func failed(a *Authorization, err error) Outcome {
+	e := AsError(err)
+	o := Outcome{Kind: OutcomeFail, Authorization: a, Err: e}
+	if e.Redirectable && a != nil {
+		o.Redirect = a.ErrorRedirect(e)
+	}
+	return o
+}
