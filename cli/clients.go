@@ -43,10 +43,10 @@ func (e *env) client(args []string) error {
 // clientFlags are the options of client add. Only the flags given reach the core, which
 // alone decides the defaults of the rest.
 type clientFlags struct {
-	name, id, scope, authMethod, owner, grants, pkce, rotation string
-	redirects                                                  multi
-	skip, plain                                                bool
-	given                                                      map[string]bool
+	name, id, scope, owner, grants, pkce, rotation string
+	redirects, authMethods, corsOrigins            multi
+	skip, plain                                    bool
+	given                                          map[string]bool
 }
 
 func (e *env) clientAdd(args []string) error {
@@ -56,7 +56,9 @@ func (e *env) clientAdd(args []string) error {
 	fs.Var(&f.redirects, "redirect-uri", "redirect URI (repeatable)")
 	fs.StringVar(&f.id, "client-id", "", "client id (default: generated)")
 	fs.StringVar(&f.scope, "scope", "", "allowed scopes (default: the server's, see README)")
-	fs.StringVar(&f.authMethod, "auth-method", "", "client_secret_basic, client_secret_post or none")
+	fs.Var(&f.authMethods, "auth-method",
+		"client_secret_basic, client_secret_post or none (repeatable or comma-separated; default: both secret methods)")
+	fs.Var(&f.corsOrigins, "cors-origin", "browser origin allowed to call the token endpoints, e.g. https://app.example (repeatable)")
 	fs.BoolVar(&f.skip, "skip-authorization", false, "never show the consent page")
 	fs.StringVar(&f.owner, "owner", "", "owner user email")
 	fs.StringVar(&f.grants, "grant-type", "", "allowed grant types, comma-separated")
@@ -79,6 +81,9 @@ func (e *env) clientAdd(args []string) error {
 		}
 		out := describe(c)
 		out["client_secret"] = secret
+		if out["cors_origins"], err = eng.ClientOrigins(ctx, c.ID); err != nil {
+			return err
+		}
 		return json.NewEncoder(e.out).Encode(out)
 	})
 }
@@ -87,7 +92,8 @@ func (f *clientFlags) newClient() (core.NewClient, error) {
 	if f.name == "" || len(f.redirects) == 0 {
 		return core.NewClient{}, fmt.Errorf("%w: client add needs --name and --redirect-uri", errUsage)
 	}
-	nc := core.NewClient{ID: f.id, Name: f.name, RedirectURIs: f.redirects, AuthMethod: f.authMethod,
+	nc := core.NewClient{ID: f.id, Name: f.name, RedirectURIs: f.redirects,
+		AuthMethods: splitList(strings.Join(f.authMethods, ",")), CORSOrigins: f.corsOrigins,
 		SkipAuthorization: f.skip, OwnerEmail: f.owner, PKCE: f.pkce, AllowPlainPKCE: f.plain}
 	if f.given["scope"] {
 		nc.Scopes = core.ParseScope(f.scope)
@@ -138,7 +144,7 @@ func (e *env) clientByID(name string, args []string, fn func(context.Context, *c
 func describe(c *models.Client) map[string]any {
 	return map[string]any{
 		"client_id": c.ID, "name": c.Name, "redirect_uris": core.SplitRedirectURIs(c.RedirectURIs),
-		"default_redirect_uri": c.DefaultRedirectURI, "scope": c.Scopes, "auth_method": c.AuthMethod,
+		"default_redirect_uri": c.DefaultRedirectURI, "scope": c.Scopes, "auth_methods": core.AuthMethods(c),
 		"grant_types": strings.Fields(c.GrantTypes), "skip_authorization": c.SkipAuthorization,
 		"pkce": c.PKCE, "pkce_plain": c.AllowPlainPKCE, "refresh_rotation": c.RefreshRotation,
 		"has_owner": c.OwnerID != nil,

@@ -27,6 +27,16 @@ func TestClientCommands(t *testing.T) {
 	if user["email"] != "owner@example.com" || user["full_name"] != "owner" || user["id"] == nil {
 		t.Errorf("user add: %v", user)
 	}
+	var named map[string]any
+	runJSON(t, &named, "user", "add", "--email", "ada@example.com", "--password", "ada-password",
+		"--first-name", "Ada", "--last-name", "King Lovelace")
+	if named["full_name"] != "Ada King Lovelace" || named["first_name"] != "Ada" || named["last_name"] != "King Lovelace" {
+		t.Errorf("user add with names: %v", named)
+	}
+	runJSON(t, &named, "user", "add", "--email", "mono@example.com", "--password", "mono-password", "--full-name", "Mononym")
+	if named["first_name"] != "Mononym" || named["last_name"] != "" {
+		t.Errorf("user add, one-word name: %v", named)
+	}
 	if code, _, stderr := run("user", "add", "--email", "owner@example.com", "--password", "owner-password"); code != 2 ||
 		!strings.Contains(stderr, "already exists") {
 		t.Errorf("duplicate user: exit %d: %s", code, stderr)
@@ -37,7 +47,7 @@ func TestClientCommands(t *testing.T) {
 		"--owner", "owner@example.com", "--grant-type", "authorization_code,client_credentials", "--scope", "openid")
 	id, _ := conf["client_id"].(string)
 	secret, _ := conf["client_secret"].(string)
-	if id == "" || len(secret) < 20 || conf["auth_method"] != "client_secret_basic" || conf["has_owner"] != true ||
+	if id == "" || len(secret) < 20 || !equalJSON(conf["auth_methods"], []string{"client_secret_basic", "client_secret_post"}) || conf["has_owner"] != true ||
 		conf["pkce"] != "optional" || conf["default_redirect_uri"] != uri || conf["scope"] != "openid" ||
 		conf["refresh_rotation"] != true || !equalJSON(conf["redirect_uris"], []string{uri, uri + "2"}) ||
 		!equalJSON(conf["grant_types"], []string{"authorization_code", "client_credentials"}) {
@@ -58,9 +68,24 @@ func TestClientCommands(t *testing.T) {
 		t.Errorf("rotating a public client's secret: exit %d", code)
 	}
 
+	var restricted map[string]any
+	runJSON(t, &restricted, "client", "add", "--name", "SPA2", "--redirect-uri", uri, "--auth-method",
+		"client_secret_post", "--cors-origin", "https://App.Example", "--cors-origin", "http://localhost:3000/")
+	if !equalJSON(restricted["auth_methods"], []string{"client_secret_post"}) ||
+		!equalJSON(restricted["cors_origins"], []string{"http://localhost:3000", "https://app.example"}) {
+		t.Errorf("restricted client add: %v", restricted)
+	}
+	for _, bad := range [][]string{{"--auth-method", "none,client_secret_post"}, {"--auth-method", "magic"},
+		{"--cors-origin", "https://app.example/path"}, {"--cors-origin", "*"}} {
+		args := append([]string{"client", "add", "--name", "Bad", "--redirect-uri", uri}, bad...)
+		if code, stdout, _ := run(args...); code != 2 || stdout != "" {
+			t.Errorf("%v: exit %d %s", bad, code, stdout)
+		}
+	}
+
 	var list []map[string]any
 	runJSON(t, &list, "client", "list")
-	if len(list) != 2 {
+	if len(list) != 3 {
 		t.Fatalf("client list: %v", list)
 	}
 	for _, c := range list {
@@ -82,8 +107,8 @@ func TestClientCommands(t *testing.T) {
 	if removed["client_id"] != id || removed["removed"] != true {
 		t.Errorf("client remove: %v", removed)
 	}
-	if n := clientCount(t, dsn); n != 1 {
-		t.Errorf("%d clients left, want 1", n)
+	if n := clientCount(t, dsn); n != 2 {
+		t.Errorf("%d clients left, want 2", n)
 	}
 }
 

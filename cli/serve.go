@@ -98,7 +98,7 @@ const (
 )
 
 // demo creates the demo user and client if absent and prints an authorize URL. The client is
-// confidential (client_secret_post); its secret is printed only when the client is created.
+// confidential (its secret by HTTP Basic or in the body); its secret is printed only when the client is created.
 func (e *env) demo(ctx context.Context, eng *core.Engine, base string) error {
 	if _, err := eng.UserByEmail(ctx, demoEmail); errors.Is(err, models.ErrNotFound) {
 		if _, err := eng.CreateUser(ctx, core.NewUser{Email: demoEmail, Password: demoPassword,
@@ -111,7 +111,7 @@ func (e *env) demo(ctx context.Context, eng *core.Engine, base string) error {
 	secret := "(unchanged: shown when the client was created; `oauthd client rotate-secret demo-client` makes a new one)"
 	if _, err := eng.ClientByID(ctx, demoClientID); errors.Is(err, models.ErrNotFound) {
 		_, s, err := eng.CreateClient(ctx, core.NewClient{ID: demoClientID, Name: "Demo App",
-			RedirectURIs: []string{demoRedirect}, AuthMethod: core.AuthPost, OwnerEmail: demoEmail,
+			RedirectURIs: []string{demoRedirect}, OwnerEmail: demoEmail,
 			GrantTypes:      []string{core.GrantAuthorizationCode, core.GrantRefreshToken, core.GrantClientCredentials},
 			RefreshRotation: new(true)})
 		if err != nil {

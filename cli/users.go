@@ -15,7 +15,9 @@ func (e *env) user(args []string) error {
 	fs := e.commandFlags("user add")
 	email := fs.String("email", "", "email")
 	password := fs.String("password", "", "password")
-	fullName := fs.String("full-name", "", "full name")
+	fullName := fs.String("full-name", "", "full name (default: first and last name, or the email's local part)")
+	firstName := fs.String("first-name", "", "first name (default: the full name's first word)")
+	lastName := fs.String("last-name", "", "last name (default: the rest of the full name)")
 	var roles multi
 	fs.Var(&roles, "role", "role (repeatable)")
 	if err := parse(fs, args[1:], 0); err != nil {
@@ -25,14 +27,12 @@ func (e *env) user(args []string) error {
 		return fmt.Errorf("%w: user add needs --email and --password", errUsage)
 	}
 	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
-		u, err := eng.CreateUser(ctx, newUser(*email, *password, *fullName, roles))
+		u, err := eng.CreateUser(ctx, core.NewUser{Email: *email, Password: *password, FullName: *fullName,
+			FirstName: *firstName, LastName: *lastName, Roles: roles})
 		if err != nil {
 			return err
 		}
-		return json.NewEncoder(e.out).Encode(map[string]any{"id": u.ID, "email": u.Email, "full_name": u.FullName})
+		return json.NewEncoder(e.out).Encode(map[string]any{"id": u.ID, "email": u.Email, "full_name": u.FullName,
+			"first_name": u.FirstName, "last_name": u.LastName})
 	})
-}
-
-func newUser(email, password, fullName string, roles []string) core.NewUser {
-	return core.NewUser{Email: email, Password: password, FullName: fullName, Roles: roles}
 }

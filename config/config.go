@@ -30,6 +30,7 @@ type Config struct {
 	Frappe   Frappe
 	Odoo     Odoo
 	Login    Login
+	CORS     CORS
 }
 
 // Server holds listener settings.
@@ -60,6 +61,7 @@ type OAuth struct {
 	PKCEMinVerifierLength int
 	BcryptCost            int
 	BearerCacheTTL        time.Duration
+	RevokeAccessOnRefresh bool
 }
 
 // Frappe holds the Frappe dialect's settings.
@@ -102,14 +104,16 @@ var defaults = map[string]any{
 	"oauth.pkce_min_verifier_length": 43,
 	"oauth.bcrypt_cost":              12,
 	"oauth.bearer_cache_ttl":         "0s",
+	"oauth.revoke_access_on_refresh": false,
 	"frappe.access_ttl":              "1h",
 	"odoo.access_ttl":                "30m",
 	"odoo.validity_format":           "auto",
-	"odoo.server_version":            "oauthd-1.0",
+	"odoo.server_version":            "17.0",
 	"login.max_failures":             5,
 	"login.failure_window":           "1m",
 	"login.session_ttl":              "168h",
 	"login.secure_cookies":           false,
+	"cors.allowed_origins":           []any{},
 }
 
 // Load reads defaults, then path (or DefaultFile when path is empty and that file exists),
@@ -151,7 +155,8 @@ func envKey(name string) string {
 	return section + "." + key
 }
 
-var sections = map[string]bool{"server": true, "database": true, "oauth": true, "frappe": true, "odoo": true, "login": true}
+var sections = map[string]bool{"server": true, "database": true, "oauth": true, "frappe": true, "odoo": true, "login": true,
+	"cors": true}
 
 // rejectUnknown catches typos: a misspelt key would otherwise be silently ignored.
 func rejectUnknown(k *koanf.Koanf) error {
@@ -261,6 +266,7 @@ func decode(k *koanf.Koanf) (*Config, error) {
 			PKCEMinVerifierLength: r.integer("oauth.pkce_min_verifier_length", 1),
 			BcryptCost:            r.integer("oauth.bcrypt_cost", 4),
 			BearerCacheTTL:        r.duration("oauth.bearer_cache_ttl"),
+			RevokeAccessOnRefresh: r.boolean("oauth.revoke_access_on_refresh"),
 		},
 		Frappe: Frappe{AccessTTL: r.duration("frappe.access_ttl")},
 		Odoo: Odoo{
@@ -272,6 +278,7 @@ func decode(k *koanf.Koanf) (*Config, error) {
 			MaxFailures: r.integer("login.max_failures", 1), FailureWindow: r.duration("login.failure_window"),
 			SessionTTL: r.duration("login.session_ttl"), SecureCookies: r.boolean("login.secure_cookies"),
 		},
+		CORS: CORS{AllowedOrigins: r.origins("cors.allowed_origins")},
 	}
 	if r.err == nil {
 		r.err = c.check()

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -45,7 +46,7 @@ func TestRepoFileMatchesDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *fromFile != *builtIn {
+	if !reflect.DeepEqual(fromFile, builtIn) {
 		t.Fatalf("config.toml differs from built-in defaults:\nfile:     %+v\nbuilt-in: %+v", *fromFile, *builtIn)
 	}
 }
@@ -68,6 +69,30 @@ func TestEnvironmentOverrides(t *testing.T) {
 	}
 	if c.Odoo.AccessTTL != 15*time.Minute || c.OAuth.PKCEMinVerifierLength != 1 || !c.Login.SecureCookies {
 		t.Fatalf("env not applied: %+v %+v %+v", c.Odoo, c.OAuth, c.Login)
+	}
+}
+
+func TestCORSAndRotationKeys(t *testing.T) {
+	dir := inDir(t)
+	path := filepath.Join(dir, "cors.toml")
+	os.WriteFile(path, []byte("[cors]\nallowed_origins = [\"https://App.example/\", \"http://localhost:3000\"]\n"+
+		"[oauth]\nrevoke_access_on_refresh = true\n"), 0o600)
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c.CORS.AllowedOrigins, []string{"https://app.example", "http://localhost:3000"}) ||
+		!c.OAuth.RevokeAccessOnRefresh {
+		t.Fatalf("file: %+v %+v", c.CORS, c.OAuth)
+	}
+	t.Setenv("OAUTHD_CORS_ALLOWED_ORIGINS", " https://a.example , *")
+	if c, err = Load(""); err != nil || !reflect.DeepEqual(c.CORS.AllowedOrigins, []string{"https://a.example", "*"}) {
+		t.Fatalf("env: %+v, %v", c.CORS, err)
+	}
+	t.Setenv("OAUTHD_CORS_ALLOWED_ORIGINS", "")
+	if c, err = Load(""); err != nil || len(c.CORS.AllowedOrigins) != 0 || c.OAuth.RevokeAccessOnRefresh ||
+		c.Odoo.ServerVersion != "17.0" {
+		t.Fatalf("defaults: %+v %+v %q, %v", c.CORS, c.OAuth, c.Odoo.ServerVersion, err)
 	}
 }
 
@@ -97,6 +122,8 @@ func TestInvalidConfigNamesTheKey(t *testing.T) {
 		{name: "bad consent policy", env: "OAUTHD_OAUTH_SKIP_AUTHORIZATION", value: "never", want: "oauth.skip_authorization"},
 		{name: "typo in known section", env: "OAUTHD_SERVER_ADRR", value: "x", want: "server.adrr"},
 		{name: "unknown key in file", file: "[server]\nport = 1\n", want: "server.port"},
+		{name: "origin with a path", env: "OAUTHD_CORS_ALLOWED_ORIGINS", value: "https://a.example/app", want: "cors.allowed_origins"},
+		{name: "origins not a list", file: "[cors]\nallowed_origins = 3\n", want: "cors.allowed_origins"},
 		{name: "unparseable file", file: "[server\n", want: "cannot read"},
 	}
 	for _, tc := range cases {

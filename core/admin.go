@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,12 +22,15 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(format, args...))
 }
 
-// NewUser describes a user to create.
+// NewUser describes a user to create. FirstName and LastName, when both absent, are derived
+// from FullName; FullName, when absent, is made of them (or of the email's local part).
 type NewUser struct {
-	Email    string
-	Password string
-	FullName string
-	Roles    []string
+	Email     string
+	Password  string
+	FullName  string
+	FirstName string
+	LastName  string
+	Roles     []string
 }
 
 // CreateUser validates and stores a user with a bcrypt password hash.
@@ -36,6 +40,9 @@ func (e *Engine) CreateUser(ctx context.Context, nu NewUser) (*models.User, erro
 	if err != nil || addr.Address != nu.Email {
 		return nil, invalid("invalid email %q", nu.Email)
 	}
+	if len(nu.FullName) > 255 || len(nu.FirstName) > 140 || len(nu.LastName) > 140 {
+		return nil, invalid("names must be at most 255 (full) and 140 (first, last) bytes long")
+	}
 	if len(nu.Password) < 8 || len(nu.Password) > 72 {
 		return nil, invalid("password must be 8 to 72 bytes long (bcrypt reads at most 72)")
 	}
@@ -43,11 +50,9 @@ func (e *Engine) CreateUser(ctx context.Context, nu NewUser) (*models.User, erro
 	if err != nil {
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
-	if nu.FullName == "" {
-		nu.FullName = strings.Split(nu.Email, "@")[0]
-	}
-	u := &models.User{Email: nu.Email, FullName: nu.FullName, PasswordHash: string(hash), Enabled: true,
+	u := &models.User{Email: nu.Email, PasswordHash: string(hash), Enabled: true,
 		Roles: strings.Join(nu.Roles, ","), Subject: NewToken(), CreatedAt: e.now().Unix()}
+	u.FullName, u.FirstName, u.LastName = userNames(nu.Email, nu.FullName, nu.FirstName, nu.LastName)
 	if err := e.store.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, models.ErrConflict) {
 			return nil, invalid("a user with email %q already exists", nu.Email)
@@ -63,13 +68,14 @@ type NewClient struct {
 	Name              string
 	RedirectURIs      []string
 	Scopes            []string
-	AuthMethod        string
+	AuthMethods       []string // empty: client_secret_basic and client_secret_post; or none alone
 	GrantTypes        []string
 	SkipAuthorization bool
 	OwnerEmail        string
 	PKCE              string // required | optional; empty: required for public clients
 	AllowPlainPKCE    bool
-	RefreshRotation   *bool // nil: on (RFC 9700 §4.14.2)
+	RefreshRotation   *bool    // nil: on (RFC 9700 §4.14.2)
+	CORSOrigins       []string // browser origins ("https://app.example") allowed to call the token endpoints
 }
 
 // CreateClient validates and stores a client, returning it with its secret in clear (the only
@@ -79,9 +85,10 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 		return nil, "", err
 	}
 	c := &models.Client{ID: nc.ID, Name: nc.Name, RedirectURIs: strings.Join(nc.RedirectURIs, "\n"),
-		DefaultRedirectURI: nc.RedirectURIs[0], Scopes: JoinScope(nc.Scopes), AuthMethod: nc.AuthMethod,
-		GrantTypes: strings.Join(nc.GrantTypes, " "), SkipAuthorization: nc.SkipAuthorization, PKCE: nc.PKCE,
-		AllowPlainPKCE: nc.AllowPlainPKCE, RefreshRotation: *nc.RefreshRotation, CreatedAt: e.now().Unix()}
+		DefaultRedirectURI: nc.RedirectURIs[0], Scopes: JoinScope(nc.Scopes),
+		AuthMethods: strings.Join(nc.AuthMethods, " "), GrantTypes: strings.Join(nc.GrantTypes, " "),
+		SkipAuthorization: nc.SkipAuthorization, PKCE: nc.PKCE, AllowPlainPKCE: nc.AllowPlainPKCE,
+		RefreshRotation: *nc.RefreshRotation, CreatedAt: e.now().Unix()}
 	if nc.OwnerEmail != "" {
 		owner, err := e.store.UserByEmail(ctx, strings.ToLower(nc.OwnerEmail))
 		if err != nil {
@@ -93,11 +100,11 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 		c.OwnerID = &owner.ID
 	}
 	secret := ""
-	if nc.AuthMethod != AuthNone {
+	if !Public(c) {
 		secret = NewToken()
 		c.SecretHash = Digest(secret)
 	}
-	if err := e.store.CreateClient(ctx, c); err != nil {
+	if err := e.store.CreateClient(ctx, c, nc.CORSOrigins...); err != nil {
 		if errors.Is(err, models.ErrConflict) {
 			return nil, "", invalid("a client with id %q already exists", c.ID)
 		}
@@ -112,8 +119,13 @@ func (e *Engine) fillClientDefaults(nc *NewClient) error {
 	if nc.ID == "" {
 		nc.ID = NewToken()[:20]
 	}
-	if nc.AuthMethod == "" {
-		nc.AuthMethod = AuthBasic
+	methods, err := authMethodSet(nc.AuthMethods)
+	if err != nil {
+		return err
+	}
+	nc.AuthMethods = methods
+	if nc.CORSOrigins, err = corsOrigins(nc.CORSOrigins); err != nil {
+		return err
 	}
 	if len(nc.Scopes) == 0 {
 		nc.Scopes = []string{"all", "openid"}
@@ -122,7 +134,7 @@ func (e *Engine) fillClientDefaults(nc *NewClient) error {
 		nc.GrantTypes = []string{GrantAuthorizationCode, GrantRefreshToken}
 	}
 	if nc.PKCE == "" {
-		nc.PKCE = map[bool]string{true: "required", false: "optional"}[nc.AuthMethod == AuthNone]
+		nc.PKCE = map[bool]string{true: "required", false: "optional"}[slices.Contains(nc.AuthMethods, AuthNone)]
 	}
 	if nc.RefreshRotation == nil {
 		nc.RefreshRotation = new(true)
@@ -138,8 +150,6 @@ func validateClient(nc *NewClient) error {
 		return invalid("invalid client id %q", nc.ID)
 	case len(nc.RedirectURIs) == 0:
 		return invalid("at least one redirect URI is required")
-	case nc.AuthMethod != AuthBasic && nc.AuthMethod != AuthPost && nc.AuthMethod != AuthNone:
-		return invalid("unknown auth method %q", nc.AuthMethod)
 	case nc.PKCE != "required" && nc.PKCE != "optional":
 		return invalid("unknown PKCE policy %q (want required or optional)", nc.PKCE)
 	}
@@ -162,7 +172,7 @@ func (e *Engine) RotateSecret(ctx context.Context, clientID string) (string, err
 	if err != nil {
 		return "", clientErr(clientID, err)
 	}
-	if c.AuthMethod == AuthNone {
+	if Public(c) {
 		return "", invalid("client %q is public and has no secret", clientID)
 	}
 	secret := NewToken()

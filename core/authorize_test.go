@@ -10,7 +10,7 @@ func TestAuthorize(t *testing.T) {
 	t.Parallel()
 	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
 		f.client(t, NewClient{ID: "conf", Scopes: []string{"read", "write"}})
-		f.client(t, NewClient{ID: "pub", AuthMethod: AuthNone})
+		f.client(t, NewClient{ID: "pub", AuthMethods: []string{AuthNone}})
 		f.client(t, NewClient{ID: "plain", AllowPlainPKCE: true})
 		f.client(t, NewClient{ID: "cc", GrantTypes: []string{GrantClientCredentials}})
 		challenge := s256(newVerifier())

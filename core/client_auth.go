@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"oauthd/models"
@@ -54,15 +55,15 @@ func (e *Engine) AuthenticateClient(ctx context.Context, cred ClientCredentials)
 	if err := lookup(err, fail(ErrInvalidClient, ReasonClientUnknown, "Unknown client.")); err != nil {
 		return nil, err
 	}
-	if c.AuthMethod == AuthNone {
+	if Public(c) {
 		return c, nil // a public client has no secret to check; one sent anyway proves nothing
 	}
 	if cred.Method == AuthNone || cred.Secret == "" {
 		return nil, fail(ErrInvalidClient, ReasonClientAuthFailed, "Client authentication required.")
 	}
-	if cred.Method != c.AuthMethod {
+	if methods := AuthMethods(c); !slices.Contains(methods, cred.Method) {
 		return nil, fail(ErrInvalidClient, ReasonClientAuthFailed,
-			"This client must authenticate with "+c.AuthMethod+".")
+			"This client must authenticate with "+strings.Join(methods, " or ")+".")
 	}
 	if !equal(Digest(cred.Secret), c.SecretHash) {
 		return nil, errClientAuth
@@ -80,5 +81,36 @@ func allows(c *models.Client, grant string) bool {
 	return false
 }
 
+// AuthMethods is the set of authentication methods a client accepts.
+func AuthMethods(c *models.Client) []string { return strings.Fields(c.AuthMethods) }
+
 // Public reports whether the client is public (no secret).
-func Public(c *models.Client) bool { return c.AuthMethod == AuthNone }
+func Public(c *models.Client) bool { return slices.Contains(AuthMethods(c), AuthNone) }
+
+// SupportedAuthMethods are the methods a client may be registered with, as metadata lists them.
+func SupportedAuthMethods() []string { return []string{AuthBasic, AuthPost, AuthNone} }
+
+// authMethodSet validates and orders a requested set of methods. An empty request is the
+// default: a confidential client accepts both ways of sending its secret, since a migrated
+// client's software may use either (openid-client always sends Basic, the Odoo module's own
+// clients the body). none excludes the others: a public client has no secret to send.
+func authMethodSet(requested []string) ([]string, error) {
+	if len(requested) == 0 {
+		return []string{AuthBasic, AuthPost}, nil
+	}
+	var set []string
+	for _, m := range SupportedAuthMethods() {
+		if slices.Contains(requested, m) {
+			set = append(set, m)
+		}
+	}
+	for _, m := range requested {
+		if !slices.Contains(set, m) {
+			return nil, invalid("unknown auth method %q", m)
+		}
+	}
+	if slices.Contains(set, AuthNone) && len(set) > 1 {
+		return nil, invalid("auth method none cannot be combined with a secret method")
+	}
+	return set, nil
+}

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -9,9 +11,10 @@ func TestAuthenticateClient(t *testing.T) {
 	t.Parallel()
 	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
 		ctx := t.Context()
-		_, basicSecret := f.client(t, NewClient{ID: "basic"})
-		_, postSecret := f.client(t, NewClient{ID: "post", AuthMethod: AuthPost})
-		_, noSecret := f.client(t, NewClient{ID: "pub", AuthMethod: AuthNone})
+		_, basicSecret := f.client(t, NewClient{ID: "basic", AuthMethods: []string{AuthBasic}})
+		_, bothSecret := f.client(t, NewClient{ID: "default"})
+		_, postSecret := f.client(t, NewClient{ID: "post", AuthMethods: []string{AuthPost}})
+		_, noSecret := f.client(t, NewClient{ID: "pub", AuthMethods: []string{AuthNone}})
 		if basicSecret == "" || postSecret == "" || noSecret != "" {
 			t.Fatalf("secrets: basic %q, post %q, public %q", basicSecret, postSecret, noSecret)
 		}
@@ -43,6 +46,10 @@ func TestAuthenticateClient(t *testing.T) {
 			{"basic secret but method none", ClientCredentials{ID: "basic", Secret: basicSecret, Method: AuthNone}, ReasonClientAuthFailed},
 			{"basic client sent in the body", ClientCredentials{ID: "basic", Secret: basicSecret, Method: AuthPost}, ReasonClientAuthFailed},
 			{"post", ClientCredentials{ID: "post", Secret: postSecret, Method: AuthPost}, 0},
+			{"default client by Basic", ClientCredentials{ID: "default", Secret: bothSecret, Method: AuthBasic}, 0},
+			{"default client in the body", ClientCredentials{ID: "default", Secret: bothSecret, Method: AuthPost}, 0},
+			{"default client without secret", ClientCredentials{ID: "default", Method: AuthNone}, ReasonClientAuthFailed},
+			{"default client wrong secret", ClientCredentials{ID: "default", Secret: basicSecret, Method: AuthPost}, ReasonClientAuthFailed},
 			{"post client sent by Basic", ClientCredentials{ID: "post", Secret: postSecret, Method: AuthBasic}, ReasonClientAuthFailed},
 			{"post wrong secret", ClientCredentials{ID: "post", Secret: basicSecret, Method: AuthPost}, ReasonClientAuthFailed},
 			{"post missing secret", ClientCredentials{ID: "post", Method: AuthPost}, ReasonClientAuthFailed},
@@ -72,6 +79,46 @@ func TestAuthenticateClient(t *testing.T) {
 					t.Errorf("Status = %d, want 401", e.Status())
 				}
 			})
+		}
+	})
+}
+
+func TestAuthMethodSets(t *testing.T) {
+	t.Parallel()
+	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
+		cases := []struct {
+			in   []string
+			want string // stored set; "" = refused
+		}{
+			{nil, "client_secret_basic client_secret_post"},
+			{[]string{AuthPost, AuthBasic}, "client_secret_basic client_secret_post"},
+			{[]string{AuthPost, AuthPost}, "client_secret_post"},
+			{[]string{AuthNone}, "none"},
+			{[]string{AuthNone, AuthBasic}, ""},
+			{[]string{"private_key_jwt"}, ""},
+			{[]string{""}, ""},
+		}
+		for i, tc := range cases {
+			c, _, err := f.eng.CreateClient(t.Context(), NewClient{ID: fmt.Sprint("c", i), Name: "C",
+				RedirectURIs: []string{"https://app.example/cb"}, AuthMethods: tc.in})
+			if tc.want == "" {
+				if !errors.Is(err, ErrInvalidInput) {
+					t.Errorf("%v: err = %v, want ErrInvalidInput", tc.in, err)
+				}
+				continue
+			}
+			if err != nil || c.AuthMethods != tc.want {
+				t.Errorf("%v: stored %+v, %v; want %q", tc.in, c, err, tc.want)
+			}
+		}
+		// A row written before the set existed holds one method; it keeps meaning that method.
+		old, secret := f.client(t, NewClient{ID: "old", AuthMethods: []string{AuthPost}})
+		if old.AuthMethods != AuthPost || Public(old) {
+			t.Fatalf("old-style row %q", old.AuthMethods)
+		}
+		_, err := f.eng.AuthenticateClient(t.Context(), ClientCredentials{ID: "old", Secret: secret, Method: AuthBasic})
+		if e := AsError(err); e == nil || !strings.Contains(e.Description, "client_secret_post") {
+			t.Errorf("Basic on a post-only client: %v", err)
 		}
 	})
 }

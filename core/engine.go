@@ -23,6 +23,9 @@ type Options struct {
 	// BearerCacheTTL > 0 caches successful bearer checks in process for that long (see
 	// bearerCache for what that trades away).
 	BearerCacheTTL time.Duration
+	// RevokeAccessOnRefresh makes a rotating refresh also revoke the grant's earlier access
+	// tokens. Off by default: workers sharing one grant keep their live access tokens.
+	RevokeAccessOnRefresh bool
 	// Clock returns the current time; tests move it. Nil means time.Now.
 	Clock func() time.Time
 }

@@ -15,7 +15,7 @@ func TestClientCredentials(t *testing.T) {
 		svc, _ := f.client(t, NewClient{ID: "svc", OwnerEmail: owner.Email, GrantTypes: cc, Scopes: []string{"read", "write"}})
 		noOwner, _ := f.client(t, NewClient{ID: "no-owner", GrantTypes: cc})
 		notAllowed, _ := f.client(t, NewClient{ID: "code-only", OwnerEmail: owner.Email})
-		public, _ := f.client(t, NewClient{ID: "public", AuthMethod: AuthNone, OwnerEmail: owner.Email, GrantTypes: cc})
+		public, _ := f.client(t, NewClient{ID: "public", AuthMethods: []string{AuthNone}, OwnerEmail: owner.Email, GrantTypes: cc})
 		disabledOwner, _ := f.client(t, NewClient{ID: "disabled-owner", OwnerEmail: gone.Email, GrantTypes: cc})
 		f.disable(t, gone)
 

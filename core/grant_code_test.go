@@ -224,7 +224,7 @@ func TestPKCE(t *testing.T) {
 	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
 		ada := f.user(t, "ada@example.com")
 		conf, _ := f.client(t, NewClient{ID: "conf"})
-		pub, _ := f.client(t, NewClient{ID: "pub", AuthMethod: AuthNone})
+		pub, _ := f.client(t, NewClient{ID: "pub", AuthMethods: []string{AuthNone}})
 		plain, _ := f.client(t, NewClient{ID: "plain", AllowPlainPKCE: true})
 		lenient := f.engine(Options{PKCEMinVerifierLength: 1})
 		v := newVerifier()

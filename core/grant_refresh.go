@@ -19,7 +19,9 @@ type RefreshRequest struct {
 var errRefreshInvalid = fail(ErrInvalidGrant, ReasonRefreshInvalid, "Invalid refresh token.")
 
 // Refresh issues a new access token for a refresh token bound to the calling client. A
-// rotating client also gets a new refresh token, and the old pair is revoked; presenting a
+// rotating client also gets a new refresh token, and the old refresh token is revoked (the
+// earlier access tokens too with Options.RevokeAccessOnRefresh; otherwise they live until
+// they expire, since RFC 9700 rotates refresh tokens, not live access tokens); presenting a
 // rotated refresh token again revokes the whole grant (RFC 9700 §4.14.2). A non-rotating
 // client (legacy Odoo behaviour) keeps its refresh token and gets it back unchanged.
 func (e *Engine) Refresh(ctx context.Context, req RefreshRequest) (*TokenResult, error) {
@@ -76,12 +78,16 @@ func (e *Engine) rotate(ctx context.Context, old *models.TokenOwner, req Refresh
 			lost = !won
 			return err
 		}
-		if err := tx.RevokeAccessTokensOfGrant(ctx, old.GrantID, now.Unix()); err != nil {
-			return err
+		if e.opt.RevokeAccessOnRefresh {
+			if err := tx.RevokeAccessTokensOfGrant(ctx, old.GrantID, now.Unix()); err != nil {
+				return err
+			}
 		}
 		return tx.CreateTokens(ctx, is.rows()...)
 	})
-	e.bearer.dropGrant(old.GrantID) // the old access tokens were revoked with the rotation
+	if e.opt.RevokeAccessOnRefresh {
+		e.bearer.dropGrant(old.GrantID) // the old access tokens were revoked with the rotation
+	}
 	if err != nil {
 		return nil, stored(err)
 	}

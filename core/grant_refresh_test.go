@@ -31,8 +31,9 @@ func TestRefreshRotation(t *testing.T) {
 		if old.RotatedAt == 0 || old.RevokedAt == 0 {
 			t.Errorf("old refresh token row = %+v, want rotated and revoked", old)
 		}
-		if f.bearerOK(t, first.AccessToken) {
-			t.Error("the access token of the rotated pair is still accepted")
+		// Rotation replaces the refresh token only: other workers keep their live access token.
+		if !f.bearerOK(t, first.AccessToken) {
+			t.Error("the earlier access token was revoked by the rotation")
 		}
 		if !f.bearerOK(t, second.AccessToken) {
 			t.Error("the new access token is refused")
@@ -50,13 +51,36 @@ func TestRefreshRotation(t *testing.T) {
 		// Reusing a rotated refresh token revokes the whole grant, the newest tokens too.
 		_, err = f.refresh(ctx, app, first.RefreshToken, "")
 		wantErr(t, err, ErrInvalidGrant, ReasonRefreshReused)
-		if f.bearerOK(t, third.AccessToken) {
-			t.Error("after refresh-token reuse the newest access token is still accepted")
+		if f.bearerOK(t, third.AccessToken) || f.bearerOK(t, first.AccessToken) {
+			t.Error("after refresh-token reuse an access token of the grant is still accepted")
 		}
 		_, err = f.refresh(ctx, app, third.RefreshToken, "")
 		wantErr(t, err, ErrInvalidGrant, ReasonRefreshInvalid)
 		if in, err := f.eng.Introspect(ctx, third.RefreshToken); err != nil || in.Active {
 			t.Errorf("Introspect(newest refresh) = %+v, %v; want inactive", in, err)
+		}
+	})
+}
+
+// With RevokeAccessOnRefresh, a rotation also ends the grant's earlier access tokens.
+func TestRefreshRotationRevokingAccess(t *testing.T) {
+	t.Parallel()
+	onBackends(t, Options{RevokeAccessOnRefresh: true, BearerCacheTTL: time.Minute}, func(t *testing.T, f *fixture) {
+		ada := f.user(t, "ada@example.com")
+		app, _ := f.client(t, NewClient{ID: "app", RefreshRotation: new(true)})
+		first := f.tokens(t, app, ada, "")
+		if !f.bearerOK(t, first.AccessToken) { // now in the bearer cache, which must forget it
+			t.Fatal("fresh access token refused")
+		}
+		second, err := f.refresh(t.Context(), app, first.RefreshToken, "")
+		if err != nil {
+			t.Fatalf("Refresh: %v", err)
+		}
+		if f.bearerOK(t, first.AccessToken) {
+			t.Error("the earlier access token is still accepted")
+		}
+		if !f.bearerOK(t, second.AccessToken) {
+			t.Error("the new access token is refused")
 		}
 	})
 }

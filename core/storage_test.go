@@ -16,8 +16,9 @@ func TestNoPlaintextSecretsStored(t *testing.T) {
 		ctx := t.Context()
 		owner := f.user(t, "owner@example.com")
 		app, appSecret := f.client(t, NewClient{ID: "app", OwnerEmail: owner.Email, RefreshRotation: new(true),
-			GrantTypes: []string{GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials}})
-		keep, keepSecret := f.client(t, NewClient{ID: "keep", AuthMethod: AuthPost})
+			CORSOrigins: []string{"https://spa.example"},
+			GrantTypes:  []string{GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials}})
+		keep, keepSecret := f.client(t, NewClient{ID: "keep", AuthMethods: []string{AuthPost}})
 		_, rotatedOld := f.client(t, NewClient{ID: "rotated"})
 		rotatedNew, err := f.eng.RotateSecret(ctx, "rotated")
 		if err != nil {

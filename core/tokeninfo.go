@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"oauthd/models"
@@ -13,6 +12,8 @@ type Principal struct {
 	UserID    uint
 	Email     string
 	FullName  string
+	FirstName string
+	LastName  string
 	Roles     []string
 	Subject   string
 	ClientID  string
@@ -54,14 +55,13 @@ func active(t *models.TokenOwner, now time.Time) bool {
 
 func principal(t *models.TokenOwner) *Principal {
 	p := &Principal{UserID: t.UserID, Email: t.Email, FullName: t.FullName, Subject: t.Subject,
-		ClientID: t.ClientID, Scopes: ParseScope(t.Scope)}
+		ClientID: t.ClientID, Scopes: ParseScope(t.Scope), Roles: userRoles(t.Roles)}
+	p.FirstName, p.LastName = t.FirstName, t.LastName
+	if p.FirstName == "" && p.LastName == "" { // a row from before the name columns
+		_, p.FirstName, p.LastName = userNames(t.Email, t.FullName, "", "")
+	}
 	if t.ExpiresAt != 0 {
 		p.ExpiresAt = time.Unix(t.ExpiresAt, 0).UTC()
-	}
-	for _, r := range strings.Split(t.Roles, ",") {
-		if r = strings.TrimSpace(r); r != "" {
-			p.Roles = append(p.Roles, r)
-		}
 	}
 	return p
 }

@@ -1,10 +1,51 @@
 package models
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
 
-// CreateClient inserts c; ErrConflict when the client id is taken.
-func (s *Store) CreateClient(ctx context.Context, c *Client) error {
-	return created(s.w.WithContext(ctx).Create(c).Error, "create client")
+	"gorm.io/gorm"
+)
+
+// CreateClient inserts c with the browser origins it may call from (CORS); ErrConflict when
+// the client id is taken.
+func (s *Store) CreateClient(ctx context.Context, c *Client, origins ...string) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := created(tx.w.Create(c).Error, "create client"); err != nil {
+			return err
+		}
+		rows := make([]ClientOrigin, 0, len(origins))
+		for _, o := range origins {
+			rows = append(rows, ClientOrigin{Origin: o, ClientID: c.ID})
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		return created(tx.w.Create(&rows).Error, "create client origins")
+	})
+}
+
+// OriginRegistered reports whether any client registered the browser origin (exact match:
+// origins are stored lower-case, and MySQL's collation would also match other cases).
+func (s *Store) OriginRegistered(ctx context.Context, origin string) (bool, error) {
+	var o ClientOrigin
+	err := s.db.WithContext(ctx).Where("origin = ?", origin).Take(&o).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("origin registered: %w", err)
+	}
+	return o.Origin == origin, nil
+}
+
+// ClientOrigins lists the browser origins a client registered.
+func (s *Store) ClientOrigins(ctx context.Context, id string) ([]string, error) {
+	out := []string{}
+	err := s.db.WithContext(ctx).Model(&ClientOrigin{}).Where("client_id = ?", id).Order("origin").
+		Pluck("origin", &out).Error
+	return out, found(err, "client origins")
 }
 
 // ClientByID finds a client by its client_id, exactly: MySQL's default collation would also
@@ -35,7 +76,7 @@ func (s *Store) DeleteClient(ctx context.Context, id string) error {
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		for _, m := range []any{&AuthorizationCode{}, &Token{}, &Consent{}} {
+		for _, m := range []any{&AuthorizationCode{}, &Token{}, &Consent{}, &ClientOrigin{}} {
 			if err := tx.w.Where("client_id = ?", id).Delete(m).Error; err != nil {
 				return found(err, "delete client rows")
 			}

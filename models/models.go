@@ -9,6 +9,8 @@ type User struct {
 	ID           uint   `gorm:"primaryKey"`
 	Email        string `gorm:"size:191;not null;uniqueIndex"`
 	FullName     string `gorm:"size:255;not null"`
+	FirstName    string `gorm:"size:140;not null;default:''"` // given_name; '' on rows older than the column
+	LastName     string `gorm:"size:140;not null;default:''"` // family_name; '' = none (null in claims)
 	PasswordHash string `gorm:"size:255;not null"`
 	Enabled      bool   `gorm:"not null"`
 	Roles        string `gorm:"size:1024;not null"` // comma-separated role names
@@ -24,14 +26,25 @@ type Client struct {
 	RedirectURIs       string `gorm:"type:text;not null"` // newline-separated, matched exactly
 	DefaultRedirectURI string `gorm:"size:2048;not null"`
 	Scopes             string `gorm:"size:1024;not null"` // space-separated
-	AuthMethod         string `gorm:"size:32;not null"`   // client_secret_basic | client_secret_post | none
-	GrantTypes         string `gorm:"size:255;not null"`  // space-separated
-	SkipAuthorization  bool   `gorm:"not null"`
-	OwnerID            *uint  `gorm:"index"`
-	PKCE               string `gorm:"size:16;not null"` // required | optional
-	AllowPlainPKCE     bool   `gorm:"not null"`
-	RefreshRotation    bool   `gorm:"not null"`
-	CreatedAt          int64  `gorm:"autoCreateTime:false;not null"`
+	// AuthMethods is the space-separated set of accepted client authentication methods
+	// (client_secret_basic, client_secret_post, or none alone). It keeps the column of the
+	// single auth_method it replaced: an old row's one value is a set of one and keeps working.
+	AuthMethods       string `gorm:"column:auth_method;size:64;not null"`
+	GrantTypes        string `gorm:"size:255;not null"` // space-separated
+	SkipAuthorization bool   `gorm:"not null"`
+	OwnerID           *uint  `gorm:"index"`
+	PKCE              string `gorm:"size:16;not null"` // required | optional
+	AllowPlainPKCE    bool   `gorm:"not null"`
+	RefreshRotation   bool   `gorm:"not null"`
+	CreatedAt         int64  `gorm:"autoCreateTime:false;not null"`
+}
+
+// ClientOrigin is a browser origin ("https://app.example.com") a client may call the token,
+// revocation, introspection, userinfo and metadata endpoints from (CORS). One row per origin,
+// keyed by origin first, so that a cross-origin request costs one index lookup.
+type ClientOrigin struct {
+	Origin   string `gorm:"primaryKey;size:191"`
+	ClientID string `gorm:"primaryKey;size:191"`
 }
 
 // AuthorizationCode is a code handed to a client after consent; ID is the code's digest.
@@ -92,5 +105,5 @@ type Session struct {
 
 // All lists every model, in migration order.
 func All() []any {
-	return []any{&User{}, &Client{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}}
+	return []any{&User{}, &Client{}, &ClientOrigin{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}}
 }

@@ -33,7 +33,7 @@ func mustClient(t *testing.T, s *models.Store, id string, owner *uint) *models.C
 	t.Helper()
 	c := &models.Client{ID: id, SecretHash: hexID("5ec", 1), Name: "App " + id,
 		RedirectURIs: "https://app.example/cb\nhttps://app.example/cb2", DefaultRedirectURI: "https://app.example/cb",
-		Scopes: "all openid", AuthMethod: "client_secret_basic", GrantTypes: "authorization_code refresh_token",
+		Scopes: "all openid", AuthMethods: "client_secret_basic", GrantTypes: "authorization_code refresh_token",
 		SkipAuthorization: true, OwnerID: owner, PKCE: "optional", RefreshRotation: true, CreatedAt: 1700000001}
 	if err := s.CreateClient(t.Context(), c); err != nil {
 		t.Fatalf("create client %s: %v", id, err)
@@ -186,7 +186,7 @@ func TestClients(t *testing.T) {
 		}
 		long := &models.Client{ID: "app-long", Name: "Long", RedirectURIs: strings.Repeat("https://long.example/cb\n", 200), // TEXT, not VARCHAR(255)
 
-			Scopes: strings.Repeat("s", 1024), AuthMethod: "none", GrantTypes: "authorization_code", PKCE: "required"}
+			Scopes: strings.Repeat("s", 1024), AuthMethods: "none", GrantTypes: "authorization_code", PKCE: "required"}
 		if err := s.CreateClient(ctx, long); err != nil {
 			t.Fatalf("create client with long fields: %v", err)
 		}

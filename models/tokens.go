@@ -11,6 +11,8 @@ type TokenOwner struct {
 	Token
 	Email        string
 	FullName     string
+	FirstName    string
+	LastName     string
 	Enabled      bool
 	Roles        string
 	Subject      string
@@ -27,7 +29,7 @@ func (s *Store) CreateTokens(ctx context.Context, ts ...*Token) error {
 func (s *Store) TokenByID(ctx context.Context, id string) (*TokenOwner, error) {
 	var t TokenOwner
 	err := s.db.WithContext(ctx).Table("tokens").
-		Select("tokens.*, users.email, users.full_name, users.enabled, users.roles, users.subject, "+
+		Select("tokens.*, users.email, users.full_name, users.first_name, users.last_name, users.enabled, users.roles, users.subject, "+
 			"clients.skip_authorization AS skip_consent, clients.id IS NOT NULL AS client_exists").
 		Joins("JOIN users ON users.id = tokens.user_id").
 		Joins("LEFT JOIN clients ON clients.id = tokens.client_id").

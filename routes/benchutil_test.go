@@ -235,7 +235,7 @@ func randomHex(n int) string {
 func (e *benchEnv) client(b *testing.B, rotation bool) (*models.Client, string) {
 	b.Helper()
 	c, secret, err := e.eng.CreateClient(context.Background(), core.NewClient{
-		Name: "Bench App", RedirectURIs: []string{benchRedirect}, AuthMethod: core.AuthPost,
+		Name: "Bench App", RedirectURIs: []string{benchRedirect}, AuthMethods: []string{core.AuthPost},
 		OwnerEmail: benchEmail, RefreshRotation: new(rotation),
 		GrantTypes: []string{core.GrantAuthorizationCode, core.GrantRefreshToken, core.GrantClientCredentials}})
 	if err != nil {

@@ -41,6 +41,7 @@ func New(d adapters.Deps) *fiber.App {
 		ReferrerPolicy: "same-origin",
 	}))
 	app.Use(singleCredentials)
+	app.Use(corsPolicy(d))
 	app.Get("/healthz", health(d))
 	loginLimits(app, d.Config.Login)
 	frappe.Register(app, d.Engine, frappeOptions(d.Config))

@@ -18,7 +18,7 @@ go test -run '^$' -bench . -benchmem -count 1 "$@" ./routes/ | tee "$raw"
 echo
 awk '
   # GET rows compare with the bare Fiber GET, everything else with the bare Fiber POST form.
-  function kind(name) { return (name ~ /Bearer|Healthz|FiberJSON/) ? "GET" : "POST" }
+  function kind(name) { return (name ~ /Bearer|Healthz|FiberJSON|CORS/) ? "GET" : "POST" }
   /^Benchmark/ {
     name = $1; sub(/^Benchmark/, "", name); sub(/-[0-9]+$/, "", name)
     n++; names[n] = name; ns[name] = ""; al[name] = ""; q[name] = "-"; tx[name] = "-"; cpu[name] = "-"; dbcpu[name] = "-"

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -33,7 +34,7 @@ func TestCLIUserAndClientLifecycle(t *testing.T) {
 		first, second = second, first
 	}
 	if first["client_id"] != "frappe-legacy-id" || first["refresh_rotation"] != false || first["pkce"] != "required" ||
-		first["skip_authorization"] != true || first["auth_method"] != "client_secret_post" {
+		first["skip_authorization"] != true || !reflect.DeepEqual(first["auth_methods"], []any{"client_secret_post"}) {
 		t.Fatalf("client list entry: %v", first)
 	}
 	if _, ok := first["client_secret"]; ok {

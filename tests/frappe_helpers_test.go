@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -39,8 +40,10 @@ func frappeStart(t *testing.T, opts []Option, clientArgs ...string) *frappeSite 
 	t.Helper()
 	s := StartServer(t, opts...)
 	s.AddUser(t, frappeEmail, frappePassword, frappeName)
-	args := append([]string{"--name", frappeApp, "--redirect-uri", frappeRedirect,
-		"--auth-method", "client_secret_post"}, clientArgs...)
+	args := append([]string{"--name", frappeApp, "--redirect-uri", frappeRedirect}, clientArgs...)
+	if !slices.Contains(clientArgs, "--auth-method") { // --auth-method adds to a set: give one only
+		args = append(args, "--auth-method", "client_secret_post")
+	}
 	return &frappeSite{Server: s, client: s.AddClient(t, args...)}
 }
 

@@ -133,7 +133,7 @@ func TestFrappeOpenIDProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	claims := map[string]any{"sub": sub, "name": frappeName, "given_name": "Test", "family_name": "User",
-		"email": frappeEmail, "picture": nil, "roles": []string{}, "iss": "https://erp.example.com"}
+		"email": frappeEmail, "picture": nil, "roles": []string{"All", "Guest"}, "iss": "https://erp.example.com"}
 	for _, prefix := range []string{frappeOAuth, frappeLegacy} {
 		for _, method := range []string{"GET", "POST"} {
 			r := s.frappeBearer(t, method, prefix+"openid_profile", "Authorization", access)

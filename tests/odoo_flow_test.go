@@ -179,7 +179,8 @@ func TestOdooDoubleEncodedRedirectURI(t *testing.T) {
 // be requested as JSON data via Accept (the query-style authorize then answers with data).
 func TestOdooBasicClientAndJSONAuthorize(t *testing.T) {
 	e := odooSetup(t)
-	basic := e.s.AddClient(t, "--name", "Basic", "--redirect-uri", odooRedirect, "--owner", odooOwner)
+	basic := e.s.AddClient(t, "--name", "Basic", "--redirect-uri", odooRedirect, "--owner", odooOwner,
+		"--auth-method", "client_secret_basic")
 	hc := odooLogin(t, e.s, odooOwner, odooOwnerPass)
 	q := url.Values{"client_id": {basic.ID}, "redirect_uri": {odooRedirect}, "response_type": {"code"},
 		"state": {"json-state"}}

@@ -95,8 +95,10 @@ func TestOdooVersion(t *testing.T) {
 		"protocol_version": float64(1), "server_version_info": []any{2.0, 3.0, 1.0, "final", 0.0, ""}})
 	// The default, unauthenticated.
 	s = StartServer(t)
+	// The default is numeric, like a real Odoo's (clients compare it as a number).
 	odooExpect(t, odooGet(t, http.DefaultClient, s.URL+"/restapi/1.0/common/version"), http.StatusOK,
-		map[string]any{"server_version": "oauthd-1.0", "server_serie": "1.0"})
+		map[string]any{"server_version": "17.0", "server_serie": "17.0",
+			"server_version_info": []any{17.0, 0.0, 0.0, "final", 0.0, ""}})
 }
 
 // Accept: application/xml gets the same data as XML, dicttoxml style, for successes and errors.

@@ -198,13 +198,22 @@ var parityScenarios = []struct {
 			r.t.Fatalf("a rotating refresh gave %+v after %+v", next, tok)
 		}
 		r.works("new access token", next.access, true)
-		r.works("access token before the refresh", tok.access, false)
+		// Rotation replaces the refresh token; live access tokens stay valid until they expire.
+		r.works("access token before the refresh", tok.access, true)
 		last := r.refresh("refresh with the new refresh token", r.post, next.refresh, parityOK)
 		r.works("newest access token", last.access, true)
 		r.refresh("replay of a rotated refresh token", r.post, tok.refresh, parityRefreshInvalid)
 		r.works("newest access token after the replay", last.access, false)
+		r.works("first access token after the replay", tok.access, false)
 		r.refresh("newest refresh token after the replay", r.post, last.refresh, parityRefreshInvalid)
 	}},
+	{"refresh with rotation revoking access", []Option{Env("OAUTHD_OAUTH_REVOKE_ACCESS_ON_REFRESH=true")},
+		func(r *parityRun) {
+			tok := r.tokens(r.post)
+			next := r.refresh("refresh", r.post, tok.refresh, parityOK)
+			r.works("new access token", next.access, true)
+			r.works("access token before the refresh", tok.access, false)
+		}},
 	{"refresh without rotation", nil, func(r *parityRun) {
 		tok := r.tokens(r.keep)
 		next := r.refresh("refresh", r.keep, tok.refresh, parityOK)

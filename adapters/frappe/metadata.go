@@ -7,8 +7,9 @@ import (
 	"oauthd/core"
 )
 
-// metadata answers both /.well-known/openid-configuration and RFC 8414's
-// /.well-known/oauth-authorization-server with the Frappe endpoints.
+// metadata answers /.well-known/openid-configuration, RFC 8414's
+// /.well-known/oauth-authorization-server and Frappe's openid_configuration method with the
+// Frappe endpoints.
 func (h *handler) metadata(c *fiber.Ctx) error {
 	iss := web.Issuer(c, h.opt.Issuer)
 	return c.JSON(fiber.Map{
@@ -21,8 +22,8 @@ func (h *handler) metadata(c *fiber.Ctx) error {
 		"response_types_supported":                   []string{"code"},
 		"response_modes_supported":                   []string{"query"},
 		"grant_types_supported":                      []string{core.GrantAuthorizationCode, core.GrantRefreshToken, core.GrantClientCredentials},
-		"token_endpoint_auth_methods_supported":      []string{core.AuthBasic, core.AuthPost, core.AuthNone},
-		"revocation_endpoint_auth_methods_supported": []string{core.AuthBasic, core.AuthPost, core.AuthNone},
+		"token_endpoint_auth_methods_supported":      core.SupportedAuthMethods(),
+		"revocation_endpoint_auth_methods_supported": core.SupportedAuthMethods(),
 		"code_challenge_methods_supported":           []string{core.PKCES256},
 		"scopes_supported":                           []string{"all", "openid"},
 		"subject_types_supported":                    []string{"public"},

@@ -3,6 +3,7 @@ package frappe
 import (
 	"encoding/base64"
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -130,5 +131,55 @@ func TestIsBasic(t *testing.T) {
 		if got := isBasic(in); got != want {
 			t.Errorf("isBasic(%q) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+func TestMultipartAndJSONParams(t *testing.T) {
+	t.Parallel()
+	multipart := func(body string) *fiber.Ctx {
+		return adaptertest.Ctx(t, fiber.MethodPost, "/x?scope=all", strings.ReplaceAll(body, "\n", "\r\n"),
+			fiber.HeaderContentType, "multipart/form-data; boundary=XX")
+	}
+	field := func(name, value string) string {
+		return "--XX\nContent-Disposition: form-data; name=\"" + name + "\"\n\n" + value + "\n"
+	}
+	file := "--XX\nContent-Disposition: form-data; name=\"upload\"; filename=\"a.txt\"\n\nfile body\n"
+	c := multipart(field("grant_type", "client_credentials") + field("client_id", "app") + file + "--XX--\n")
+	if p, err := bodyParams(c); err != nil || !maps.Equal(p, map[string]string{"grant_type": "client_credentials", "client_id": "app"}) {
+		t.Errorf("multipart bodyParams = %v, %v", p, err)
+	}
+	if p, err := requestParams(c); err != nil || p["scope"] != "all" || p["client_id"] != "app" {
+		t.Errorf("multipart requestParams = %v, %v", p, err)
+	}
+	if _, err := bodyParams(multipart(field("code", "a") + field("code", "a") + "--XX--\n")); err == nil ||
+		err.Description != "Duplicate code parameter." {
+		t.Errorf("repeated multipart field: %v", err)
+	}
+	if _, err := bodyParams(multipart(field("state", "\xff") + "--XX--\n")); err == nil || err.Status() != 400 {
+		t.Errorf("non-UTF-8 multipart field: %v", err)
+	}
+	if _, err := bodyParams(multipart("--XX\nbroken")); err == nil || err.Status() != 400 {
+		t.Errorf("broken multipart body: %v", err)
+	}
+
+	jsonCtx := func(body string) *fiber.Ctx {
+		return adaptertest.Ctx(t, fiber.MethodPost, "/x?token_type_hint=access_token", body,
+			fiber.HeaderContentType, "application/json; charset=utf-8")
+	}
+	if p, err := dictParams(jsonCtx(`{"token":"t\u00e9","client_id":"app"}`), true); err != nil ||
+		!maps.Equal(p, map[string]string{"token": "té", "client_id": "app", "token_type_hint": "access_token"}) {
+		t.Errorf("JSON dictParams = %v, %v", p, err)
+	}
+	if p, err := dictParams(jsonCtx(`{"token":"t"}`), false); err != nil || !maps.Equal(p, map[string]string{"token": "t"}) {
+		t.Errorf("JSON dictParams without the query = %v, %v", p, err)
+	}
+	for _, body := range []string{`{"token":1}`, `{"token":null}`, `{"token":["a"]}`, `{"token":{"a":"b"}}`,
+		`["token"]`, `"token"`, `{"token":"a","token":"b"}`, `{"token":"a"} {}`, `{"token":"a"`, "{\"token\":\"\xff\"}", ``} {
+		if p, err := dictParams(jsonCtx(body), false); err == nil || err.Status() != 400 || p != nil {
+			t.Errorf("JSON body %q: %v, %+v; want 400", body, p, err)
+		}
+	}
+	if p, err := dictParams(jsonCtx(`{}`), false); err != nil || len(p) != 0 {
+		t.Errorf("empty JSON object: %v, %v", p, err)
 	}
 }

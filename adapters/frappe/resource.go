@@ -106,7 +106,7 @@ func userinfoToken(c *fiber.Ctx) (string, *core.Error) {
 // scope and, for openid tokens, the userinfo claims) plus RFC 7662's token_type, sub and iat.
 // Inactive tokens, for whatever reason, are only {"active": false}.
 func (h *handler) introspect(c *fiber.Ctx) error {
-	p, perr := requestParams(c)
+	p, perr := dictParams(c, true) // form_dict: query, form or JSON body
 	if perr == nil && p["token"] == "" {
 		perr = invalidRequest("Missing token parameter.")
 	}

@@ -75,7 +75,7 @@ func TestIntrospection(t *testing.T) {
 	t.Parallel()
 	issued, expires := time.Unix(1_700_000_000, 0), time.Unix(1_700_003_600, 0)
 	principal := func(scopes ...string) *core.Principal {
-		return &core.Principal{Email: "a@example.com", FullName: "Alice Doe", Subject: "sub-1", ClientID: "app",
+		return &core.Principal{Email: "a@example.com", FullName: "Alice Doe", FirstName: "Alice", LastName: "Doe", Subject: "sub-1", ClientID: "app",
 			Scopes: scopes, ExpiresAt: expires, Roles: []string{"R"}}
 	}
 	for _, tc := range []struct {

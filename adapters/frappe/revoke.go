@@ -6,11 +6,12 @@ import (
 	"oauthd/core"
 )
 
-// revoke is revoke_token with the bodies of seed 000. The token may be an access or a refresh
-// token; who may revoke what is core.Revoke's rule. An unknown token is "success" too (RFC
-// 7009 §2.2), so the answer reveals nothing about tokens.
+// revoke is revoke_token with the bodies of seed 000, read from a form (urlencoded or
+// multipart) or JSON body, as Frappe's form_dict reads them; never from the query. The token
+// may be an access or a refresh token; who may revoke what is core.Revoke's rule. An unknown
+// token is "success" too (RFC 7009 §2.2), so the answer reveals nothing about tokens.
 func (h *handler) revoke(c *fiber.Ctx) error {
-	p, perr := bodyParams(c)
+	p, perr := dictParams(c, false)
 	if perr != nil {
 		return revokeBadRequest(c)
 	}

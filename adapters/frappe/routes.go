@@ -61,6 +61,8 @@ func (h *handler) oauthRoutes(app *fiber.App, prefix string) {
 	app.All(prefix+"openid_profile", only(h.userinfo, methodNotAllowed, get, post))
 	app.All(prefix+"introspect_token", only(h.introspect, methodNotAllowed, get, post))
 	app.All(prefix+"test_resource", only(h.testResource, methodNotAllowed, get, post))
+	// Frappe v13.3 to v15 serve the metadata here (and redirect the well-known path to it).
+	app.All(prefix+"openid_configuration", only(h.metadata, methodNotAllowed, get, post))
 }
 
 // only runs handle for the listed methods and reject for any other, so that each endpoint
@@ -73,4 +75,16 @@ func only(handle, reject fiber.Handler, methods ...string) fiber.Handler {
 		c.Set(fiber.HeaderAllow, strings.Join(methods, ", "))
 		return reject(c)
 	}
+}
+
+// CORSPaths are the dialect's methods that browsers may call cross-origin when CORS is
+// configured: token, revocation, introspection, userinfo and metadata, under both prefixes.
+func CORSPaths() []string {
+	var paths []string
+	for _, prefix := range []string{oauthPrefix, legacyPrefix} {
+		for _, m := range []string{"get_token", "revoke_token", "introspect_token", "openid_profile", "openid_configuration"} {
+			paths = append(paths, prefix+m)
+		}
+	}
+	return paths
 }

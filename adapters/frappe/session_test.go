@@ -140,8 +140,9 @@ func TestToken(t *testing.T) {
 		{"Basic credentials", withBasic("/token", "grant_type=client_credentials", client.ID, secret), 200, ""},
 		{"Basic and matching client_id", withBasic("/token", "grant_type=client_credentials&client_id="+client.ID,
 			client.ID, secret), 200, ""},
-		{"form credentials for a Basic client", formRequest("POST", "/token", "grant_type=client_credentials&"+creds, form),
-			401, core.ErrInvalidClient},
+		// A client registered without an auth method takes its secret by Basic or in the body.
+		{"form credentials for a default client", formRequest("POST", "/token", "grant_type=client_credentials&"+creds, form),
+			200, ""},
 		{"Basic and form secret", withBasic("/token", "grant_type=client_credentials&client_secret="+secret, client.ID,
 			secret), 400, core.ErrInvalidRequest},
 		{"credentials in the query are ignored", formRequest("POST", "/token?"+creds, "grant_type=client_credentials", form),

@@ -73,7 +73,7 @@ func revokeError(c *fiber.Ctx, e *core.Error, basic bool) error {
 	return tokenError(c, e, basic)
 }
 
-// versionNumber finds the dotted release number in a version string ("oauthd-1.0" → 1, 0).
+// versionNumber finds the dotted release number in a version string ("17.0" → 17, 0).
 var versionNumber = regexp.MustCompile(`(\d+)\.(\d+)(?:\.(\d+))?`)
 
 // version answers Odoo's unauthenticated meta-call with oauthd's own version, in the keys

@@ -69,3 +69,9 @@ func postOnly(next fiber.Handler) fiber.Handler {
 			oauthCode: core.ErrInvalidRequest, description: "This endpoint accepts only POST."})
 	}
 }
+
+// CORSPaths are the dialect's endpoints that browsers may call cross-origin when CORS is
+// configured: token, revocation and userinfo.
+func CORSPaths() []string {
+	return []string{oauth2Path + "/access_token", oauth2Path + "/revoke", oauth2Path + "/userinfo"}
+}

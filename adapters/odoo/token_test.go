@@ -207,6 +207,7 @@ func TestPostOnly(t *testing.T) {
 func TestVersion(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ version, info, serie string }{
+		{"17.0", `[17,0,0,"final",0,""]`, "17.0"},
 		{"oauthd-1.0", `[1,0,0,"final",0,""]`, "1.0"},
 		{"oauthd-2.13.7", `[2,13,7,"final",0,""]`, "2.13"},
 		{"saas~17.2+e", `[17,2,0,"final",0,""]`, "17.2"},

@@ -28,14 +28,14 @@ type LoginForm struct {
 
 // Show renders the login page (GET).
 func (f LoginForm) Show(c *fiber.Ctx) error {
-	return RenderLogin(c, fiber.StatusOK, f.page(c, LocalPath(c.Query(f.RedirectParam, "/")), "", ""))
+	return RenderLogin(c, fiber.StatusOK, f.page(c, LoginTarget(c, c.Query(f.RedirectParam, "/")), "", ""))
 }
 
 // Submit checks the posted credentials, opens a session and redirects to the same-site page
 // the login was for; on failure it shows the form again with 401.
 func (f LoginForm) Submit(eng *core.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		target := LocalPath(c.FormValue(f.RedirectParam, c.Query(f.RedirectParam, "/")))
+		target := LoginTarget(c, c.FormValue(f.RedirectParam, c.Query(f.RedirectParam, "/")))
 		email := c.FormValue(f.UserField)
 		if !SameHost(c) {
 			return RenderLogin(c, fiber.StatusForbidden, f.page(c, target, email, "Sign in from this site's own login page."))

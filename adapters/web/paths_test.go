@@ -94,3 +94,32 @@ func TestWantsHTML(t *testing.T) {
 		}
 	}
 }
+
+func TestLoginTarget(t *testing.T) {
+	t.Parallel()
+	const authorize = "/api/method/frappe.integrations.oauth2.authorize?client_id=c&state=s"
+	for _, tc := range []struct{ in, want string }{
+		{authorize, authorize},
+		{"http://auth.example" + authorize, authorize},
+		{"https://AUTH.example" + authorize, authorize},
+		{"https://auth.example", "/"},
+		{"https://auth.example/app#frag", "/app"},
+		{"https://auth.example:8443/app", "/"}, // another port is another origin
+		{"https://evil.example" + authorize, "/"},
+		{"https://auth.example.evil.example/x", "/"},
+		{"https://user@auth.example/x", "/"},
+		{"https://auth.example//evil.example/x", "/"},
+		{"https://auth.example/\\evil.example", "/"},
+		{"ftp://auth.example/x", "/"},
+		{"javascript://auth.example/%0aalert(1)", "/"},
+		{"https://auth.example/x\r\nSet-Cookie: a=b", "/"},
+		{"//auth.example/x", "/"},
+		{"", "/"},
+	} {
+		c := adaptertest.Ctx(t, fiber.MethodGet, "/login", "")
+		c.Request().SetHost("auth.example")
+		if got := LoginTarget(c, tc.in); got != tc.want {
+			t.Errorf("LoginTarget(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

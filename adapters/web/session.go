@@ -3,6 +3,7 @@
 package web
 
 import (
+	"net/url"
 	"strings"
 	"time"
 
@@ -77,6 +78,22 @@ func LocalPath(target string) string {
 		return "/"
 	}
 	return target
+}
+
+// LoginTarget is where a login may return to: a same-site path (LocalPath), or an absolute
+// http(s) URL on this request's own host, reduced to its path and query (Frappe's login page
+// receives the absolute authorize URL in redirect-to). Anything else is "/": never another
+// host, so the parameter is no open redirect.
+func LoginTarget(c *fiber.Ctx, target string) string {
+	u, err := url.Parse(target)
+	if err != nil || !u.IsAbs() || strings.ContainsAny(target, "\r\n\t\\") {
+		return LocalPath(target)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.User != nil || u.Host == "" ||
+		!strings.EqualFold(u.Host, string(c.Request().Host())) {
+		return "/"
+	}
+	return LocalPath(u.RequestURI())
 }
 
 // WantsHTML reports whether the client prefers an HTML answer (a browser).

@@ -1,0 +1,68 @@
+package models_test
+
+import (
+	"testing"
+
+	"oauthd/models"
+	"oauthd/models/storetest"
+)
+
+// A database written before the name columns and the auth-method set: AutoMigrate adds the
+// names (empty on old rows) and widens auth_method, whose single value keeps its meaning.
+func TestMigrateFromSingleAuthMethod(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *models.Store) {
+		db := s.DB()
+		for _, col := range []string{"first_name", "last_name"} {
+			if err := db.Migrator().DropColumn(&models.User{}, col); err != nil {
+				t.Fatalf("drop %s: %v", col, err)
+			}
+		}
+		if err := db.Migrator().DropTable(&models.ClientOrigin{}); err != nil {
+			t.Fatal(err)
+		}
+		if db.Dialector.Name() == "mysql" {
+			if err := db.Exec("ALTER TABLE clients MODIFY auth_method varchar(32) NOT NULL").Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.Exec("INSERT INTO users (email, full_name, password_hash, enabled, roles, subject, created_at) " +
+			"VALUES ('old@example.com', 'Old Timer', 'x', true, '', 'sub-old', 1)").Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec("INSERT INTO clients (id, secret_hash, name, redirect_uris, default_redirect_uri, scopes, " +
+			"auth_method, grant_types, skip_authorization, pkce, allow_plain_pkce, refresh_rotation, created_at) " +
+			"VALUES ('old', 'h', 'Old', 'https://a.example/cb', 'https://a.example/cb', 'all', 'client_secret_post', " +
+			"'authorization_code', false, 'optional', false, false, 1)").Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Migrate(t.Context()); err != nil {
+			t.Fatalf("Migrate over the old schema: %v", err)
+		}
+		c, err := s.ClientByID(t.Context(), "old")
+		if err != nil || c.AuthMethods != "client_secret_post" {
+			t.Fatalf("old client after migration: %+v, %v", c, err)
+		}
+		u, err := s.UserByEmail(t.Context(), "old@example.com")
+		if err != nil || u.FullName != "Old Timer" || u.FirstName != "" || u.LastName != "" {
+			t.Fatalf("old user after migration: %+v, %v", u, err)
+		}
+		// The widened column holds a whole set.
+		c2 := &models.Client{ID: "new", Name: "New", RedirectURIs: "https://a.example/cb", Scopes: "all",
+			AuthMethods: "client_secret_basic client_secret_post", GrantTypes: "authorization_code", PKCE: "optional"}
+		if err := s.CreateClient(t.Context(), c2, "https://spa.example"); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := s.OriginRegistered(t.Context(), "https://spa.example"); !ok || err != nil {
+			t.Errorf("OriginRegistered = %v, %v", ok, err)
+		}
+		if ok, _ := s.OriginRegistered(t.Context(), "https://SPA.example"); ok {
+			t.Error("origins match exactly")
+		}
+		if err := s.DeleteClient(t.Context(), "new"); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := s.OriginRegistered(t.Context(), "https://spa.example"); ok {
+			t.Error("a removed client's origin is still registered")
+		}
+	})
+}

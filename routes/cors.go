@@ -1,0 +1,54 @@
+package routes
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/cors"
+
+	"oauthd/adapters"
+	"oauthd/adapters/frappe"
+	"oauthd/adapters/odoo"
+)
+
+// wellKnownPaths are the metadata and key documents every dialect shares (JWKS included, for
+// the signing keys served there).
+var wellKnownPaths = []string{"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server",
+	"/.well-known/jwks.json"}
+
+// corsPolicy answers cross-origin requests and preflights on the endpoints a browser app
+// calls directly (token, revoke, introspect, userinfo, metadata, JWKS) for an origin listed in
+// cors.allowed_origins or registered on any client. Other origins, other paths, and every
+// request when nothing is configured get no CORS headers at all, so the browser refuses them.
+// Credentials (cookies) are never allowed: these endpoints take a token or client credentials
+// in headers or the body, which CORS does not need credentials mode for.
+func corsPolicy(d adapters.Deps) fiber.Handler {
+	paths := map[string]bool{}
+	for _, p := range slices.Concat(wellKnownPaths, frappe.CORSPaths(), odoo.CORSPaths()) {
+		paths[p] = true
+	}
+	static := d.Config.CORS.AllowedOrigins
+	anyOrigin := slices.Contains(static, "*")
+	answer := cors.New(cors.Config{
+		AllowOriginsFunc: func(string) bool { return true }, // allowed decided it before
+		AllowMethods:     "GET,POST",
+		AllowHeaders:     "Authorization,Content-Type,Accept",
+		ExposeHeaders:    "WWW-Authenticate",
+		MaxAge:           600,
+	})
+	allowed := func(c *fiber.Ctx, origin string) bool {
+		if anyOrigin || slices.Contains(static, origin) {
+			return true
+		}
+		ok, err := d.Engine.OriginAllowed(c.UserContext(), origin)
+		return err == nil && ok // a store error refuses: the request itself will report it
+	}
+	return func(c *fiber.Ctx) error {
+		origin := strings.ToLower(c.Get(fiber.HeaderOrigin))
+		if origin == "" || !paths[c.Path()] || !allowed(c, origin) {
+			return c.Next()
+		}
+		return answer(c)
+	}
+}
