@@ -176,3 +176,37 @@ func TestForwardAuthDatabaseOutage(t *testing.T) {
 	}
 	resAlive(t, s)
 }
+
+// TestForwardAuthBadInput sends malformed sub-requests raw: each gets a 4xx in the
+// resource-error shape, never a 5xx, and the server stays up.
+func TestForwardAuthBadInput(t *testing.T) {
+	t.Parallel()
+	s := StartServer(t)
+	f := resSetupFlow(t, s)
+	access, _ := f.Tokens(t, s.URL)
+	cases := []badCase{
+		{name: "unreadable original URI", target: verifyPath, header: []string{"X-Original-URI: /%zz?access_token=%zz&%"}},
+		{name: "original URI without a path", target: verifyPath, header: []string{"X-Forwarded-Uri: ?access_token="}},
+		{name: "control character in the bearer", target: verifyPath, header: []string{"Authorization: Bearer a\x01b"}},
+		{name: "bearer of 8 KiB", target: verifyPath, header: []string{"Authorization: Bearer " + strings.Repeat("t", 8<<10)}},
+		{name: "null byte in the requirements", target: verifyPath + "?scope=%00&client=%00", header: []string{
+			"Authorization: Bearer " + access}},
+		{name: "quote in the requirements", target: verifyPath + "?scope=a%22b%5C", header: []string{
+			"Authorization: Bearer " + access}},
+		{name: "envoy form, dot segments", target: verifyPath + "/../../api/method/login?access_token=x"},
+		{name: "body on the sub-request", method: "POST", target: verifyPath, header: []string{badForm},
+			body: "access_token=" + access},
+	}
+	for _, c := range cases {
+		r, err := resRaw(s.URL, c.raw())
+		switch {
+		case err != nil:
+			t.Errorf("%s: no answer: %v", c.name, err)
+		case r.Status < 400 || r.Status > 499:
+			t.Errorf("%s: %s, want a 4xx", c.name, r)
+		case r.JSON["status_code"] == nil && r.JSON["error"] == nil:
+			t.Errorf("%s: %s, want a JSON error", c.name, r)
+		}
+	}
+	resAlive(t, s)
+}
