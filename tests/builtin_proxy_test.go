@@ -95,7 +95,13 @@ func TestBuiltinProxy(t *testing.T) {
 		t.Errorf("refused requests reached the upstream: %d, want %d", got, hits)
 	}
 
-	// oauthd's own endpoints keep server.body_limit (64 KiB) while the server streams bodies.
+	// oauthd's own endpoints still read multipart bodies, and keep server.body_limit (64 KiB),
+	// while the server streams bodies.
+	r = odooPostMultipart(t, nil, s.URL+resOdooToken, map[string]string{"grant_type": "client_credentials",
+		"client_id": tok.odooCli.ID, "client_secret": tok.odooCli.Secret})
+	if r.Status != http.StatusOK || r.Str("access_token") == "" {
+		t.Errorf("multipart client_credentials with proxies configured: %s", r)
+	}
 	big := url.Values{"grant_type": {"client_credentials"}, "pad": {strings.Repeat("x", 70<<10)}}.Encode()
 	for _, chunked := range []bool{false, true} {
 		req := Request(t, "POST", s.URL+resFrappeToken, strings.NewReader(big),
@@ -137,9 +143,11 @@ func TestBuiltinProxyStreams5MB(t *testing.T) {
 		_, err := io.Copy(w, src)
 		w.CloseWithError(err)
 	}()
-	req := Request(t, "PUT", s.URL+"/api/resource/File/upload", body, "Authorization", "Bearer "+tok.all)
+	req := Request(t, "PUT", s.URL+"/api/resource/File/upload", body, "Authorization", "Bearer "+tok.all,
+		"Expect", "100-continue") // as curl sends with large bodies
+	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{ExpectContinueTimeout: 5 * time.Second}}
 	req.ContentLength = size
-	e := echo(t, "5 MB upload", SendRequest(t, nil, req))
+	e := echo(t, "5 MB upload", SendRequest(t, client, req))
 	if e.BodyLen != size || e.BodySHA != patternSHA(size) {
 		t.Errorf("5 MB upload: the upstream received %d bytes (sha %s), want %d", e.BodyLen, e.BodySHA, size)
 	}

@@ -57,7 +57,8 @@ func TestForwardAuthVerify(t *testing.T) {
 			[]string{"X-Original-URI", "/restapi/1.0/object/res.partner?ids=1&access_token=" + tok.odoo}, ok(ada, odoo)},
 		{"traefik X-Forwarded-Uri query", "GET", "",
 			[]string{"X-Forwarded-Uri", "/api/resource/User?access_token=" + tok.all}, ok(ada, app)},
-		{"envoy path_prefix form", "GET", "", nil, ok(ada, odoo)}, // the path is set below
+		{"envoy path_prefix form", "GET", "", nil, ok(ada, odoo)},          // the path is set below
+		{"envoy form, the client's scope=", "GET", "", nil, ok(ada, odoo)}, // no requirement from its query
 		{"header wins over query", "GET", "",
 			append(bearer(tok.all), "X-Original-URI", "/x?access_token="+tok.odoo), ok(ada, app)},
 		{"token in the verify URL's own query", "GET", "access_token=" + tok.all, nil, invalid},
@@ -75,8 +76,11 @@ func TestForwardAuthVerify(t *testing.T) {
 	}
 	for _, tc := range cases {
 		target := s.URL + verifyPath + "?" + tc.query
-		if tc.name == "envoy path_prefix form" {
+		switch tc.name {
+		case "envoy path_prefix form":
 			target = s.URL + verifyPath + "/restapi/1.0/object/res.partner?access_token=" + tok.odoo
+		case "envoy form, the client's scope=":
+			target = s.URL + verifyPath + "/api/x?scope=write&client=other&access_token=" + tok.odoo
 		}
 		r := Send(t, nil, tc.method, target, nil, tc.hdr...)
 		verifyExpect(t, tc.name, r, tc.want)

@@ -43,19 +43,34 @@ const (
 // forward the original method.
 func Register(r fiber.Router, d adapters.Deps) {
 	h := &handler{eng: d.Engine}
-	r.All(Path, h.verify)
-	r.All(Path+"/*", h.verify)
+	r.All(Path, h.configured)
+	r.All(Path+"/*", h.appended)
 }
 
 type handler struct{ eng *core.Engine }
 
+// configured serves nginx, Traefik and Caddy: the requirements are the verify URL's own query
+// (scope=, client=), written once in the proxy's configuration, and the original URI comes
+// in a header.
+func (h *handler) configured(c *fiber.Ctx) error {
+	uri := c.Get(headerOriginalURI)
+	if uri == "" {
+		uri = c.Get(headerForwardedURI)
+	}
+	return h.verify(c, ParseRequirements(c.Query("scope"), c.Query("client")), uri)
+}
+
+// appended serves Envoy's ext_authz, which appends the original path and query to Path: the
+// query is the client's, so it states no requirements.
+func (h *handler) appended(c *fiber.Ctx) error {
+	uri, _ := strings.CutPrefix(string(c.Request().RequestURI()), Path)
+	return h.verify(c, core.Requirements{}, uri)
+}
+
 // verify answers 200 with the identity headers, or 401/403/503 with a challenge and a small
-// JSON body. Requirements come from the verify URL's own query (scope=, client=), written
-// once in the proxy's configuration; the token from the headers or the original URI.
-func (h *handler) verify(c *fiber.Ctx) error {
-	need := ParseRequirements(c.Query("scope"), c.Query("client"))
-	token := RequestToken(c, originalURI(c))
-	p, err := h.eng.AuthorizeBearer(c.UserContext(), token, need)
+// JSON body; the token comes from the headers or the original URI's query.
+func (h *handler) verify(c *fiber.Ctx, need core.Requirements, originalURI string) error {
+	p, err := h.eng.AuthorizeBearer(c.UserContext(), RequestToken(c, originalURI), need)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if err != nil {
 		return Refuse(c, core.AsError(err), need)
@@ -63,20 +78,6 @@ func (h *handler) verify(c *fiber.Ctx) error {
 	SetIdentity(p, func(k, v string) { c.Set(k, v) })
 	return c.JSON(fiber.Map{"message": fiber.Map{"user": p.Email, "sub": p.Subject, "client_id": p.ClientID,
 		"scope": core.JoinScope(p.Scopes)}})
-}
-
-// originalURI is the URI of the request the proxy asks about: its header from nginx, Traefik
-// or Caddy, else, for Envoy's path_prefix form, what follows Path in this request's own URI.
-func originalURI(c *fiber.Ctx) string {
-	for _, name := range []string{headerOriginalURI, headerForwardedURI} {
-		if v := c.Get(name); v != "" {
-			return v
-		}
-	}
-	if tail, ok := strings.CutPrefix(string(c.Request().RequestURI()), Path+"/"); ok {
-		return "/" + tail
-	}
-	return ""
 }
 
 // Token is the bearer token of a request: from `Authorization: Bearer` (scheme in any case),
