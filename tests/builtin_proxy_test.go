@@ -66,7 +66,8 @@ func TestBuiltinProxy(t *testing.T) {
 		t.Errorf("strip_prefix: upstream saw %s %s?%s with %d bytes", e.Method, e.Path, e.RawQuery, e.BodyLen)
 	}
 	if h.Get("X-Auth-Extra") != "" || h.Get("X-Auth-Client") != tok.odooCli.ID || h.Get("User-Agent") != "sync/1.0" ||
-		h.Get("X-Forwarded-For") == "" || !strings.HasPrefix(e.Host, "127.0.0.1:") {
+		h.Get("X-Forwarded-For") == "" || e.Host != strings.TrimPrefix(api.URL, "http://") ||
+		h.Get("X-Forwarded-Host") != strings.TrimPrefix(s.URL, "http://") {
 		t.Errorf("strip_prefix: upstream headers %v, host %q", h, e.Host)
 	}
 	if r.Header.Get("X-Upstream") != "echo" || len(r.Header.Values("Set-Cookie")) != 2 ||
