@@ -282,7 +282,7 @@ func decode(k *koanf.Koanf) (*Config, error) {
 			MaxFailures: r.integer("login.max_failures", 1), FailureWindow: r.duration("login.failure_window"),
 			SessionTTL: r.duration("login.session_ttl"), SecureCookies: r.boolean("login.secure_cookies"),
 		},
-		CORS: CORS{AllowedOrigins: r.origins("cors.allowed_origins")},
+		CORS:    CORS{AllowedOrigins: r.origins("cors.allowed_origins")},
 		Proxies: r.proxies(),
 	}
 	if r.err == nil {
