@@ -31,6 +31,7 @@ type Config struct {
 	Odoo     Odoo
 	Login    Login
 	CORS     CORS
+	Proxies  []Proxy // [[proxy]] tables, none by default (see proxy.go)
 }
 
 // Server holds listener settings.
@@ -161,6 +162,9 @@ var sections = map[string]bool{"server": true, "database": true, "oauth": true, 
 // rejectUnknown catches typos: a misspelt key would otherwise be silently ignored.
 func rejectUnknown(k *koanf.Koanf) error {
 	for _, key := range k.Keys() {
+		if key == "proxy" {
+			continue // an array of tables: koanf keeps it whole, and proxies() checks its keys
+		}
 		if _, ok := defaults[key]; !ok {
 			return fmt.Errorf("config: %s: unknown key", key)
 		}
@@ -278,7 +282,8 @@ func decode(k *koanf.Koanf) (*Config, error) {
 			MaxFailures: r.integer("login.max_failures", 1), FailureWindow: r.duration("login.failure_window"),
 			SessionTTL: r.duration("login.session_ttl"), SecureCookies: r.boolean("login.secure_cookies"),
 		},
-		CORS: CORS{AllowedOrigins: r.origins("cors.allowed_origins")},
+		CORS:    CORS{AllowedOrigins: r.origins("cors.allowed_origins")},
+		Proxies: r.proxies(),
 	}
 	if r.err == nil {
 		r.err = c.check()
@@ -304,5 +309,5 @@ func (c *Config) check() error {
 	case c.OAuth.PKCEMinVerifierLength > 128:
 		return errors.New("config: oauth.pkce_min_verifier_length: must be at most 128")
 	}
-	return nil
+	return checkProxies(c.Proxies)
 }

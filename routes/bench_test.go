@@ -234,3 +234,29 @@ func benchClientCredentials(b *testing.B, driver, path string) {
 		})
 	})
 }
+
+// BenchmarkBearerForwardAuthVerify is GET /oauth2/verify?scope=all, the sub-request nginx's
+// auth_request sends before each API call: one bearer check, like get_logged_user (SQLite).
+func BenchmarkBearerForwardAuthVerify(b *testing.B) { benchVerify(b, "sqlite") }
+
+// BenchmarkMariaDBBearerForwardAuthVerify is the same on MariaDB (skipped when unreachable).
+func BenchmarkMariaDBBearerForwardAuthVerify(b *testing.B) { benchVerify(b, "mysql") }
+
+func benchVerify(b *testing.B, driver string) {
+	e := newBenchEnv(b, driver)
+	c, _ := e.client(b, false)
+	token := e.accessToken(b, c)
+	url := e.base + "/oauth2/verify?scope=all"
+	want := []byte(benchEmail)
+	e.timed(b, func() {
+		parallel(b, func(buf *bytes.Buffer) error {
+			if err := get(e.http, url, token, buf); err != nil {
+				return err
+			}
+			if !bytes.Contains(buf.Bytes(), want) {
+				return fmt.Errorf("verify: 200 without the email: %.300s", buf.Bytes())
+			}
+			return nil
+		})
+	})
+}

@@ -20,7 +20,7 @@ import (
 // New returns the application with every route mounted.
 func New(d adapters.Deps) *fiber.App {
 	cfg := d.Config.Server
-	app := fiber.New(fiber.Config{
+	app := fiber.New(withProxyStreaming(d, fiber.Config{
 		AppName:               "oauthd",
 		BodyLimit:             cfg.BodyLimit,
 		ReadBufferSize:        cfg.HeaderLimit,
@@ -29,7 +29,7 @@ func New(d adapters.Deps) *fiber.App {
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
 		ErrorHandler:          errorHandler,
-	})
+	}))
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(requestid.New())
 	app.Use(helmet.New(helmet.Config{
@@ -40,6 +40,7 @@ func New(d adapters.Deps) *fiber.App {
 		// leaks to other sites either way.
 		ReferrerPolicy: "same-origin",
 	}))
+	protectAPIs(app, d)
 	app.Use(singleCredentials)
 	app.Use(corsPolicy(d))
 	app.Get("/healthz", health(d))

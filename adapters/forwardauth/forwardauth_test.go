@@ -1,0 +1,60 @@
+package forwardauth
+
+import (
+	"reflect"
+	"testing"
+
+	"oauthd/core"
+)
+
+func TestToken(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ name, authorization, uri, want string }{
+		{"bearer", "Bearer abc", "", "abc"},
+		{"bearer in another case", "bEARER abc", "/x?access_token=zzz", "abc"},
+		{"query of the original URI", "", "/restapi/1.0/object/res.partner?access_token=abc&ids=1", "abc"},
+		{"query when the header is Basic", "Basic dXNlcjpwdw==", "/x?access_token=abc", "abc"},
+		{"escaped query value", "", "/x?access_token=a%2Bb", "a+b"},
+		{"two query tokens", "", "/x?access_token=a&access_token=b", ""},
+		{"empty bearer", "Bearer ", "", ""},
+		{"no query", "", "/x", ""},
+		{"other parameters only", "", "/x?token=abc", ""},
+		{"nothing", "", "", ""},
+	}
+	for _, tc := range cases {
+		if got := Token(tc.authorization, tc.uri); got != tc.want {
+			t.Errorf("%s: Token(%q, %q) = %q, want %q", tc.name, tc.authorization, tc.uri, got, tc.want)
+		}
+	}
+}
+
+func TestParseRequirements(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		scope, client string
+		want          core.Requirements
+	}{
+		{"", "", core.Requirements{Scopes: []string{}}},
+		{"all", "", core.Requirements{Scopes: []string{"all"}}},
+		{"all openid", " app ", core.Requirements{Scopes: []string{"all", "openid"}, ClientID: "app"}},
+		{"all,openid, all", "", core.Requirements{Scopes: []string{"all", "openid"}}},
+	}
+	for _, tc := range cases {
+		if got := ParseRequirements(tc.scope, tc.client); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("ParseRequirements(%q, %q) = %+v, want %+v", tc.scope, tc.client, got, tc.want)
+		}
+	}
+}
+
+func TestSetIdentityKeepsHeadersIntact(t *testing.T) {
+	t.Parallel()
+	p := &core.Principal{Email: "ada@example.com", Subject: "s-1", ClientID: "app", Scopes: []string{"all", "openid"},
+		FullName: "Ada\r\nX-Auth-User: mallory Lovelace"}
+	got := map[string]string{}
+	SetIdentity(p, func(k, v string) { got[k] = v })
+	want := map[string]string{HeaderUser: "ada@example.com", HeaderSubject: "s-1", HeaderClient: "app",
+		HeaderScope: "all openid", HeaderName: "Ada  X-Auth-User: mallory Lovelace"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("SetIdentity = %v, want %v", got, want)
+	}
+}

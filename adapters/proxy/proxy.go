@@ -1,0 +1,195 @@
+// Package proxy is oauthd's optional built-in reverse proxy, for deployments without nginx or
+// another proxy in front of their APIs: requests under a configured prefix are verified as
+// /oauth2/verify verifies them, then forwarded to the prefix's upstream with the caller's
+// identity in X-Auth-* headers. Forwarding is Fiber's proxy middleware (a fasthttp client)
+// with bodies streamed both ways.
+package proxy
+
+import (
+	"errors"
+	"net"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	fiberproxy "github.com/gofiber/fiber/v2/middleware/proxy"
+	"github.com/valyala/fasthttp"
+
+	"oauthd/adapters/forwardauth"
+	"oauthd/adapters/odoo"
+	"oauthd/config"
+	"oauthd/core"
+)
+
+// renderer answers an error in the shape clients of a path expect.
+type renderer func(c *fiber.Ctx, status int, e *core.Error) error
+
+// route is one [[proxy]] table, ready to serve.
+type route struct {
+	prefix, upstream string
+	strip            bool
+	need             core.Requirements
+	client           *fasthttp.Client
+	render           renderer
+}
+
+// Proxy holds the routes, longest prefix first.
+type Proxy struct {
+	eng    *core.Engine
+	routes []*route
+}
+
+// streamThreshold is the size above which an upstream's response body is streamed to the
+// client rather than read whole first.
+const streamThreshold = 64 << 10
+
+// New prepares the configured routes; nil when there are none.
+func New(eng *core.Engine, tables []config.Proxy) *Proxy {
+	if len(tables) == 0 {
+		return nil
+	}
+	p := &Proxy{eng: eng}
+	for _, t := range tables {
+		p.routes = append(p.routes, newRoute(t))
+	}
+	sort.SliceStable(p.routes, func(i, j int) bool { return len(p.routes[i].prefix) > len(p.routes[j].prefix) })
+	return p
+}
+
+func newRoute(t config.Proxy) *route {
+	dialTimeout := t.DialTimeout
+	return &route{prefix: t.Prefix, upstream: t.Upstream, strip: t.StripPrefix,
+		need: forwardauth.ParseRequirements(t.Scope, t.Client), render: dialect(t.Prefix),
+		client: &fasthttp.Client{
+			NoDefaultUserAgentHeader: true, // the client's own User-Agent goes through
+			DisablePathNormalizing:   true, // the path was checked as sent; forward it as sent
+			StreamResponseBody:       true,
+			MaxResponseBodySize:      streamThreshold,
+			ReadBufferSize:           64 << 10, // the upstream's response headers
+			ReadTimeout:              t.Timeout,
+			WriteTimeout:             t.Timeout,
+			Dial: func(addr string) (net.Conn, error) {
+				return fasthttp.DialTimeout(addr, dialTimeout)
+			},
+			// No retries after a timeout or a broken exchange: a slow upstream would get the
+			// request again and again. fasthttp still sends again a request the upstream
+			// closed unanswered (io.EOF: a keep-alive connection it had dropped), unless its
+			// body is a stream; serve reads small bodies whole for that, and idle connections
+			// are dropped before common upstream keep-alive timeouts (gunicorn: 2 s).
+			RetryIf:             func(*fasthttp.Request) bool { return false },
+			MaxIdleConnDuration: time.Second,
+		}}
+}
+
+// dialect picks the error shape of the paths under prefix: the Odoo module's under /restapi/,
+// else Frappe's resource errors, which /oauth2/verify answers with too.
+func dialect(prefix string) renderer {
+	if prefix == "/restapi" || strings.HasPrefix(prefix, "/restapi/") {
+		return odoo.Failure
+	}
+	return forwardauth.Render
+}
+
+// match is the route whose prefix covers path on a segment boundary: /api/resource covers
+// /api/resource and /api/resource/Item, never /api/resources.
+func (p *Proxy) match(path string) *route {
+	for _, r := range p.routes {
+		if rest, ok := strings.CutPrefix(path, r.prefix); ok && (rest == "" || rest[0] == '/') {
+			return r
+		}
+	}
+	return nil
+}
+
+// Handler forwards the requests under a prefix and passes every other one on. With proxies
+// configured the server streams request bodies (see Streaming), so for the other requests it
+// enforces limit (server.body_limit) itself: oauthd's own endpoints keep it.
+func (p *Proxy) Handler(limit int) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		r := p.match(string(c.Request().URI().PathOriginal()))
+		if r == nil {
+			if err := limitBody(c, limit); err != nil {
+				return err
+			}
+			return c.Next()
+		}
+		return r.serve(c, p.eng, limit)
+	}
+}
+
+// Streaming sets what forwarding needs of the server: request bodies read as they come, so
+// an upload of any size passes through in constant memory (fasthttp would otherwise read it
+// whole, and refuse it past server.body_limit), and multipart forms left unparsed until a
+// handler asks, so that they too go through limitBody.
+func Streaming(cfg *fiber.Config) {
+	cfg.StreamRequestBody = true
+	cfg.DisablePreParseMultipartForm = true
+}
+
+var (
+	errBadPath = &core.Error{Code: core.ErrInvalidRequest, Reason: core.ReasonBadParameter,
+		Description: "The request path is not one this server forwards."}
+	errBadBody = &core.Error{Code: core.ErrInvalidRequest, Reason: core.ReasonBadParameter,
+		Description: "The request body could not be read."}
+	errUpstream = &core.Error{Code: core.ErrTemporarilyUnavailable, Reason: core.ReasonUnavailable,
+		Description: "The upstream server did not answer."}
+)
+
+// serve verifies the bearer token exactly as /oauth2/verify does, then forwards. A body of a
+// declared length up to limit is read whole first (so that it can be sent twice, see
+// newRoute); a larger or chunked one streams.
+func (r *route) serve(c *fiber.Ctx, eng *core.Engine, limit int) error {
+	raw := string(c.Request().URI().PathOriginal())
+	if !safePath(raw) {
+		return r.refuse(c, fiber.StatusBadRequest, errBadPath)
+	}
+	token := forwardauth.RequestToken(c, string(c.Request().RequestURI()))
+	p, err := eng.AuthorizeBearer(c.UserContext(), token, r.need)
+	if err != nil {
+		e := core.AsError(err)
+		forwardauth.Challenge(c, e, r.need)
+		return r.refuse(c, e.Status(), e)
+	}
+	if n := c.Request().Header.ContentLength(); n >= 0 && n <= limit {
+		if err := limitBody(c, limit); err != nil {
+			return r.refuse(c, fiber.StatusBadRequest, errBadBody)
+		}
+	}
+	outgoingHeaders(c, p)
+	target := r.target(raw, string(c.Request().URI().QueryString()))
+	if err := fiberproxy.Do(c, target, r.client); err != nil {
+		status := fiber.StatusBadGateway // unreachable, refused, or a broken answer
+		if errors.Is(err, fasthttp.ErrTimeout) {
+			status = fiber.StatusGatewayTimeout // connected, but too slow to answer
+		}
+		c.Response().Reset()
+		return r.refuse(c, status, errUpstream)
+	}
+	return nil
+}
+
+// refuse answers an error in the path's dialect and closes the connection: the request body
+// may be unread, and the server would otherwise parse its rest as the next request.
+func (r *route) refuse(c *fiber.Ctx, status int, e *core.Error) error {
+	c.Context().SetConnectionClose()
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return r.render(c, status, e)
+}
+
+// target is the upstream URL for a request path and raw query: the prefix stripped when
+// configured, access_token taken out of the query (the upstream gets identity headers, not
+// credentials).
+func (r *route) target(path, query string) string {
+	if r.strip {
+		path = strings.TrimPrefix(path, r.prefix)
+	}
+	if path == "" || path[0] != '/' {
+		path = "/" + path
+	}
+	u := r.upstream + path
+	if q := withoutAccessToken(query); q != "" {
+		u += "?" + q
+	}
+	return u
+}

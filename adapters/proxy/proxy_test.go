@@ -1,0 +1,87 @@
+package proxy
+
+import (
+	"testing"
+
+	"oauthd/config"
+)
+
+func TestMatchLongestPrefixOnSegments(t *testing.T) {
+	t.Parallel()
+	p := New(nil, []config.Proxy{
+		{Prefix: "/api/resource", Upstream: "http://a"},
+		{Prefix: "/api/resource/Item", Upstream: "http://b"},
+		{Prefix: "/restapi/1.0/object", Upstream: "http://c"},
+	})
+	cases := map[string]string{
+		"/api/resource":            "http://a",
+		"/api/resource/":           "http://a",
+		"/api/resource/User/1":     "http://a",
+		"/api/resource/Item":       "http://b",
+		"/api/resource/Item/X-1":   "http://b",
+		"/api/resource/Items":      "http://a",
+		"/api/resources":           "",
+		"/API/resource/User":       "",
+		"/restapi/1.0/object/res":  "http://c",
+		"/restapi/1.0/common/x":    "",
+		"/api/method/x":            "",
+		"/oauth2/verify":           "",
+		"/restapi/1.0/objectless/": "",
+	}
+	for path, want := range cases {
+		got := ""
+		if r := p.match(path); r != nil {
+			got = r.upstream
+		}
+		if got != want {
+			t.Errorf("match(%q) = %q, want %q", path, got, want)
+		}
+	}
+	if New(nil, nil) != nil {
+		t.Error("New without tables is not nil")
+	}
+}
+
+func TestTarget(t *testing.T) {
+	t.Parallel()
+	keep := &route{prefix: "/api/resource", upstream: "http://up:8000"}
+	strip := &route{prefix: "/api/resource", upstream: "http://up:8000/base", strip: true}
+	cases := []struct {
+		r           *route
+		path, query string
+		want        string
+	}{
+		{keep, "/api/resource/Item/A%2FB", "fields=%5B%22name%22%5D&access_token=abc&x=1",
+			"http://up:8000/api/resource/Item/A%2FB?fields=%5B%22name%22%5D&x=1"},
+		{keep, "/api/resource", "access_token=abc", "http://up:8000/api/resource"},
+		{strip, "/api/resource/Item", "", "http://up:8000/base/Item"},
+		{strip, "/api/resource", "a=1", "http://up:8000/base/?a=1"},
+		{keep, "/api/resource", "access%5Ftoken=abc&a", "http://up:8000/api/resource?a"},
+	}
+	for _, tc := range cases {
+		if got := tc.r.target(tc.path, tc.query); got != tc.want {
+			t.Errorf("target(%q, %q) = %q, want %q", tc.path, tc.query, got, tc.want)
+		}
+	}
+}
+
+func TestSafePath(t *testing.T) {
+	t.Parallel()
+	cases := map[string]bool{
+		"/api/resource/Item":                 true,
+		"/api/resource/Item/A%2FB":           true,
+		"/api/resource/..x/y.":               true,
+		"/api/resource/../method/login":      false,
+		"/api/resource/./x":                  false,
+		"/api/resource/%2e%2e/method":        false,
+		"/api/resource/x%2F..%2F..%2Fmethod": false,
+		`/api/resource/..\method`:            false,
+		"/api/resource/%zz":                  false,
+		"/api/resource/..":                   false,
+	}
+	for path, want := range cases {
+		if got := safePath(path); got != want {
+			t.Errorf("safePath(%q) = %v, want %v", path, got, want)
+		}
+	}
+}

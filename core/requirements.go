@@ -1,0 +1,40 @@
+package core
+
+import "context"
+
+// Requirements are what a protected resource asks of a token beyond being valid: scopes that
+// must all have been granted, and optionally the one client whose tokens it accepts. The
+// forward-auth endpoint and the built-in proxy both state them in their configuration.
+type Requirements struct {
+	Scopes   []string
+	ClientID string
+}
+
+var errWrongClient = fail(ErrInvalidToken, ReasonTokenInvalid, "The access token was not issued to a client this resource accepts.")
+
+// Check reports whether p meets the requirements: a token of another client is invalid_token
+// (401, RFC 6750 §3.1: "invalid for other reasons"), since no scope would make it acceptable;
+// a missing scope is insufficient_scope (403), which the caller may fix by asking for it.
+func (r Requirements) Check(p *Principal) error {
+	if r.ClientID != "" && p.ClientID != r.ClientID {
+		return errWrongClient
+	}
+	if !covers(p.Scopes, r.Scopes) {
+		return fail(ErrInsufficientScope, ReasonInsufficientScope,
+			"The access token lacks a scope this resource requires: "+JoinScope(r.Scopes)+".")
+	}
+	return nil
+}
+
+// AuthorizeBearer is AuthenticateBearer followed by the resource's requirements: the one check
+// a reverse proxy asks of the server before it forwards a request.
+func (e *Engine) AuthorizeBearer(ctx context.Context, token string, need Requirements) (*Principal, error) {
+	p, err := e.AuthenticateBearer(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if err := need.Check(p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}

@@ -1,0 +1,200 @@
+package tests
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// nginxConf is the configuration README.md's "Protecting your APIs" shows, plus what a test
+// needs to run nginx unprivileged in a directory of its own: %[1]s is that directory, %[2]s
+// oauthd's host:port, %[3]s the API's, %[4]d the port nginx listens on.
+const nginxConf = `daemon off;
+master_process off;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log warn;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path %[1]s/body;
+    proxy_temp_path %[1]s/proxy;
+    fastcgi_temp_path %[1]s/fastcgi;
+    uwsgi_temp_path %[1]s/uwsgi;
+    scgi_temp_path %[1]s/scgi;
+
+    server {
+        listen 127.0.0.1:%[4]d;
+
+        # --- as in README.md ---
+        location / {
+            auth_request /_oauthd_verify;
+            auth_request_set $auth_user    $upstream_http_x_auth_user;
+            auth_request_set $auth_subject $upstream_http_x_auth_subject;
+            auth_request_set $auth_client  $upstream_http_x_auth_client;
+            auth_request_set $auth_scope   $upstream_http_x_auth_scope;
+            auth_request_set $auth_name    $upstream_http_x_auth_name;
+            proxy_set_header X-Auth-User    $auth_user;
+            proxy_set_header X-Auth-Subject $auth_subject;
+            proxy_set_header X-Auth-Client  $auth_client;
+            proxy_set_header X-Auth-Scope   $auth_scope;
+            proxy_set_header X-Auth-Name    $auth_name;
+            proxy_set_header Authorization  "";
+            proxy_pass http://%[3]s;
+        }
+
+        # auth_request takes a bare path: the requirements go in proxy_pass's URI.
+        location = /_oauthd_verify {
+            internal;
+            proxy_pass http://%[2]s/oauth2/verify?scope=all;
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
+            proxy_set_header X-Original-URI $request_uri;
+        }
+        # --- end ---
+    }
+}
+`
+
+// nginxBinary finds nginx, or skips the test without it unless OAUTHD_REQUIRE_NGINX=1.
+func nginxBinary(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{"nginx", "/usr/sbin/nginx"} {
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	if os.Getenv("OAUTHD_REQUIRE_NGINX") == "1" {
+		t.Fatal("OAUTHD_REQUIRE_NGINX=1 but nginx is not installed")
+	}
+	t.Skip("nginx is not installed (apt-get install nginx)")
+	return ""
+}
+
+// startNginx runs nginx in front of api with auth_request to oauthd, and returns its base URL.
+func startNginx(t *testing.T, oauthd, api string) string {
+	t.Helper()
+	bin := nginxBinary(t)
+	dir := t.TempDir()
+	port := freePort(t)
+	conf := filepath.Join(dir, "nginx.conf")
+	text := fmt.Sprintf(nginxConf, dir, strings.TrimPrefix(oauthd, "http://"), strings.TrimPrefix(api, "http://"), port)
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-p", dir, "-c", conf, "-e", filepath.Join(dir, "error.log"))
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start nginx: %v", err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGQUIT)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+			t.Logf("nginx output:\n%s\nerror.log:\n%s", out.String(), log)
+		}
+	})
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			return "http://" + addr
+		}
+		if time.Now().After(deadline) || cmd.ProcessState != nil {
+			t.Fatalf("nginx did not listen on %s:\n%s", addr, out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestNginxAuthRequest puts real nginx with auth_request in front of an API: only requests
+// whose token passes /oauth2/verify?scope=all reach it, with oauthd's identity and never the
+// client's own X-Auth-* headers or its token.
+func TestNginxAuthRequest(t *testing.T) {
+	t.Parallel()
+	s := StartServer(t)
+	tok := protectSetup(t, s)
+	api := startEcho(t)
+	front := startNginx(t, s.URL, api.URL)
+	protectGateCases(t, front, api, tok, false) // nginx passes the query on as it is
+}
+
+// protectGateCases are the cases nginx and the built-in proxy both must pass, in front of
+// api at base. stripsQuery: the gate also takes access_token out of the query.
+func protectGateCases(t *testing.T, base string, api *echoUpstream, tok *protectTokens, stripsQuery bool) {
+	t.Helper()
+	ada, app := tok.flow.Email, tok.flow.Client.ID
+	hits := api.hits.Load()
+	reached := func(name string, r *Resp, user, client string) echoed {
+		t.Helper()
+		e := echo(t, name, r)
+		h := http.Header(e.Header)
+		verifyIdentity(t, name+" (at the upstream)", h, user, client)
+		if h.Get("Authorization") != "" || (stripsQuery && strings.Contains(e.RawQuery, "access_token")) {
+			t.Errorf("%s: the upstream received the token: %v %q", name, h.Get("Authorization"), e.RawQuery)
+		}
+		hits++
+		return e
+	}
+
+	r := Send(t, nil, "GET", base+"/api/resource/User?fields=%5B%22name%22%5D", nil, "Authorization", "Bearer "+tok.all)
+	e := reached("valid token", r, ada, app)
+	if e.Path != "/api/resource/User" || e.RawQuery != "fields=%5B%22name%22%5D" || e.Method != "GET" {
+		t.Errorf("valid token: upstream saw %s %s?%s", e.Method, e.Path, e.RawQuery)
+	}
+
+	r = Send(t, nil, "GET", base+"/api/resource/User", nil, "Authorization", "Bearer "+tok.all,
+		"X-Auth-User", "mallory@example.com", "X-Auth-Scope", "everything")
+	e = reached("spoofed X-Auth-User", r, ada, app)
+	if got := http.Header(e.Header).Values("X-Auth-User"); len(got) != 1 || got[0] != ada {
+		t.Errorf("spoofed X-Auth-User: the upstream saw %q, want only %q", got, ada)
+	}
+
+	r = Send(t, nil, "POST", base+"/restapi/1.0/object/res.partner?ids=1&access_token="+tok.odoo,
+		strings.NewReader(`{"name":"x"}`), "Content-Type", "application/json")
+	e = reached("odoo ?access_token=", r, ada, tok.odooCli.ID)
+	if e.Method != "POST" || e.BodyLen != int64(len(`{"name":"x"}`)) {
+		t.Errorf("odoo ?access_token=: upstream saw %s with %d body bytes", e.Method, e.BodyLen)
+	}
+
+	for _, c := range []struct {
+		name, token string
+		status      int
+	}{
+		{"no token", "", http.StatusUnauthorized},
+		{"bad token", strings.Repeat("B", 40), http.StatusUnauthorized},
+		{"revoked token", tok.revoked, http.StatusUnauthorized},
+		{"disabled user", tok.bob, http.StatusUnauthorized},
+		{"under-scoped token", tok.openid, http.StatusForbidden},
+	} {
+		var hdr []string
+		if c.token != "" {
+			hdr = []string{"Authorization", "Bearer " + c.token}
+		}
+		r := Send(t, nil, "GET", base+"/api/resource/User", nil, hdr...)
+		if r.Status != c.status {
+			t.Errorf("%s: %s, want %d", c.name, r, c.status)
+		}
+		if c.status == http.StatusUnauthorized && !strings.Contains(r.Header.Get("WWW-Authenticate"), `error="invalid_token"`) {
+			t.Errorf("%s: WWW-Authenticate %q", c.name, r.Header.Get("WWW-Authenticate"))
+		}
+	}
+	if got := api.hits.Load(); got != hits {
+		t.Errorf("the upstream received %d requests, want %d: refused ones reached it", got, hits)
+	}
+}
