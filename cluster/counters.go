@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"oauthd/core"
 )
 
 // Counters keeps the login limiter's counters in Redis (core.Counters), so that every instance
@@ -50,3 +52,5 @@ func (c *Counters) Reset(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+var _ core.Counters = (*Counters)(nil)
