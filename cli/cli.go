@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"oauthd/cluster"
 	"oauthd/config"
 	"oauthd/core"
 	"oauthd/models"
@@ -42,6 +43,7 @@ var errUsage = errors.New("usage")
 type env struct {
 	out, errOut io.Writer
 	configPath  string
+	redis       *cluster.Redis // when redis.url is set; closed when the command ends
 }
 
 // Run executes a command line and returns the process exit code.
@@ -50,6 +52,9 @@ func Run(args []string, out, errOut io.Writer) int {
 	args, err := e.globalFlags(args)
 	if err == nil {
 		err = e.dispatch(args)
+	}
+	if e.redis != nil {
+		e.redis.Close()
 	}
 	return e.exitCode(err)
 }
@@ -125,7 +130,15 @@ func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.En
 		store.Close()
 		return nil, nil, nil, err
 	}
-	return cfg, store, core.New(store, EngineOptions(cfg)), nil
+	opt := EngineOptions(cfg)
+	if cfg.Redis.URL != "" {
+		if e.redis, err = cluster.Open(ctx, cfg.Redis.URL, cfg.Redis.Prefix); err != nil {
+			store.Close()
+			return nil, nil, nil, err
+		}
+		opt.Bus = e.redis
+	}
+	return cfg, store, core.New(store, opt), nil
 }
 
 // withEngine runs an administrative command against the migrated store, then closes it.

@@ -10,5 +10,6 @@ func EngineOptions(cfg *config.Config) core.Options {
 	return core.Options{CodeTTL: cfg.OAuth.CodeTTL, RefreshTTL: cfg.OAuth.RefreshTTL,
 		SkipAuthorization: cfg.OAuth.SkipAuthorization, PKCEMinVerifierLength: cfg.OAuth.PKCEMinVerifierLength,
 		BcryptCost: cfg.OAuth.BcryptCost, SessionTTL: cfg.Login.SessionTTL, BearerCacheTTL: cfg.OAuth.BearerCacheTTL,
-		RevokeAccessOnRefresh: cfg.OAuth.RevokeAccessOnRefresh}
+		RevokeAccessOnRefresh: cfg.OAuth.RevokeAccessOnRefresh, BearerCacheSize: cfg.OAuth.BearerCacheSize,
+		RefreshReuseInterval: cfg.OAuth.RefreshReuseInterval}
 }

@@ -43,6 +43,15 @@ func (e *env) serve(args []string) error {
 			return err
 		}
 	}
+	follow, stopFollowing := context.WithCancel(ctx)
+	defer stopFollowing()
+	go eng.FollowRevocations(follow, cfg.OAuth.RevocationPoll)
+	if e.redis != nil {
+		if err := e.redis.Subscribe(follow, eng.Forget); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	return e.run(cfg, eng, ln, base)
 }
 

@@ -32,6 +32,13 @@ type Config struct {
 	Login    Login
 	CORS     CORS
 	Proxies  []Proxy // [[proxy]] tables, none by default (see proxy.go)
+	Redis    Redis
+}
+
+// Redis is the optional state shared by several instances (see package cluster).
+type Redis struct {
+	URL    string // empty: no Redis
+	Prefix string
 }
 
 // Server holds listener settings.
@@ -63,6 +70,9 @@ type OAuth struct {
 	BcryptCost            int
 	BearerCacheTTL        time.Duration
 	RevokeAccessOnRefresh bool
+	BearerCacheSize       int
+	RefreshReuseInterval  time.Duration
+	RevocationPoll        time.Duration
 }
 
 // Frappe holds the Frappe dialect's settings.
@@ -104,7 +114,10 @@ var defaults = map[string]any{
 	"oauth.skip_authorization":       "force",
 	"oauth.pkce_min_verifier_length": 43,
 	"oauth.bcrypt_cost":              12,
-	"oauth.bearer_cache_ttl":         "0s",
+	"oauth.bearer_cache_ttl":         "30s",
+	"oauth.bearer_cache_size":        100000,
+	"oauth.refresh_reuse_interval":   "10s",
+	"oauth.revocation_poll":          "1s",
 	"oauth.revoke_access_on_refresh": false,
 	"frappe.access_ttl":              "1h",
 	"odoo.access_ttl":                "30m",
@@ -115,6 +128,8 @@ var defaults = map[string]any{
 	"login.session_ttl":              "168h",
 	"login.secure_cookies":           false,
 	"cors.allowed_origins":           []any{},
+	"redis.url":                      "",
+	"redis.prefix":                   "oauthd:",
 }
 
 // Load reads defaults, then path (or DefaultFile when path is empty and that file exists),
@@ -157,7 +172,7 @@ func envKey(name string) string {
 }
 
 var sections = map[string]bool{"server": true, "database": true, "oauth": true, "frappe": true, "odoo": true, "login": true,
-	"cors": true}
+	"cors": true, "redis": true}
 
 // rejectUnknown catches typos: a misspelt key would otherwise be silently ignored.
 func rejectUnknown(k *koanf.Koanf) error {
@@ -271,6 +286,9 @@ func decode(k *koanf.Koanf) (*Config, error) {
 			BcryptCost:            r.integer("oauth.bcrypt_cost", 4),
 			BearerCacheTTL:        r.duration("oauth.bearer_cache_ttl"),
 			RevokeAccessOnRefresh: r.boolean("oauth.revoke_access_on_refresh"),
+			BearerCacheSize:       r.integer("oauth.bearer_cache_size", 1),
+			RefreshReuseInterval:  r.duration("oauth.refresh_reuse_interval"),
+			RevocationPoll:        r.duration("oauth.revocation_poll"),
 		},
 		Frappe: Frappe{AccessTTL: r.duration("frappe.access_ttl")},
 		Odoo: Odoo{
@@ -284,6 +302,7 @@ func decode(k *koanf.Koanf) (*Config, error) {
 		},
 		CORS:    CORS{AllowedOrigins: r.origins("cors.allowed_origins")},
 		Proxies: r.proxies(),
+		Redis:   Redis{URL: r.str("redis.url"), Prefix: r.str("redis.prefix")},
 	}
 	if r.err == nil {
 		r.err = c.check()

@@ -97,7 +97,7 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 			}
 			return nil, "", fmt.Errorf("owner %q: %w", nc.OwnerEmail, err)
 		}
-		c.OwnerID = &owner.ID
+		c.OwnerID, c.OwnerEnabled = &owner.ID, owner.Enabled
 	}
 	secret := ""
 	if !Public(c) {
@@ -197,7 +197,7 @@ func (e *Engine) RemoveClient(ctx context.Context, clientID string) error {
 	if err := e.store.DeleteClient(ctx, clientID); err != nil {
 		return clientErr(clientID, err)
 	}
-	e.bearer.clear()
+	e.revoked(ctx, Revocation{ClientID: clientID})
 	return nil
 }
 

@@ -1,90 +1,174 @@
 package core
 
 import (
+	"container/list"
 	"sync"
 	"time"
 )
 
-// bearerCache remembers successful bearer checks for a short, configured time, so that a hot
-// access token costs a map lookup instead of a database read. Revocations made through this
-// process drop the grant's entries at once; a revocation made by another process (another
-// instance on the same database, a user disabled in SQL) is honoured within the TTL. That
-// bound is the price of the cache, which is why it is off unless oauth.bearer_cache_ttl is set.
+// bearerCache remembers bearer checks for a short, configured time, so that a hot access token
+// costs a map lookup instead of a database read. It is bounded (least recently used entries
+// go first) and it stays safe because every revocation reaches it: at once through this
+// process (Engine.revoked), at once through Redis when configured, and otherwise within one
+// poll of the revocation feed in the database (FollowRevocations). A change that bypasses
+// oauthd (a user disabled in SQL) is honoured within the TTL. A refusal is remembered for at
+// most a second (refusalTTL): long enough to shed a flood of bad tokens, short enough never
+// to matter to a client.
 type bearerCache struct {
-	ttl time.Duration
-	max int
-	mu  sync.RWMutex
-	m   map[string]cachedBearer // by token digest
+	ttl, refusalTTL time.Duration
+	max             int
+	mu              sync.Mutex
+	m               map[string]*list.Element // by token digest
+	lru             list.List                // front: most recently used; values are *cachedBearer
+	gen             uint64                   // bumped by every drop; see epoch
+	hits, misses    uint64
 }
 
 type cachedBearer struct {
-	principal *Principal
+	digest    string
+	principal *Principal // nil: a cached refusal
 	grantID   string
 	until     time.Time
 }
 
-// bearerCacheMax bounds memory: past it the cache starts over (hot tokens refill it at once).
+// bearerCacheMax is the default bound on entries (a few hundred bytes each).
 const bearerCacheMax = 100_000
 
-func newBearerCache(ttl time.Duration) *bearerCache {
+// refusalTTL bounds how long a refusal is cached.
+const refusalTTL = time.Second
+
+func newBearerCache(ttl time.Duration, size int) *bearerCache {
 	if ttl <= 0 {
 		return nil
 	}
-	return &bearerCache{ttl: ttl, max: bearerCacheMax, m: make(map[string]cachedBearer)}
+	if size <= 0 {
+		size = bearerCacheMax
+	}
+	return &bearerCache{ttl: ttl, refusalTTL: min(ttl, refusalTTL), max: size, m: make(map[string]*list.Element)}
 }
 
-// get returns a copy of a cached principal still valid at now.
-func (c *bearerCache) get(digest string, now time.Time) (*Principal, bool) {
+// get returns a copy of the cached principal (nil with ok for a cached refusal).
+func (c *bearerCache) get(digest string, now time.Time) (p *Principal, ok bool) {
 	if c == nil {
 		return nil, false
 	}
-	c.mu.RLock()
-	e, ok := c.m[digest]
-	c.mu.RUnlock()
-	if !ok || !now.Before(e.until) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, found := c.m[digest]
+	if !found || !now.Before(el.Value.(*cachedBearer).until) {
+		c.misses++
 		return nil, false
 	}
-	p := *e.principal
-	return &p, true
+	c.hits++
+	c.lru.MoveToFront(el)
+	if e := el.Value.(*cachedBearer); e.principal != nil {
+		cp := *e.principal
+		return &cp, true
+	}
+	return nil, true
 }
 
-// put caches a principal until the TTL or the token's own expiry, whichever comes first.
-func (c *bearerCache) put(digest, grantID string, p *Principal, now time.Time) {
+// epoch is read before the database read that put will cache: if any revocation was applied
+// in between, put drops the answer, which may predate the revocation.
+func (c *bearerCache) epoch() uint64 {
+	if c == nil {
+		return 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put caches a principal (nil: a refusal) until the TTL or the token's own expiry.
+func (c *bearerCache) put(epoch uint64, digest, grantID string, p *Principal, now time.Time) {
 	if c == nil {
 		return
 	}
 	until := now.Add(c.ttl)
-	if !p.ExpiresAt.IsZero() && p.ExpiresAt.Before(until) {
+	if p == nil {
+		until = now.Add(c.refusalTTL)
+	} else if !p.ExpiresAt.IsZero() && p.ExpiresAt.Before(until) {
 		until = p.ExpiresAt
 	}
 	c.mu.Lock()
-	if len(c.m) >= c.max {
-		c.m = make(map[string]cachedBearer)
-	}
-	c.m[digest] = cachedBearer{principal: p, grantID: grantID, until: until}
-	c.mu.Unlock()
-}
-
-// dropGrant forgets every cached token of a grant; revocation is rare, so a scan is fine.
-func (c *bearerCache) dropGrant(grantID string) {
-	if c == nil {
+	defer c.mu.Unlock()
+	if epoch != c.gen {
 		return
 	}
-	c.mu.Lock()
-	for k, e := range c.m {
-		if e.grantID == grantID {
-			delete(c.m, k)
-		}
+	entry := &cachedBearer{digest: digest, principal: p, grantID: grantID, until: until}
+	if el, ok := c.m[digest]; ok {
+		el.Value = entry
+		c.lru.MoveToFront(el)
+		return
 	}
-	c.mu.Unlock()
+	c.m[digest] = c.lru.PushFront(entry)
+	for len(c.m) > c.max {
+		oldest := c.lru.Back()
+		c.lru.Remove(oldest)
+		delete(c.m, oldest.Value.(*cachedBearer).digest)
+	}
 }
 
-// clear forgets everything (a client was removed).
+// drop forgets every entry a batch of revocations touches. Revocations are rare next to
+// checks, so one scan per batch is cheaper than indexes kept on every put.
+func (c *bearerCache) drop(revs []Revocation) {
+	if c == nil || len(revs) == 0 {
+		return
+	}
+	grants, users, clients := map[string]bool{}, map[uint]bool{}, map[string]bool{}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	for _, r := range revs {
+		if el, ok := c.m[r.TokenID]; ok && r.TokenID != "" {
+			c.remove(el)
+		}
+		if r.GrantID != "" {
+			grants[r.GrantID] = true
+		}
+		if r.UserID != 0 {
+			users[r.UserID] = true
+		}
+		if r.ClientID != "" {
+			clients[r.ClientID] = true
+		}
+	}
+	if len(grants)+len(users)+len(clients) == 0 {
+		return
+	}
+	for el := c.lru.Front(); el != nil; {
+		next := el.Next()
+		e := el.Value.(*cachedBearer)
+		if e.principal != nil && (grants[e.grantID] || users[e.principal.UserID] || clients[e.principal.ClientID]) {
+			c.remove(el)
+		}
+		el = next
+	}
+}
+
+func (c *bearerCache) remove(el *list.Element) {
+	c.lru.Remove(el)
+	delete(c.m, el.Value.(*cachedBearer).digest)
+}
+
+// clear forgets everything (a burst of revocations too large to apply one by one).
 func (c *bearerCache) clear() {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
-	c.m = make(map[string]cachedBearer)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.m = make(map[string]*list.Element)
+	c.lru.Init()
+}
+
+// stats reports hits and misses since start, for metrics.
+func (c *bearerCache) stats() (hits, misses uint64) {
+	if c == nil {
+		return 0, 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses
 }

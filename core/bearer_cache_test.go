@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -83,4 +84,102 @@ func TestBearerCacheOffReadsEveryTime(t *testing.T) {
 			t.Fatal("without the cache a revocation by another process is seen at once")
 		}
 	})
+}
+
+// Two engines on one database, both caching, B following the feed: a revocation through A
+// (a token, a user disabled, a client removed) is refused by B within one poll.
+func TestRevocationFeedReachesOtherInstances(t *testing.T) {
+	onBackends(t, Options{BearerCacheTTL: time.Hour}, func(t *testing.T, f *fixture) {
+		b := f.engine(Options{BearerCacheTTL: time.Hour})
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		go b.FollowRevocations(ctx, 50*time.Millisecond)
+		u := f.user(t, "feed@example.com")
+		c, _ := f.client(t, NewClient{ID: "feed-app"})
+		refusedByB := func(token string) bool {
+			deadline := time.Now().Add(1500 * time.Millisecond)
+			for time.Now().Before(deadline) {
+				if _, err := b.AuthenticateBearer(t.Context(), token); err != nil {
+					return AsError(err).Code == ErrInvalidToken
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			return false
+		}
+		cachedByB := func(token string) {
+			t.Helper()
+			if _, err := b.AuthenticateBearer(t.Context(), token); err != nil {
+				t.Fatalf("B refused a live token: %v", err)
+			}
+		}
+
+		revoked := f.tokens(t, c, u, "")
+		cachedByB(revoked.AccessToken)
+		if err := f.eng.revokeToken(t.Context(), revoked.AccessToken, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !refusedByB(revoked.AccessToken) {
+			t.Fatal("B still accepts a token revoked through A after 1.5 s")
+		}
+
+		disabled := f.tokens(t, c, u, "")
+		cachedByB(disabled.AccessToken)
+		f.disable(t, u)
+		f.eng.revokedUser(t.Context(), u.ID)
+		if !refusedByB(disabled.AccessToken) {
+			t.Fatal("B still accepts a disabled user's token after 1.5 s")
+		}
+		if hits, misses := b.CacheStats(); hits == 0 || misses == 0 {
+			t.Errorf("cache stats hits=%d misses=%d, want both counted", hits, misses)
+		}
+	})
+}
+
+func TestBearerCacheIsBoundedLRU(t *testing.T) {
+	c := newBearerCache(time.Hour, 2)
+	now := time.Now()
+	p := &Principal{UserID: 1}
+	c.put(c.epoch(), "a", "g", p, now)
+	c.put(c.epoch(), "b", "g", p, now)
+	if _, ok := c.get("a", now); !ok { // a is now the most recently used
+		t.Fatal("a missing")
+	}
+	c.put(c.epoch(), "c", "g", p, now)
+	if _, ok := c.get("b", now); ok {
+		t.Error("the least recently used entry survived past the bound")
+	}
+	if _, ok := c.get("a", now); !ok {
+		t.Error("a recently used entry was evicted")
+	}
+}
+
+func TestBearerCacheRefusalsLastASecondAtMost(t *testing.T) {
+	onBackends(t, Options{BearerCacheTTL: time.Hour}, func(t *testing.T, f *fixture) {
+		u := f.user(t, "refusal@example.com")
+		c, _ := f.client(t, NewClient{})
+		res := f.tokens(t, c, u, "")
+		f.disable(t, u) // behind the engine's back: the refusal is what gets cached
+		if f.bearerOK(t, res.AccessToken) {
+			t.Fatal("disabled user's token accepted")
+		}
+		if err := f.store.DB().Model(&models.User{}).Where("id = ?", u.ID).Update("enabled", true).Error; err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(time.Second)
+		if !f.bearerOK(t, res.AccessToken) {
+			t.Fatal("a refusal was cached for longer than a second")
+		}
+	})
+}
+
+// An answer read before a revocation landed is not cached after it.
+func TestBearerCacheDropsAnswersOlderThanARevocation(t *testing.T) {
+	c := newBearerCache(time.Hour, 10)
+	now := time.Now()
+	epoch := c.epoch()
+	c.drop([]Revocation{{GrantID: "g"}})
+	c.put(epoch, "a", "g", &Principal{UserID: 1}, now)
+	if _, ok := c.get("a", now); ok {
+		t.Fatal("an answer read before a revocation was cached")
+	}
 }

@@ -7,6 +7,7 @@ package core
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"oauthd/models"
@@ -14,15 +15,21 @@ import (
 
 // Options are the protocol settings the engine enforces.
 type Options struct {
-	CodeTTL               time.Duration
-	RefreshTTL            time.Duration // 0: refresh tokens do not expire on their own
-	SkipAuthorization     string        // "force" or "auto"
+	CodeTTL    time.Duration
+	RefreshTTL time.Duration // 0: refresh tokens do not expire on their own
+	// RefreshReuseInterval > 0: a rotated refresh token presented again within this long of its
+	// rotation gets the same new pair instead of revoking the grant (a retry, not a theft).
+	RefreshReuseInterval  time.Duration
+	SkipAuthorization     string // "force" or "auto"
 	PKCEMinVerifierLength int
 	BcryptCost            int
 	SessionTTL            time.Duration
-	// BearerCacheTTL > 0 caches successful bearer checks in process for that long (see
-	// bearerCache for what that trades away).
-	BearerCacheTTL time.Duration
+	// BearerCacheTTL > 0 caches bearer checks in process for that long, at most
+	// BearerCacheSize entries (0: bearerCacheMax); see bearerCache for how it stays safe.
+	BearerCacheTTL  time.Duration
+	BearerCacheSize int
+	// Bus, when set, tells other instances of revocations at once (see RevocationBus).
+	Bus RevocationBus
 	// RevokeAccessOnRefresh makes a rotating refresh also revoke the grant's earlier access
 	// tokens. Off by default: workers sharing one grant keep their live access tokens.
 	RevokeAccessOnRefresh bool
@@ -35,6 +42,7 @@ type Engine struct {
 	store  *models.Store
 	opt    Options
 	bearer *bearerCache // nil when off
+	ping   atomic.Pointer[pingResult]
 }
 
 // New builds an engine; zero options get safe defaults.
@@ -54,13 +62,29 @@ func New(store *models.Store, opt Options) *Engine {
 	if opt.SessionTTL <= 0 {
 		opt.SessionTTL = 7 * 24 * time.Hour
 	}
-	return &Engine{store: store, opt: opt, bearer: newBearerCache(opt.BearerCacheTTL)}
+	return &Engine{store: store, opt: opt, bearer: newBearerCache(opt.BearerCacheTTL, opt.BearerCacheSize)}
 }
 
 func (e *Engine) now() time.Time { return e.opt.Clock().UTC() }
 
-// Ping reports whether the store answers.
-func (e *Engine) Ping(ctx context.Context) error { return e.store.Ping(ctx) }
+// pingTTL is how long a health answer is reused: a load balancer polling /healthz, or a
+// flood of it, costs one database round trip per second at most.
+const pingTTL = time.Second
+
+type pingResult struct {
+	at  time.Time
+	err error
+}
+
+// Ping reports whether the store answered, at most pingTTL ago.
+func (e *Engine) Ping(ctx context.Context) error {
+	if last := e.ping.Load(); last != nil && time.Since(last.at) < pingTTL {
+		return last.err
+	}
+	err := e.store.Ping(ctx)
+	e.ping.Store(&pingResult{at: time.Now(), err: err})
+	return err
+}
 
 // lookup maps a store read: not found becomes notFound, anything else unavailable.
 func lookup(err error, notFound *Error) *Error {
@@ -86,13 +110,12 @@ func stored(err error) error {
 	return unavailable(err)
 }
 
-// revokeGrant revokes every token of a grant, in the database and in this process's cache.
+// revokeGrant revokes every token of a grant, in the database and in every cache.
 func (e *Engine) revokeGrant(ctx context.Context, grantID string, now time.Time) error {
-	err := e.store.RevokeGrant(ctx, grantID, now.Unix())
-	e.bearer.dropGrant(grantID)
-	if err != nil {
+	if err := e.store.RevokeGrant(ctx, grantID, now.Unix()); err != nil {
 		return unavailable(err)
 	}
+	e.revoked(ctx, Revocation{GrantID: grantID})
 	return nil
 }
 

@@ -18,6 +18,7 @@ func TestClientCredentials(t *testing.T) {
 		public, _ := f.client(t, NewClient{ID: "public", AuthMethods: []string{AuthNone}, OwnerEmail: owner.Email, GrantTypes: cc})
 		disabledOwner, _ := f.client(t, NewClient{ID: "disabled-owner", OwnerEmail: gone.Email, GrantTypes: cc})
 		f.disable(t, gone)
+		disabledOwner, _ = f.store.ClientByID(t.Context(), disabledOwner.ID) // as client authentication reads it
 
 		cases := []struct {
 			name   string
@@ -66,6 +67,30 @@ func TestClientCredentials(t *testing.T) {
 		}
 		if len(rows) != 2 {
 			t.Errorf("%d token rows for svc, want 2", len(rows))
+		}
+	})
+}
+
+// A request authenticated just before its client was removed gets no token: the insert checks
+// the client in the same statement, so no token outlives its client.
+func TestNoTokenForRemovedClient(t *testing.T) {
+	t.Parallel()
+	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
+		owner := f.user(t, "owner@example.com")
+		svc, _ := f.client(t, NewClient{ID: "svc", OwnerEmail: owner.Email, RefreshRotation: new(false),
+			GrantTypes: []string{GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials}})
+		tok := f.tokens(t, svc, owner, "")
+		if err := f.eng.RemoveClient(t.Context(), "svc"); err != nil {
+			t.Fatal(err)
+		}
+		_, err := f.eng.ClientCredentials(t.Context(), ClientCredentialsRequest{Client: svc, AccessTTL: accessTTL})
+		wantErr(t, err, ErrInvalidClient, ReasonClientUnknown)
+		_, err = f.refresh(t.Context(), svc, tok.RefreshToken, "")
+		wantErr(t, err, ErrInvalidGrant, ReasonRefreshInvalid) // DeleteClient took the refresh token along
+		var n int64
+		f.store.DB().Model(&models.Token{}).Where("client_id = ?", "svc").Count(&n)
+		if n != 0 {
+			t.Errorf("%d token rows left for the removed client, want 0", n)
 		}
 	})
 }

@@ -42,6 +42,7 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 	var rejected *Error
 	var reusedGrant string
 	err := e.store.Tx(ctx, func(tx *models.Store) error {
+		result, rejected, reusedGrant = nil, nil, "" // afresh: a deadlocked run is run again
 		won, err := tx.ConsumeCode(ctx, Digest(req.Code), now.Unix())
 		if err != nil {
 			return err

@@ -22,8 +22,9 @@ var errRefreshInvalid = fail(ErrInvalidGrant, ReasonRefreshInvalid, "Invalid ref
 // rotating client also gets a new refresh token, and the old refresh token is revoked (the
 // earlier access tokens too with Options.RevokeAccessOnRefresh; otherwise they live until
 // they expire, since RFC 9700 rotates refresh tokens, not live access tokens); presenting a
-// rotated refresh token again revokes the whole grant (RFC 9700 §4.14.2). A non-rotating
-// client (legacy Odoo behaviour) keeps its refresh token and gets it back unchanged.
+// rotated refresh token again within Options.RefreshReuseInterval returns the same new pair
+// (a retry, see refresh_reuse.go), and after it revokes the whole grant (RFC 9700 §4.14.2). A
+// non-rotating client (legacy Odoo behaviour) keeps its refresh token and gets it back unchanged.
 func (e *Engine) Refresh(ctx context.Context, req RefreshRequest) (*TokenResult, error) {
 	if err := checkAccessTTL(req.AccessTTL); err != nil {
 		return nil, err
@@ -38,6 +39,9 @@ func (e *Engine) Refresh(ctx context.Context, req RefreshRequest) (*TokenResult,
 	old, err := e.store.TokenByID(ctx, Digest(req.RefreshToken))
 	if err := lookup(err, errRefreshInvalid); err != nil {
 		return nil, err
+	}
+	if old.ClientID == req.Client.ID && e.withinReuse(old, now) {
+		return e.reuseSuccessor(ctx, old, req.RefreshToken, now)
 	}
 	if err := e.checkRefresh(ctx, old, req.Client, now); err != nil {
 		return nil, err
@@ -57,23 +61,29 @@ func (e *Engine) checkRefresh(ctx context.Context, t *models.TokenOwner, client 
 	case t.Kind != models.KindRefresh || t.ClientID != client.ID:
 		return errRefreshInvalid
 	case t.RotatedAt != 0:
-		if err := e.revokeGrant(ctx, t.GrantID, now); err != nil {
-			return err
-		}
-		return fail(ErrInvalidGrant, ReasonRefreshReused, "Refresh token already used; the grant is revoked.")
+		return e.refreshReused(ctx, t.GrantID, now)
 	case t.RevokedAt != 0 || expired(t.ExpiresAt, now) || !t.Enabled:
 		return errRefreshInvalid
 	}
 	return nil
 }
 
-// rotate consumes the old refresh token with one conditional UPDATE, so of two concurrent
-// refreshes one wins and the other is treated as reuse.
+// rotate consumes the old refresh token with one conditional UPDATE, so of concurrent
+// refreshes one wins; the others get the winner's pair within the reuse interval and are
+// treated as reuse otherwise.
 func (e *Engine) rotate(ctx context.Context, old *models.TokenOwner, req RefreshRequest, scope string, now time.Time) (*TokenResult, error) {
 	is := e.newIssue(now, old.GrantID, old.ClientID, old.UserID, scope, old.Scope, req.AccessTTL, true)
+	var sealed []byte
+	if e.opt.RefreshReuseInterval > 0 {
+		var err error
+		if sealed, err = sealSuccessor(req.RefreshToken, is); err != nil {
+			return nil, unavailable(err)
+		}
+	}
 	lost := false
 	err := e.store.Tx(ctx, func(tx *models.Store) error {
-		won, err := tx.RotateRefresh(ctx, old.ID, now.Unix())
+		lost = false // afresh: a deadlocked run is run again
+		won, err := tx.RotateRefresh(ctx, old.ID, now.Unix(), sealed)
 		if err != nil || !won {
 			lost = !won
 			return err
@@ -85,26 +95,46 @@ func (e *Engine) rotate(ctx context.Context, old *models.TokenOwner, req Refresh
 		}
 		return tx.CreateTokens(ctx, is.rows()...)
 	})
-	if e.opt.RevokeAccessOnRefresh {
-		e.bearer.dropGrant(old.GrantID) // the old access tokens were revoked with the rotation
-	}
 	if err != nil {
 		return nil, stored(err)
 	}
 	if lost {
-		if err := e.revokeGrant(ctx, old.GrantID, now); err != nil {
-			return nil, err
-		}
-		return nil, fail(ErrInvalidGrant, ReasonRefreshReused, "Refresh token already used; the grant is revoked.")
+		return e.lostRotation(ctx, old, req, now)
+	}
+	if e.opt.RevokeAccessOnRefresh {
+		e.revoked(ctx, Revocation{GrantID: old.GrantID}) // the old access tokens were revoked with the rotation
 	}
 	return is.result(now, req.AccessTTL), nil
+}
+
+// lostRotation answers the loser of a rotation race: the winner's pair when the winner
+// rotated within the reuse interval, reuse (the grant revoked) otherwise.
+func (e *Engine) lostRotation(ctx context.Context, old *models.TokenOwner, req RefreshRequest, now time.Time) (*TokenResult, error) {
+	if e.opt.RefreshReuseInterval > 0 {
+		again, err := e.store.TokenByID(ctx, old.ID)
+		if err := lookup(err, errRefreshInvalid); err != nil {
+			return nil, err
+		}
+		if e.withinReuse(again, now) {
+			return e.reuseSuccessor(ctx, again, req.RefreshToken, now)
+		}
+	}
+	return nil, e.refreshReused(ctx, old.GrantID, now)
+}
+
+// refreshReused revokes a grant whose rotated refresh token came back (RFC 9700 §4.14.2).
+func (e *Engine) refreshReused(ctx context.Context, grantID string, now time.Time) error {
+	if err := e.revokeGrant(ctx, grantID, now); err != nil {
+		return err
+	}
+	return fail(ErrInvalidGrant, ReasonRefreshReused, "Refresh token already used; the grant is revoked.")
 }
 
 // refreshInPlace issues only an access token and hands the same refresh token back.
 func (e *Engine) refreshInPlace(ctx context.Context, old *models.TokenOwner, req RefreshRequest, scope string, now time.Time) (*TokenResult, error) {
 	is := e.newIssue(now, old.GrantID, old.ClientID, old.UserID, scope, "", req.AccessTTL, false)
-	if err := e.store.CreateTokens(ctx, is.access); err != nil {
-		return nil, stored(err)
+	if err := e.createForClient(ctx, is.access); err != nil {
+		return nil, err
 	}
 	res := is.result(now, req.AccessTTL)
 	res.RefreshToken = req.RefreshToken

@@ -57,6 +57,9 @@ func TestNoPlaintextSecretsStored(t *testing.T) {
 			t.Fatal(err)
 		}
 		unusedCode := f.approve(t, app, user, AuthorizeRequest{})
+		if err := f.eng.revokeToken(ctx, cc.AccessToken, nil); err != nil { // a revocation feed row
+			t.Fatal(err)
+		}
 
 		secrets := map[string]string{
 			"client secret":                    appSecret,

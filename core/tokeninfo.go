@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"oauthd/models"
@@ -35,18 +36,27 @@ func (e *Engine) AuthenticateBearer(ctx context.Context, token string) (*Princip
 	}
 	digest, now := Digest(token), e.now()
 	if p, ok := e.bearer.get(digest, now); ok {
+		if p == nil {
+			return nil, errTokenInvalid
+		}
 		return p, nil
 	}
-	t, err := e.store.TokenByID(ctx, digest)
+	epoch := e.bearer.epoch()
+	t, err := e.store.BearerByID(ctx, digest)
+	if errors.Is(err, models.ErrNotFound) {
+		e.bearer.put(epoch, digest, "", nil, now)
+	}
 	if err := lookup(err, errTokenInvalid); err != nil {
 		return nil, err
 	}
 	if t.Kind != models.KindAccess || !active(t, now) {
+		e.bearer.put(epoch, digest, "", nil, now)
 		return nil, errTokenInvalid
 	}
 	p := principal(t)
-	e.bearer.put(digest, t.GrantID, p, now)
-	return p, nil
+	e.bearer.put(epoch, digest, t.GrantID, p, now)
+	cp := *p
+	return &cp, nil
 }
 
 func active(t *models.TokenOwner, now time.Time) bool {

@@ -66,14 +66,6 @@ func TestAuthenticateBearer(t *testing.T) {
 				f.disable(t, bob)
 				return tok.AccessToken
 			}, 0},
-			{"client row gone", func(t *testing.T) string {
-				gone, _ := f.client(t, NewClient{ID: "gone"})
-				tok := f.tokens(t, gone, ada, "")
-				if err := f.store.DB().Exec("DELETE FROM clients WHERE id = ?", "gone").Error; err != nil {
-					t.Fatal(err)
-				}
-				return tok.AccessToken
-			}, 0},
 			{"client removed", func(t *testing.T) string {
 				removed, _ := f.client(t, NewClient{ID: "removed"})
 				tok := f.tokens(t, removed, ada, "")

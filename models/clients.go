@@ -50,9 +50,13 @@ func (s *Store) ClientOrigins(ctx context.Context, id string) ([]string, error) 
 
 // ClientByID finds a client by its client_id, exactly: MySQL's default collation would also
 // match another case or trailing spaces, and client ids are case-sensitive (RFC 6749 §2.2).
+// The owner's enabled flag comes with it (OwnerEnabled).
 func (s *Store) ClientByID(ctx context.Context, id string) (*Client, error) {
 	var c Client
-	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&c).Error
+	err := s.db.WithContext(ctx).Table("clients").
+		Select("clients.*, COALESCE(users.enabled, false) AS owner_enabled").
+		Joins("LEFT JOIN users ON users.id = clients.owner_id").
+		Where("clients.id = ?", id).Take(&c).Error
 	if err == nil && c.ID != id {
 		return &Client{}, ErrNotFound
 	}

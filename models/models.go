@@ -37,6 +37,9 @@ type Client struct {
 	AllowPlainPKCE    bool   `gorm:"not null"`
 	RefreshRotation   bool   `gorm:"not null"`
 	CreatedAt         int64  `gorm:"autoCreateTime:false;not null"`
+	// OwnerEnabled is read with the client by ClientByID (the owner user's enabled flag), so
+	// that client_credentials costs one read; it is no column of its own.
+	OwnerEnabled bool `gorm:"->;-:migration"`
 }
 
 // ClientOrigin is a browser origin ("https://app.example.com") a client may call the token,
@@ -84,6 +87,10 @@ type Token struct {
 	ExpiresAt int64  `gorm:"not null"`                                        // 0: never
 	RevokedAt int64  `gorm:"not null;index:idx_tokens_grant_live,priority:2"` // 0: not revoked
 	RotatedAt int64  `gorm:"not null"`                                        // refresh tokens: when a refresh replaced it
+	// Successor holds, for a rotated refresh token, the pair that replaced it, sealed under a
+	// key only the old token's plaintext yields (see core/refresh_reuse.go): a retry within
+	// the reuse interval gets the same pair back, and the database alone cannot read it.
+	Successor []byte
 }
 
 // Consent records that a user approved a client for some scopes.
@@ -105,5 +112,5 @@ type Session struct {
 
 // All lists every model, in migration order.
 func All() []any {
-	return []any{&User{}, &Client{}, &ClientOrigin{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}}
+	return []any{&User{}, &Client{}, &ClientOrigin{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}, &Revocation{}}
 }

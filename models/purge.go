@@ -14,6 +14,7 @@ type Purged struct {
 func (s *Store) Purge(ctx context.Context, cutoff int64) (Purged, error) {
 	var p Purged
 	err := s.Tx(ctx, func(tx *Store) error {
+		p = Purged{} // afresh: a deadlocked run is run again
 		steps := []struct {
 			n     *int64
 			model any

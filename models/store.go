@@ -147,11 +147,23 @@ func (s *Store) Close() error {
 	return err
 }
 
-// Tx runs fn in one transaction: committed when fn returns nil, rolled back otherwise.
+// Tx runs fn in one transaction: committed when fn returns nil, rolled back otherwise. A
+// transaction MySQL or Galera rolled back as a deadlock is run again, up to maxTxAttempts
+// times (see retryable), so fn must set its results afresh on each run.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx, w: tx})
-	})
+	for attempt := 1; ; attempt++ {
+		err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return fn(&Store{db: tx, w: tx})
+		})
+		if err == nil || attempt == maxTxAttempts || !retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(retryPause(attempt)):
+		}
+	}
 }
 
 // DB exposes the read handle for tests and tools that inspect rows directly.

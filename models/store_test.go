@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -177,11 +178,14 @@ func TestClients(t *testing.T) {
 		if got.OwnerID == nil || *got.OwnerID != owner.ID {
 			t.Errorf("OwnerID = %v, want %d", got.OwnerID, owner.ID)
 		}
-		got.OwnerID, withOwner.OwnerID = nil, nil
+		if !got.OwnerEnabled {
+			t.Error("OwnerEnabled = false for a client whose owner is enabled")
+		}
+		got.OwnerID, withOwner.OwnerID, withOwner.OwnerEnabled = nil, nil, true
 		if *got != *withOwner {
 			t.Errorf("ClientByID = %+v, want %+v", *got, *withOwner)
 		}
-		if got, err := s.ClientByID(ctx, "app-two"); err != nil || got.OwnerID != nil {
+		if got, err := s.ClientByID(ctx, "app-two"); err != nil || got.OwnerID != nil || got.OwnerEnabled {
 			t.Errorf("ClientByID(app-two) = %+v, %v; want no owner", got, err)
 		}
 		long := &models.Client{ID: "app-long", Name: "Long", RedirectURIs: strings.Repeat("https://long.example/cb\n", 200), // TEXT, not VARCHAR(255)
@@ -311,7 +315,7 @@ func TestRotateRefresh(t *testing.T) {
 			{"unknown", hexID("2ef", 99), false},
 		}
 		for _, tc := range cases {
-			got, err := s.RotateRefresh(ctx, tc.id, 1200)
+			got, err := s.RotateRefresh(ctx, tc.id, 1200, nil)
 			if err != nil || got != tc.want {
 				t.Errorf("%s: RotateRefresh = %v, %v; want %v", tc.name, got, err, tc.want)
 			}
@@ -337,7 +341,7 @@ func TestRotateRefreshConcurrent(t *testing.T) {
 			refresh := tok(hexID("2ef", round), models.KindRefresh, hexID("9", round), "app", u.ID, "all", 0)
 			mustTokens(t, s, refresh)
 			wins := concurrently(t, 20, func(ctx context.Context) (bool, error) {
-				return s.RotateRefresh(ctx, refresh.ID, 1200)
+				return s.RotateRefresh(ctx, refresh.ID, 1200, nil)
 			})
 			if wins != 1 {
 				t.Fatalf("round %d: %d of 20 concurrent RotateRefresh calls won, want exactly 1", round, wins)
@@ -601,7 +605,7 @@ func TestTokenByID(t *testing.T) {
 		if err != nil {
 			t.Fatalf("TokenByID: %v", err)
 		}
-		if got.Token != *access {
+		if !reflect.DeepEqual(got.Token, *access) {
 			t.Errorf("Token = %+v, want %+v", got.Token, *access)
 		}
 		if got.Email != u.Email || got.FullName != u.FullName || got.Roles != u.Roles || got.Subject != u.Subject ||

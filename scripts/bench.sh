@@ -3,7 +3,9 @@
 # requests/s (1e9 / ns/op), cpu-us/op (this process: client + server), db-cpu-us/op (mariadbd,
 # MariaDB rows), allocs/op, queries/op, tx/op and the ratio of each row's throughput
 # to its baseline in the same run (baseline ns/op / row ns/op): GET rows against
-# BenchmarkBaselineFiberJSON, POST rows against BenchmarkBaselineFiberPOSTForm.
+# BenchmarkBaselineFiberJSON, POST rows against BenchmarkBaselineFiberPOSTForm. Bearer rows also
+# get "floor": their throughput against the floor app of the same database (SHA-256 of the token
+# plus one GORM primary-key read, routes/floor_bench_test.go), measured in the same run.
 #
 # Extra arguments go to go test, e.g. scripts/bench.sh -benchtime=5s or -bench 'Bearer|Baseline'.
 set -euo pipefail
@@ -19,6 +21,10 @@ echo
 awk '
   # GET rows compare with the bare Fiber GET, everything else with the bare Fiber POST form.
   function kind(name) { return (name ~ /Bearer|Healthz|FiberJSON|CORS/) ? "GET" : "POST" }
+  function floorOf(name) {
+    if (name ~ /Bearer/ && name !~ /Floor/) return (name ~ /^MariaDB/) ? "MariaDBFloorBearer" : "FloorBearer"
+    return ""
+  }
   /^Benchmark/ {
     name = $1; sub(/^Benchmark/, "", name); sub(/-[0-9]+$/, "", name)
     n++; names[n] = name; ns[name] = ""; al[name] = ""; q[name] = "-"; tx[name] = "-"; cpu[name] = "-"; dbcpu[name] = "-"
@@ -34,10 +40,11 @@ awk '
   END {
     if (n == 0) { print "bench.sh: no benchmark results" > "/dev/stderr"; exit 1 }
     base["GET"] = ns["BaselineFiberJSON"]; base["POST"] = ns["BaselineFiberPOSTForm"]
-    printf "%-30s %-4s %9s %7s %9s %9s %9s %10s %5s %6s\n", "benchmark", "verb", "ns/op", "req/s", "cpu-us/op", "db-cpu-us", "allocs/op", "queries/op", "tx/op", "ratio"
+    printf "%-34s %-4s %9s %7s %9s %9s %9s %10s %5s %6s %6s\n", "benchmark", "verb", "ns/op", "req/s", "cpu-us/op", "db-cpu-us", "allocs/op", "queries/op", "tx/op", "ratio", "floor"
     for (i = 1; i <= n; i++) {
       name = names[i]; k = kind(name); b = base[k]
       ratio = (b != "" && ns[name] > 0) ? sprintf("%.3f", b / ns[name]) : "n/a"
-      printf "%-30s %-4s %9.0f %7.0f %9s %9s %9s %10s %5s %6s\n", name, k, ns[name], (ns[name] > 0 ? 1e9 / ns[name] : 0), cpu[name], dbcpu[name], al[name], q[name], tx[name], ratio
+      f = floorOf(name); fl = (f != "" && ns[f] != "" && ns[name] > 0) ? sprintf("%.3f", ns[f] / ns[name]) : "-"
+      printf "%-34s %-4s %9.0f %7.0f %9s %9s %9s %10s %5s %6s %6s\n", name, k, ns[name], (ns[name] > 0 ? 1e9 / ns[name] : 0), cpu[name], dbcpu[name], al[name], q[name], tx[name], ratio, fl
     }
   }' "$raw"

@@ -169,7 +169,8 @@ func TestFrappePublicClient(t *testing.T) {
 
 func TestFrappeRefresh(t *testing.T) {
 	t.Parallel()
-	s := frappeStart(t, nil)
+	// No reuse interval: the replay below is theft at once (refresh_reuse_test.go covers the interval).
+	s := frappeStart(t, []Option{Env("OAUTHD_OAUTH_REFRESH_REUSE_INTERVAL=0s")})
 	b := s.frappeLogin(t)
 	tok := s.frappeTokens(t, b)
 	refresh := func(token, scope string, id, secret string) *Resp {

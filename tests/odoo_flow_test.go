@@ -91,7 +91,7 @@ func TestOdooNangoBrowserFlowWithFormExchangeAndRefresh(t *testing.T) {
 // A rotating client (the default, and what RFC 9700 recommends) gets a new refresh token each
 // time; the old one is then refused, and presenting it again revokes the grant.
 func TestOdooRefreshRotatingClient(t *testing.T) {
-	e := odooSetup(t)
+	e := odooSetup(t, Env("OAUTHD_OAUTH_REFRESH_REUSE_INTERVAL=0s")) // the replay below is theft at once
 	e.client = e.s.AddClient(t, "--name", "Rotating", "--redirect-uri", odooRedirect, "--auth-method",
 		"client_secret_post", "--owner", odooOwner, "--grant-type", "authorization_code,refresh_token")
 	tok := e.ownerTokens(t)
