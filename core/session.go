@@ -32,7 +32,7 @@ func (e *Engine) Login(ctx context.Context, email, password string) (*models.Use
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return nil, "", errLogin
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || !u.Enabled {
+	if !e.checkPassword(ctx, u, password) || !u.Enabled {
 		return nil, "", errLogin
 	}
 	sid := NewToken()

@@ -112,5 +112,6 @@ type Session struct {
 
 // All lists every model, in migration order.
 func All() []any {
-	return []any{&User{}, &Client{}, &ClientOrigin{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}, &Revocation{}}
+	return []any{&User{}, &Client{}, &ClientOrigin{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}, &Revocation{},
+		&ImportRecord{}}
 }
