@@ -101,7 +101,7 @@ func (f *Frappe) users(tx *gorm.DB, d *Data) error {
 			return err
 		}
 	}
-	users, err := rows(tx, "SELECT "+pick(cols, backtick, "name", "first_name", "last_name", "full_name", "enabled|1")+
+	users, err := rows(tx, "SELECT "+pick(cols, backtick, "", "name", "first_name", "last_name", "full_name", "enabled|1")+
 		" FROM `tabUser` ORDER BY name")
 	if err != nil {
 		return err
@@ -149,7 +149,7 @@ func (f *Frappe) clients(tx *gorm.DB, d *Data) error {
 	if err != nil {
 		return err
 	}
-	cs, err := rows(tx, "SELECT "+pick(cols, backtick, "name", "client_secret", "app_name", "user", "skip_authorization|0",
+	cs, err := rows(tx, "SELECT "+pick(cols, backtick, "", "name", "client_secret", "app_name", "user", "skip_authorization|0",
 		"redirect_uris", "default_redirect_uri", "scopes", "token_endpoint_auth_method")+
 		" FROM `tabOAuth Client` ORDER BY name")
 	if err != nil {

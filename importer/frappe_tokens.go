@@ -25,7 +25,7 @@ func (f *Frappe) tokens(tx *gorm.DB, d *Data, now time.Time) error {
 		return err
 	}
 	d.Notes = append(d.Notes, note)
-	ts, err := rows(tx, "SELECT "+pick(cols, backtick, "name", "client", "user", "scopes", "access_token",
+	ts, err := rows(tx, "SELECT "+pick(cols, backtick, "", "name", "client", "user", "scopes", "access_token",
 		"refresh_token", "expiration_time", "status")+" FROM `tabOAuth Bearer Token` ORDER BY creation, name")
 	if err != nil {
 		return err

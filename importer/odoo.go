@@ -72,7 +72,7 @@ func (o *Odoo) users(tx *gorm.DB, d *Data, keep bool) (map[string]string, error)
 	if _, err := o.columns(tx, "res_partner"); err != nil {
 		return nil, err
 	}
-	us, err := rows(tx, "SELECT "+pick(cols, func(c string) string { return "u." + dquote(c) },
+	us, err := rows(tx, "SELECT "+pick(cols, dquote, "u",
 		"id", "login", "password", "password_crypt", "active|TRUE")+", p.name AS partner_name "+
 		"FROM res_users u LEFT JOIN res_partner p ON p.id = u.partner_id ORDER BY u.id")
 	if err != nil {
@@ -122,7 +122,7 @@ func (o *Odoo) apps(tx *gorm.DB, logins map[string]string) ([]odooApp, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, err := rows(tx, "SELECT "+pick(cols, dquote, "id", "name", "consumer_key", "consumer_secret", "user_id",
+	rs, err := rows(tx, "SELECT "+pick(cols, dquote, "", "id", "name", "consumer_key", "consumer_secret", "user_id",
 		"active|TRUE", "refresh_token", "access_type|'oauth2'")+" FROM auth_auth ORDER BY id")
 	if err != nil {
 		return nil, err
@@ -150,7 +150,7 @@ func (o *Odoo) clients(tx *gorm.DB, d *Data, apps []odooApp) error {
 	for _, a := range apps {
 		list, dropped := redirectURIs(uris[a.id])
 		c := Client{ID: a.key, Secret: a.secret, Name: a.name, RedirectURIs: list, Scopes: odooScopes,
-			AuthMethods: []string{core.AuthBasic, core.AuthPost},
+			AuthMethods: []string{core.AuthPost, core.AuthBasic},
 			GrantTypes:  []string{core.GrantAuthorizationCode, core.GrantRefreshToken, core.GrantClientCredentials},
 			Owner:       a.owner}
 		switch {
@@ -187,7 +187,7 @@ func (o *Odoo) tokens(tx *gorm.DB, d *Data, apps []odooApp, now time.Time) error
 			d.Tokens = append(d.Tokens, odooToken(&apps[i], models.KindRefresh, apps[i].refresh, 0, true))
 		}
 	}
-	ts, err := rows(tx, "SELECT "+pick(cols, dquote, "id", "access_token", "access_token_validity", "auth_id")+
+	ts, err := rows(tx, "SELECT "+pick(cols, dquote, "", "id", "access_token", "access_token_validity", "auth_id")+
 		" FROM auth_access_token WHERE auth_id IS NOT NULL ORDER BY id")
 	if err != nil {
 		return err

@@ -75,15 +75,18 @@ func (s *sourceDB) columns(tx *gorm.DB, table string) (map[string]bool, error) {
 	return cols, nil
 }
 
-// pick lists the wanted columns, putting a constant in place of those the table lacks, so one
-// query reads every version's shape.
-func pick(cols map[string]bool, quote func(string) string, wanted ...string) string {
+// pick lists the wanted columns of table alias from (empty: unqualified), putting a constant
+// in place of those the table lacks, so one query reads every version's shape.
+func pick(cols map[string]bool, quote func(string) string, from string, wanted ...string) string {
 	out := make([]string, len(wanted))
 	for i, w := range wanted {
 		name, fallback, _ := strings.Cut(w, "|")
-		if cols[name] {
+		switch {
+		case cols[name] && from != "":
+			out[i] = from + "." + quote(name) + " AS " + quote(name)
+		case cols[name]:
 			out[i] = quote(name)
-		} else {
+		default:
 			if fallback == "" {
 				fallback = "NULL"
 			}
