@@ -128,7 +128,7 @@ func Run(ctx context.Context, src Source, dst *models.Store, opt Options) (*Repo
 	}
 	rep := newReport(src.Name(), opt.DryRun)
 	rep.Notes = data.Notes
-	w := &writer{source: src.Name(), opt: opt, now: now, rep: rep, userIDs: map[string]uint{},
+	w := &writer{source: src.Name(), opt: opt, now: now, rep: rep, userIDs: map[string]uint{}, clients: map[string]bool{},
 		total: len(data.Users) + len(data.Clients) + len(data.Tokens)}
 	if !opt.DryRun {
 		return rep, w.writeAll(ctx, dst, data)
@@ -147,33 +147,37 @@ func Run(ctx context.Context, src Source, dst *models.Store, opt Options) (*Repo
 
 // writeAll writes each kind in batches.
 func (w *writer) writeAll(ctx context.Context, dst *models.Store, data *Data) error {
-	if err := batches(ctx, w, dst, data.Users, w.user); err != nil {
+	if err := batches(ctx, w, dst, data.Users, each(w.user)); err != nil {
 		return fmt.Errorf("import users: %w", err)
 	}
-	if err := batches(ctx, w, dst, data.Clients, w.client); err != nil {
+	if err := batches(ctx, w, dst, data.Clients, each(w.client)); err != nil {
 		return fmt.Errorf("import clients: %w", err)
 	}
-	if err := batches(ctx, w, dst, data.Tokens, w.token); err != nil {
+	if err := batches(ctx, w, dst, data.Tokens, w.tokens); err != nil {
 		return fmt.Errorf("import tokens: %w", err)
 	}
 	return nil
 }
 
+// each applies a one-row function to every row of a batch.
+func each[T any](one func(context.Context, *models.Store, *T) error) func(context.Context, *models.Store, []T) error {
+	return func(ctx context.Context, st *models.Store, rows []T) error {
+		for i := range rows {
+			if err := one(ctx, st, &rows[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // batches writes rows BatchSize at a time, each batch in one transaction: an interruption
 // leaves whole batches, and the next run sees their rows as unchanged.
 func batches[T any](ctx context.Context, w *writer, dst *models.Store, rows []T,
-	one func(context.Context, *models.Store, *T) error) error {
+	fn func(context.Context, *models.Store, []T) error) error {
 	for start := 0; start < len(rows); start += w.opt.BatchSize {
 		end := min(start+w.opt.BatchSize, len(rows))
-		err := dst.Tx(ctx, func(tx *models.Store) error {
-			for i := start; i < end; i++ {
-				if err := one(ctx, tx, &rows[i]); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := dst.Tx(ctx, func(tx *models.Store) error { return fn(ctx, tx, rows[start:end]) }); err != nil {
 			return err
 		}
 		w.done += end - start

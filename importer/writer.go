@@ -25,6 +25,7 @@ type writer struct {
 	done, total int
 	records     map[string]map[string]string // kind → key → fingerprint, read once per kind
 	userIDs     map[string]uint              // User.Key → oauthd id, filled as users are met
+	clients     map[string]bool              // client id → exists in oauthd
 }
 
 // Import record kinds.

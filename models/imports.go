@@ -47,11 +47,17 @@ func (s *Store) SaveClient(ctx context.Context, c *Client) error {
 	return found(s.w.WithContext(ctx).Save(c).Error, "save client")
 }
 
-// TokenRow reads a bare token row by digest.
-func (s *Store) TokenRow(ctx context.Context, id string) (*Token, error) {
-	var t Token
-	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&t).Error
-	return &t, found(err, "token row")
+// TokenRows reads the token rows among ids, by digest.
+func (s *Store) TokenRows(ctx context.Context, ids []string) (map[string]Token, error) {
+	var ts []Token
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&ts).Error; err != nil {
+		return nil, found(err, "token rows")
+	}
+	m := make(map[string]Token, len(ts))
+	for _, t := range ts {
+		m[t.ID] = t
+	}
+	return m, nil
 }
 
 // RevokeToken revokes one still-active token.
