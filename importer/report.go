@@ -47,16 +47,6 @@ func (r *Report) skip(kind, reason string) {
 
 func (r *Report) note(kind, note string) { bump(r.Caveat, kind, note) }
 
-// Changed reports whether the run wrote (or, dry, would write) anything.
-func (r *Report) Changed() bool {
-	for _, c := range r.Counts {
-		if c[outcomeImported]+c[outcomeUpdated] > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // Print writes the summary table, then the skip reasons and notes.
 func (r *Report) Print(out io.Writer) {
 	title := "import from " + r.Source
