@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -126,6 +127,7 @@ func TestImportFrappe(t *testing.T) {
 			if strings.Contains(string(out), f.live) || strings.Contains(string(out), "test_client_secret") {
 				t.Fatalf("the summary prints a secret:\n%s", out)
 			}
+			noPlaintext(t, s, f.live, f.liveRefresh, f.expiredRefresh, "test_client_secret", "pässwörd ünïcode")
 			checkFrappeLogins(t, s)
 			checkFrappeTokens(t, s, f, shape.v16)
 
@@ -271,4 +273,39 @@ func mustMySQL(t *testing.T) *sql.DB {
 		t.Fatal(err)
 	}
 	return admin
+}
+
+// noPlaintext reads every row of the tables an import writes and fails on a plaintext secret.
+func noPlaintext(t *testing.T, s *Server, secrets ...string) {
+	t.Helper()
+	for _, table := range []string{"users", "clients", "tokens", "import_records"} {
+		rows, err := serverSQL(t, s).Query("SELECT * FROM " + table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		n := 0
+		for rows.Next() {
+			n++
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range vals {
+				for _, secret := range secrets {
+					if strings.Contains(fmt.Sprintf("%s", v), secret) {
+						t.Errorf("%s.%s holds a plaintext secret", table, cols[i])
+					}
+				}
+			}
+		}
+		rows.Close()
+		if n == 0 {
+			t.Errorf("%s: no rows after the import", table)
+		}
+	}
 }
