@@ -34,7 +34,7 @@ const (
 	MaxArgon2Memory       = 128 * 1024 // KiB
 	MaxArgon2Work         = 512 * 1024 // passes × memory, KiB
 	MaxArgon2Threads      = 16
-	MaxBcryptCost         = 14
+	MaxBcryptCost         = 14 // raised to oauthd's own cost when that is higher (ParsePasswordHash)
 )
 
 var (
@@ -58,11 +58,12 @@ func (h *PasswordHash) Verify(password string) bool { return h.check([]byte(pass
 
 // ParsePasswordHash reads a bcrypt hash or one of passlib's pbkdf2-sha256, pbkdf2-sha512 and
 // argon2 formats, refusing unknown or malformed ones (ErrUnknownScheme) and ones beyond the
-// cost bounds (ErrTooCostly) without computing anything.
-func ParsePasswordHash(s string) (*PasswordHash, error) {
+// cost bounds (ErrTooCostly) without computing anything. Bcrypt costs up to
+// max(MaxBcryptCost, ownCost) pass, so oauthd's own hashes always do.
+func ParsePasswordHash(s string, ownCost int) (*PasswordHash, error) {
 	switch {
 	case strings.HasPrefix(s, "$2a$"), strings.HasPrefix(s, "$2b$"), strings.HasPrefix(s, "$2y$"):
-		return parseBcrypt(s)
+		return parseBcrypt(s, max(MaxBcryptCost, ownCost))
 	case strings.HasPrefix(s, "$pbkdf2-sha256$"):
 		return parsePBKDF2(s, SchemePBKDF2SHA256, sha256.New, sha256.Size, MaxPBKDF2SHA256Rounds)
 	case strings.HasPrefix(s, "$pbkdf2-sha512$"):
@@ -73,13 +74,13 @@ func ParsePasswordHash(s string) (*PasswordHash, error) {
 	return nil, ErrUnknownScheme
 }
 
-func parseBcrypt(s string) (*PasswordHash, error) {
+func parseBcrypt(s string, maxCost int) (*PasswordHash, error) {
 	cost, err := bcrypt.Cost([]byte(s))
 	if err != nil {
 		return nil, fmt.Errorf("%w: bcrypt: %v", ErrUnknownScheme, err)
 	}
-	if cost > MaxBcryptCost {
-		return nil, fmt.Errorf("%w: bcrypt cost %d > %d", ErrTooCostly, cost, MaxBcryptCost)
+	if cost > maxCost {
+		return nil, fmt.Errorf("%w: bcrypt cost %d > %d", ErrTooCostly, cost, maxCost)
 	}
 	return &PasswordHash{scheme: SchemeBcrypt, check: func(pw []byte) bool {
 		return bcrypt.CompareHashAndPassword([]byte(s), pw) == nil

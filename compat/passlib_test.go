@@ -26,7 +26,7 @@ func loadPasslibCases(t *testing.T) []passlibCase {
 func TestPasslibHashesVerify(t *testing.T) {
 	for _, c := range loadPasslibCases(t) {
 		t.Run(c.Scheme+"/"+c.Password, func(t *testing.T) {
-			h, err := ParsePasswordHash(c.Hash)
+			h, err := ParsePasswordHash(c.Hash, 0)
 			if c.Password == "too-slow" {
 				if !errors.Is(err, ErrTooCostly) {
 					t.Fatalf("want ErrTooCostly, got %v", err)
@@ -74,10 +74,14 @@ func TestPasswordHashRefusals(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if _, err := ParsePasswordHash(c.hash); !errors.Is(err, c.want) {
+			if _, err := ParsePasswordHash(c.hash, 4); !errors.Is(err, c.want) {
 				t.Fatalf("got %v, want %v", err, c.want)
 			}
 		})
+	}
+	// An operator who configured a higher bcrypt cost keeps logging in with it.
+	if _, err := ParsePasswordHash("$2b$15$mNjUc.fwHodtbhlObpdJZuGet8TGg8J.pMpGF.Bta/mXB6lDLxgze", 15); err != nil {
+		t.Fatalf("oauthd's own cost 15 refused: %v", err)
 	}
 }
 
@@ -90,7 +94,7 @@ func BenchmarkPasswordHashBounds(b *testing.B) {
 		"argon2id-max":      "$argon2id$v=19$m=131072,t=4,p=4$z1krJYTQWgshBGAshbBWig$0Z8aTkKTo/URK4XDnnK5Mg",
 		"bcrypt-max":        "$2b$14$mNjUc.fwHodtbhlObpdJZuGet8TGg8J.pMpGF.Bta/mXB6lDLxgze",
 	} {
-		h, err := ParsePasswordHash(hash)
+		h, err := ParsePasswordHash(hash, 0)
 		if err != nil {
 			b.Fatalf("%s: %v", name, err)
 		}

@@ -15,7 +15,7 @@ import (
 // hash oauthd cannot read (an unknown scheme, or beyond compat's cost bounds) never matches;
 // it costs a dummy comparison, so its failure looks like any other.
 func (e *Engine) checkPassword(ctx context.Context, u *models.User, password string) bool {
-	h, err := compat.ParsePasswordHash(u.PasswordHash)
+	h, err := compat.ParsePasswordHash(u.PasswordHash, e.opt.BcryptCost)
 	if err != nil {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return false

@@ -142,7 +142,7 @@ func (w *writer) passwordHash(u *User) (string, string) {
 	if u.Hash == "" {
 		return "", "no password at the source: imported without a usable password (oauthd user set-password sets one)"
 	}
-	if _, err := compat.ParsePasswordHash(u.Hash); err != nil {
+	if _, err := compat.ParsePasswordHash(u.Hash, w.opt.BcryptCost); err != nil {
 		reason := "unknown password hash scheme"
 		if errors.Is(err, compat.ErrTooCostly) {
 			reason = "password hash costlier than oauthd verifies (about 1 s)"
