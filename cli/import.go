@@ -40,16 +40,16 @@ func (e *env) importCmd(args []string) error {
 		return err
 	}
 	ctx := context.Background()
+	src, err := openImportSource(ctx, system, f.from, loc) // first: an unreachable source touches nothing
+	if err != nil {
+		return err
+	}
+	defer src.Close()
 	cfg, store, _, err := e.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	src, err := openImportSource(ctx, system, f.from, loc)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
 	opt := importer.Options{Kinds: kinds, DryRun: f.dryRun, BcryptCost: cfg.OAuth.BcryptCost,
 		RefreshTTL: cfg.OAuth.RefreshTTL, Progress: e.progress()}
 	rep, err := importer.Run(ctx, src, store, opt)
