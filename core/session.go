@@ -32,7 +32,7 @@ func (e *Engine) Login(ctx context.Context, email, password string) (*models.Use
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return nil, "", errLogin
 	}
-	if !e.checkPassword(ctx, u, password) || !u.Enabled {
+	if !e.verifyAndRehash(ctx, u, password) || !u.Enabled {
 		return nil, "", errLogin
 	}
 	sid := NewToken()
