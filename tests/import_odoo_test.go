@@ -92,6 +92,25 @@ func TestImportOdoo(t *testing.T) {
 		t.Fatalf("second import changed something: %v, want %v:\n%s", got, want, again)
 	}
 
+	// What changes at the source between two runs is carried: a new secret, a new password.
+	newSecret := alnumToken(32)
+	mustExec(t, src, "UPDATE auth_auth SET consumer_secret = $1 WHERE id = 1", newSecret)
+	mustExec(t, src, "UPDATE res_users SET password = $1 WHERE login = 'admin'", passlibHash(t, "argon-id-secret"))
+	third := s.CLI(t, "import", "odoo", "--from", dsn)
+	want = map[string][4]int{"users": {0, 1, 3, 0}, "clients": {0, 1, 0, 1}, "tokens": {0, 0, 2, 3}}
+	if got := importSummary(t, third); got["users"] != want["users"] || got["clients"] != want["clients"] ||
+		got["tokens"] != want["tokens"] {
+		t.Fatalf("import after changes at the source: %v, want %v:\n%s", got, want, third)
+	}
+	odooLogin(t, s, "admin", "argon-id-secret")
+	for secret, status := range map[string]int{f.secret: http.StatusUnauthorized, newSecret: http.StatusOK} {
+		r := odooPostForm(t, nil, s.URL+odooOAuth+"/access_token", url.Values{"grant_type": {"client_credentials"},
+			"client_id": {f.key}, "client_secret": {secret}})
+		if r.Status != status {
+			t.Fatalf("client_credentials after the secret changed at the source: %d, want %d: %s", r.Status, status, r.Raw)
+		}
+	}
+
 	emptyDSN, _ := odooSource(t)
 	mustExec(t, postgresAdminOf(t, emptyDSN), "DROP TABLE auth_access_token, redirect_uri, auth_auth, res_users, res_partner")
 	_, stderr, code := s.TryCLI("import", "odoo", "--from", emptyDSN)
