@@ -150,7 +150,7 @@ func (o *Odoo) clients(tx *gorm.DB, d *Data, apps []odooApp) error {
 	for _, a := range apps {
 		list, dropped := redirectURIs(uris[a.id])
 		c := Client{ID: a.key, Secret: a.secret, Name: a.name, RedirectURIs: list, Scopes: odooScopes,
-			AuthMethods: []string{core.AuthPost, core.AuthBasic},
+			AuthMethods: []string{core.AuthBasic, core.AuthPost},
 			GrantTypes:  []string{core.GrantAuthorizationCode, core.GrantRefreshToken, core.GrantClientCredentials},
 			Owner:       a.owner}
 		switch {

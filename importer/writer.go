@@ -113,26 +113,17 @@ func (w *writer) user(ctx context.Context, st *models.Store, u *User) error {
 
 // applyUser copies a source user's fields onto an oauthd row.
 func applyUser(dst *models.User, u *User, hash string) {
-	dst.FullName = fullName(u)
 	dst.Enabled = u.Enabled
 	dst.Roles = strings.Join(u.Roles, ",")
 	dst.PasswordHash = hash
 	setNames(dst, u)
 }
 
-// fullName is the display name, falling back to the given and family names, then the login.
-func fullName(u *User) string {
-	if n := strings.TrimSpace(u.FullName); n != "" {
-		return n
-	}
-	if n := strings.TrimSpace(u.FirstName + " " + u.LastName); n != "" {
-		return n
-	}
-	return strings.Split(u.Key, "@")[0]
+// setNames is where the full, given and family names land, completed as for any oauthd user
+// (Odoo has one name, which is split like `user add --full-name`).
+func setNames(dst *models.User, u *User) {
+	dst.FullName, dst.FirstName, dst.LastName = core.UserNames(u.Key, u.FullName, u.FirstName, u.LastName)
 }
-
-// setNames is where the given and family names land in oauthd's user row.
-func setNames(dst *models.User, u *User) {}
 
 // passwordHash returns the hash to store, and a note when the password will not be usable.
 func (w *writer) passwordHash(u *User) (string, string) {

@@ -97,7 +97,7 @@ func applyClient(dst *models.Client, c *Client, secretHash string, ownerID *uint
 
 // setAuthMethods stores the set of accepted client authentication methods.
 func setAuthMethods(dst *models.Client, methods []string) {
-	dst.AuthMethod = methods[0]
+	dst.AuthMethods = strings.Join(methods, " ")
 }
 
 // redirectURIs keeps the URIs oauthd can match (absolute, no fragment), in order, without

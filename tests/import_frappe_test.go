@@ -127,6 +127,11 @@ func TestImportFrappe(t *testing.T) {
 			if strings.Contains(string(out), f.live) || strings.Contains(string(out), "test_client_secret") {
 				t.Fatalf("the summary prints a secret:\n%s", out)
 			}
+			var first, last string
+			if err := serverSQL(t, s).QueryRow("SELECT first_name, last_name FROM users WHERE email = ?",
+				frappeEmail).Scan(&first, &last); err != nil || first != "Test" || last != "User" {
+				t.Fatalf("names of %s: %q %q %v, want Frappe's first_name and last_name", frappeEmail, first, last, err)
+			}
 			noPlaintext(t, s, f.live, f.liveRefresh, f.expiredRefresh, "test_client_secret", "pässwörd ünïcode")
 			checkFrappeLogins(t, s)
 			checkFrappeTokens(t, s, f, shape.v16)
@@ -220,9 +225,20 @@ func checkFrappeTokens(t *testing.T, s *Server, f frappeFixture, v16 bool) {
 	if b := bearer(frappeLoggedIn, r.Str("access_token")); b.Status != http.StatusOK {
 		t.Fatalf("refreshed access token: %d %s", b.Status, b.Raw)
 	}
-	form.Set("refresh_token", f.expiredRefresh)
-	r = SendForm(t, nil, "POST", s.URL+frappeOAuth+"get_token", form, hdr...)
-	frappeExpect(t, "refresh token of an expired access token", r, http.StatusOK, nil)
+	// A client from before 2025 (no token_endpoint_auth_method) sends its secret either way; a v16
+	// client's setting holds.
+	post := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {f.expiredRefresh},
+		"client_id": {"test_client_id"}, "client_secret": {"test_client_secret"}}
+	if v16 {
+		basic := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {f.expiredRefresh}}
+		r = SendForm(t, nil, "POST", s.URL+frappeOAuth+"get_token", basic, "Authorization",
+			"Basic "+base64.StdEncoding.EncodeToString([]byte("test_client_id:test_client_secret")))
+		if r.Status == http.StatusOK {
+			t.Fatalf("a Client Secret Post client authenticated with Basic: %s", r.Raw)
+		}
+	}
+	r = SendForm(t, nil, "POST", s.URL+frappeOAuth+"get_token", post)
+	frappeExpect(t, "refresh token of an expired access token, secret in the body", r, http.StatusOK, nil)
 	form.Set("refresh_token", f.revokedRefresh)
 	if r := SendForm(t, nil, "POST", s.URL+frappeOAuth+"get_token", form, hdr...); r.Status == http.StatusOK {
 		t.Errorf("a revoked refresh token refreshed: %s", r.Raw)

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"database/sql"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
@@ -160,6 +161,11 @@ func checkOdooTokens(t *testing.T, s *Server, f odooFixture) {
 		if r.Status != http.StatusOK || r.Str("refresh_token") != f.refresh {
 			t.Fatalf("refresh %d with the application's refresh token: %d %s", i, r.Status, r.Raw)
 		}
+	}
+	basic := odooPostForm(t, nil, tokenURL, url.Values{"grant_type": {"client_credentials"}}, "Authorization",
+		"Basic "+base64.StdEncoding.EncodeToString([]byte(f.key+":"+f.secret)))
+	if basic.Status != http.StatusOK {
+		t.Fatalf("client_credentials with the old secret by HTTP Basic: %d %s", basic.Status, basic.Raw)
 	}
 	bad := odooPostForm(t, nil, tokenURL, url.Values{"grant_type": {"client_credentials"}, "client_id": {f.key},
 		"client_secret": {f.secret[:31] + "x"}})
