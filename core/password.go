@@ -13,8 +13,13 @@ import (
 // imported one (passlib's pbkdf2 or argon2 from Frappe or Odoo), replaces it with a bcrypt hash
 // of oauthd's cost on the first success, so the imported hash is used once at most per user. A
 // hash oauthd cannot read (an unknown scheme, or beyond compat's cost bounds) never matches;
-// it costs a dummy comparison, so its failure looks like any other.
+// it costs a dummy comparison, so its failure looks like any other, as does a nil user (an
+// unknown login).
 func (e *Engine) verifyAndRehash(ctx context.Context, u *models.User, password string) bool {
+	if u == nil {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return false
+	}
 	h, err := compat.ParsePasswordHash(u.PasswordHash, e.opt.BcryptCost)
 	if err != nil {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
