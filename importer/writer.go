@@ -96,10 +96,14 @@ func (w *writer) user(ctx context.Context, st *models.Store, u *User) error {
 	if !exists {
 		cur = &models.User{Email: u.Key, Subject: core.NewToken(), CreatedAt: w.now.Unix()}
 	}
+	disabled := exists && cur.Enabled && !u.Enabled
 	applyUser(cur, u, hash)
 	if exists {
 		err = st.SaveUser(ctx, cur)
 		w.rep.count(KindUsers, outcomeUpdated)
+		if err == nil && disabled {
+			err = w.feed(ctx, st, &models.Revocation{UserID: cur.ID})
+		}
 	} else {
 		err = st.CreateUser(ctx, cur)
 		w.rep.count(KindUsers, outcomeImported)

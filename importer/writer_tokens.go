@@ -80,6 +80,9 @@ func (w *writer) existingToken(ctx context.Context, st *models.Store, cur *model
 		if err := st.RevokeToken(ctx, cur.ID, w.now.Unix()); err != nil {
 			return fmt.Errorf("token: %w", err)
 		}
+		if err := w.feed(ctx, st, &models.Revocation{TokenID: cur.ID}); err != nil {
+			return err
+		}
 		w.rep.count(KindTokens, outcomeUpdated)
 		return nil
 	}
@@ -98,4 +101,14 @@ func (w *writer) clientExists(ctx context.Context, st *models.Store, id string) 
 	}
 	w.clients[id] = err == nil
 	return err == nil, nil
+}
+
+// feed tells running instances, which poll the revocation feed, to forget what their bearer
+// caches hold of a token or a user the import revoked or disabled.
+func (w *writer) feed(ctx context.Context, st *models.Store, r *models.Revocation) error {
+	r.AtMS = w.now.UnixMilli()
+	if err := st.AddRevocation(ctx, r); err != nil {
+		return fmt.Errorf("revocation feed: %w", err)
+	}
+	return nil
 }

@@ -97,13 +97,22 @@ func TestImportOdoo(t *testing.T) {
 	newSecret := alnumToken(32)
 	mustExec(t, src, "UPDATE auth_auth SET consumer_secret = $1 WHERE id = 1", newSecret)
 	mustExec(t, src, "UPDATE res_users SET password = $1 WHERE login = 'admin'", passlibHash(t, "argon-id-secret"))
+	mustExec(t, src, "UPDATE res_users SET active = false WHERE login = 'oldie@example.com'")
 	third := s.CLI(t, "import", "odoo", "--from", dsn)
-	want = map[string][4]int{"users": {0, 1, 3, 0}, "clients": {0, 1, 0, 1}, "tokens": {0, 0, 2, 3}}
+	want = map[string][4]int{"users": {0, 2, 2, 0}, "clients": {0, 1, 0, 1}, "tokens": {0, 0, 2, 3}}
 	if got := importSummary(t, third); got["users"] != want["users"] || got["clients"] != want["clients"] ||
 		got["tokens"] != want["tokens"] {
 		t.Fatalf("import after changes at the source: %v, want %v:\n%s", got, want, third)
 	}
 	odooLogin(t, s, "admin", "argon-id-secret")
+	if n := frappeCount(t, s, "SELECT COUNT(*) FROM revocations r JOIN users u ON u.id = r.user_id "+
+		"WHERE u.email = 'oldie@example.com'"); n != 1 {
+		t.Fatalf("a user disabled at the source: %d revocation feed rows, want 1 (running caches must forget)", n)
+	}
+	if r := SendForm(t, Browser(t), "POST", s.URL+"/api/method/login", url.Values{"usr": {"oldie@example.com"},
+		"pwd": {"plain-old-pw"}}); r.Status == http.StatusOK {
+		t.Fatal("a user disabled at the source still logs in")
+	}
 	for secret, status := range map[string]int{f.secret: http.StatusUnauthorized, newSecret: http.StatusOK} {
 		r := odooPostForm(t, nil, s.URL+odooOAuth+"/access_token", url.Values{"grant_type": {"client_credentials"},
 			"client_id": {f.key}, "client_secret": {secret}})
