@@ -34,6 +34,9 @@ const usage = `usage:
   oauthd client remove ID
   oauthd client rotate-secret ID
   oauthd purge [--older-than 720h]
+  oauthd import frappe --from 'user:pass@tcp(host:3306)/site_db' [--dry-run] [--only users,clients,tokens]
+         [--source-timezone Europe/Berlin]
+  oauthd import odoo --from 'postgres://user:pass@host:5432/dbname' [--dry-run] [--only users,clients,tokens]
 Every command also takes --config FILE.`
 
 // errUsage marks a command-line mistake: exit 2, nothing written.
@@ -104,6 +107,8 @@ func (e *env) dispatch(args []string) error {
 		return e.user(rest)
 	case "client":
 		return e.client(rest)
+	case "import":
+		return e.importCmd(rest)
 	case "help", "-h", "--help":
 		return flag.ErrHelp
 	default:

@@ -25,6 +25,12 @@ func Claims(p *Principal, issuer string) map[string]any {
 // userNames completes a user's names: first and last come from the full name (first word, then
 // the rest) only when both are absent, and the full name from them when it is absent, as
 // Frappe's User joins first and last name.
+// UserNames completes a user's full, given and family names as CreateUser does, for rows that
+// `oauthd import` writes.
+func UserNames(email, full, first, last string) (string, string, string) {
+	return userNames(email, full, first, last)
+}
+
 func userNames(email, full, first, last string) (string, string, string) {
 	full, first, last = strings.Join(strings.Fields(full), " "), strings.TrimSpace(first), strings.TrimSpace(last)
 	if full == "" {

@@ -41,10 +41,17 @@ func Digest(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// wellFormed reports whether s could be a token we issued, so garbage is refused without a
-// database round-trip.
+// Lengths of the tokens `oauthd import` carries over: Frappe's (oauthlib's generate_token) and
+// the Odoo REST API module's. Like ours they are [A-Za-z0-9] only.
+const (
+	frappeTokenLength = 30
+	odooTokenLength   = 32
+)
+
+// wellFormed reports whether s could be a token we issued or imported, so garbage is refused
+// without a database round-trip.
 func wellFormed(s string) bool {
-	if len(s) != TokenLength {
+	if len(s) != TokenLength && len(s) != frappeTokenLength && len(s) != odooTokenLength {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -59,6 +59,11 @@ func TestWellFormed(t *testing.T) {
 		good[:39] + "é"[:1]:              false,
 		strings.Repeat("%", TokenLength): false,
 		good[:20] + "\x00" + good[21:]:   false,
+		good[:30]:                        true, // a Frappe token, carried over by oauthd import
+		good[:32]:                        true, // an Odoo token
+		good[:31]:                        false,
+		good[:29] + "-":                  false,
+		good[:31] + "_":                  false,
 	}
 	for s, want := range cases {
 		if got := wellFormed(s); got != want {

@@ -29,10 +29,9 @@ func (e *Engine) Login(ctx context.Context, email, password string) (*models.Use
 		return nil, "", unavailable(err)
 	}
 	if err != nil {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return nil, "", errLogin
+		u = nil // unknown: verifyAndRehash compares against the dummy hash
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || !u.Enabled {
+	if !e.verifyAndRehash(ctx, u, password) || !u.Enabled {
 		return nil, "", errLogin
 	}
 	sid := NewToken()

@@ -1,6 +1,7 @@
 // Package models holds oauthd's GORM models and the Store that reads and writes them.
 // Every secret (token, code, session id, client secret) is stored only as a SHA-256 digest;
-// user passwords are stored as bcrypt hashes. Times are Unix seconds (UTC) so that SQLite and
+// user passwords are stored as bcrypt hashes (or, until a first login, the passlib hash that
+// `oauthd import` brought). Times are Unix seconds (UTC) so that SQLite and
 // MySQL compare them the same way.
 package models
 
@@ -112,5 +113,6 @@ type Session struct {
 
 // All lists every model, in migration order.
 func All() []any {
-	return []any{&User{}, &Client{}, &ClientOrigin{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}, &Revocation{}}
+	return []any{&User{}, &Client{}, &ClientOrigin{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}, &Revocation{},
+		&ImportRecord{}}
 }

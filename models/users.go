@@ -20,3 +20,11 @@ func (s *Store) UserByID(ctx context.Context, id uint) (*User, error) {
 	err := s.db.WithContext(ctx).Take(&u, id).Error
 	return &u, found(err, "user by id")
 }
+
+// ReplacePasswordHash sets a user's password hash if it still is old (a conditional UPDATE:
+// of two concurrent re-hashes, one writes).
+func (s *Store) ReplacePasswordHash(ctx context.Context, id uint, old, hash string) error {
+	err := s.w.WithContext(ctx).Model(&User{}).Where("id = ? AND password_hash = ?", id, old).
+		Update("password_hash", hash).Error
+	return found(err, "replace password hash")
+}

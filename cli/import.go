@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/schollz/progressbar/v3"
+
+	"oauthd/importer"
+)
+
+// importFlags are the options of import frappe|odoo.
+type importFlags struct {
+	from, only, tz string
+	dryRun         bool
+}
+
+func (e *env) importCmd(args []string) error {
+	if len(args) == 0 || (args[0] != "frappe" && args[0] != "odoo") {
+		return fmt.Errorf("%w: import takes frappe or odoo", errUsage)
+	}
+	system := args[0]
+	fs := e.commandFlags("import " + system)
+	var f importFlags
+	fs.StringVar(&f.from, "from", "", "the source database")
+	fs.StringVar(&f.only, "only", "", "kinds to import: users,clients,tokens")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "write nothing; print what would change")
+	if system == "frappe" {
+		fs.StringVar(&f.tz, "source-timezone", "", "the site's time zone, e.g. Europe/Berlin")
+	}
+	if err := parse(fs, args[1:], 0); err != nil {
+		return err
+	}
+	kinds, loc, err := f.check()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	src, err := openImportSource(ctx, system, f.from, loc) // first: an unreachable source touches nothing
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	cfg, store, _, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	opt := importer.Options{Kinds: kinds, DryRun: f.dryRun, BcryptCost: cfg.OAuth.BcryptCost,
+		RefreshTTL: cfg.OAuth.RefreshTTL, Progress: e.progress()}
+	rep, err := importer.Run(ctx, src, store, opt)
+	if err != nil {
+		return err
+	}
+	rep.Print(e.out)
+	return nil
+}
+
+// check validates the flags: exit 2 before anything is opened.
+func (f *importFlags) check() (map[string]bool, *time.Location, error) {
+	if f.from == "" {
+		return nil, nil, fmt.Errorf("%w: import needs --from", errUsage)
+	}
+	kinds := map[string]bool{}
+	for _, k := range splitList(f.only) {
+		if !slices.Contains(importer.Kinds, k) {
+			return nil, nil, fmt.Errorf("%w: --only takes users, clients and tokens, not %q", errUsage, k)
+		}
+		kinds[k] = true
+	}
+	if f.tz == "" {
+		return kinds, nil, nil
+	}
+	loc, err := time.LoadLocation(f.tz)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: --source-timezone %q: %v", errUsage, f.tz, err)
+	}
+	return kinds, loc, nil
+}
+
+func openImportSource(ctx context.Context, system, dsn string, loc *time.Location) (importer.Source, error) {
+	if system == "odoo" {
+		return importer.OpenOdoo(ctx, dsn)
+	}
+	return importer.OpenFrappe(ctx, dsn, loc)
+}
+
+// progress draws a bar on stderr when it is a terminal, and nothing otherwise (a log file or a
+// test gets the summary only).
+func (e *env) progress() func(done, total int) {
+	f, ok := e.errOut.(*os.File)
+	if !ok || !isatty.IsTerminal(f.Fd()) {
+		return nil
+	}
+	var bar *progressbar.ProgressBar
+	return func(done, total int) {
+		if bar == nil {
+			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("importing"),
+				progressbar.OptionClearOnFinish())
+		}
+		_ = bar.Set(done) // a bar that cannot draw must not stop the import
+	}
+}
