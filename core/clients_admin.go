@@ -74,10 +74,10 @@ func (e *Engine) RevokeClientTokens(ctx context.Context, id string) (int64, erro
 		return 0, err
 	}
 	n, err := e.store.RevokeClientTokens(ctx, id, e.now().Unix())
-	e.bearer.clear()
 	if err != nil {
 		return 0, fmt.Errorf("revoke tokens of client %q: %w", id, err)
 	}
+	e.revoked(ctx, Revocation{ClientID: id}) // every instance's cache forgets them
 	return n, nil
 }
 
