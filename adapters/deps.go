@@ -3,6 +3,8 @@
 package adapters
 
 import (
+	"log/slog"
+
 	"oauthd/config"
 	"oauthd/core"
 )
@@ -10,6 +12,9 @@ import (
 // Deps is what the application is built from: the engine, and the configuration from which
 // the routes take each dialect's own options.
 type Deps struct {
-	Engine *core.Engine
-	Config *config.Config
+	Engine  *core.Engine
+	Config  *config.Config
+	Log     *slog.Logger    // access log; nil: none
+	Observe RequestObserver // nil: no request metrics
+	Live    *Live           // settings SIGHUP changes; nil: Config's, fixed
 }

@@ -7,11 +7,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+	"time"
 
+	"oauthd/adapters"
 	"oauthd/cluster"
 	"oauthd/config"
 	"oauthd/core"
+	"oauthd/logging"
 	"oauthd/models"
 )
 
@@ -22,36 +26,53 @@ const (
 	exitUsage = 2
 )
 
+// usage is also the README's "Command line" block (TestUsageIsTheREADMEs keeps them equal).
 const usage = `usage:
-  oauthd [--config FILE] [serve [--demo]]
-  oauthd migrate
-  oauthd user add --email E --password P [--full-name N] [--role R ...]
+  oauthd [--config FILE] [serve [--demo]]      migrate, then serve HTTP on server.addr
+  oauthd migrate                               create or upgrade the schema
+  oauthd user add --email E --password P [--full-name N] [--first-name F] [--last-name L] [--role R ...]
+  oauthd user list [--search S] [--offset N] [--limit N]       one JSON object per line
+  oauthd user disable EMAIL                    and revoke their tokens and sessions
+  oauthd user enable EMAIL
+  oauthd user set-password EMAIL [--password P]                without --password: the first line of stdin
+  oauthd user roles EMAIL [--add R ...] [--remove R ...]
+  oauthd user remove EMAIL                     with their tokens, codes, consents and sessions
   oauthd client add --name N --redirect-uri U [--redirect-uri U2 ...] [--client-id ID] [--scope "all openid"]
-         [--auth-method client_secret_basic|client_secret_post|none] [--skip-authorization] [--owner EMAIL]
+         [--auth-method client_secret_basic|client_secret_post|none ...] [--cors-origin https://app.example ...]
+         [--skip-authorization] [--owner EMAIL]
          [--grant-type authorization_code,refresh_token,client_credentials] [--pkce required|optional]
          [--pkce-plain] [--refresh-rotation on|off]
   oauthd client list
   oauthd client remove ID
   oauthd client rotate-secret ID
-  oauthd purge [--older-than 720h]
+  oauthd purge [--older-than 720h]             delete codes, sessions and tokens expired or revoked that long ago
   oauthd import frappe --from 'user:pass@tcp(host:3306)/site_db' [--dry-run] [--only users,clients,tokens]
          [--source-timezone Europe/Berlin]
   oauthd import odoo --from 'postgres://user:pass@host:5432/dbname' [--dry-run] [--only users,clients,tokens]
-Every command also takes --config FILE.`
+  oauthd admin token create --name N           print a new admin token (stored as a digest)
+  oauthd admin token list
+  oauthd admin token revoke NAME
+  oauthd version                               version, commit and Go version of this build
+  Every command also takes --config FILE and --help.`
 
 // errUsage marks a command-line mistake: exit 2, nothing written.
 var errUsage = errors.New("usage")
 
 // env is what a command runs with.
 type env struct {
+	in          io.Reader // set-password reads the password here when --password is absent
 	out, errOut io.Writer
 	configPath  string
-	redis       *cluster.Redis // when redis.url is set; closed when the command ends
+	redis       *cluster.Redis  // when redis.url is set; closed when the command ends
+	logTo       io.Writer       // where open's logger writes: stdout for serve; nil: nowhere
+	log         *logging.Logger // set by open
+	observer    core.Observer   // metrics of serve; nil: none
+	requests    adapters.RequestObserver
 }
 
 // Run executes a command line and returns the process exit code.
 func Run(args []string, out, errOut io.Writer) int {
-	e := &env{out: out, errOut: errOut}
+	e := &env{in: os.Stdin, out: out, errOut: errOut}
 	args, err := e.globalFlags(args)
 	if err == nil {
 		err = e.dispatch(args)
@@ -96,6 +117,9 @@ func (e *env) dispatch(args []string) error {
 	if len(args) == 0 {
 		return e.serve(nil)
 	}
+	if len(args) > 1 && isHelp(args[1]) {
+		return flag.ErrHelp // `oauthd user --help` and the like
+	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "serve":
 		return e.serve(rest)
@@ -109,6 +133,14 @@ func (e *env) dispatch(args []string) error {
 		return e.client(rest)
 	case "import":
 		return e.importCmd(rest)
+	case "admin":
+		return e.admin(rest)
+	case "version":
+		if err := parse(e.commandFlags("version"), rest, 0); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.out, versionLine())
+		return nil
 	case "help", "-h", "--help":
 		return flag.ErrHelp
 	default:
@@ -125,16 +157,22 @@ func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.En
 	if err != nil {
 		return nil, nil, nil, configError{err}
 	}
+	if e.log, err = e.newLogger(cfg); err != nil {
+		return nil, nil, nil, configError{err}
+	}
 	store, err := models.Open(cfg.Database.Driver, cfg.Database.DSN, models.Options{
 		MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns,
 		PrepareStatements: cfg.Database.PrepareStatements})
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	started := time.Now()
 	if err := store.Migrate(ctx); err != nil {
+		e.log.Error("migration failed", "driver", cfg.Database.Driver, "error", err.Error())
 		store.Close()
 		return nil, nil, nil, err
 	}
+	e.log.Info("schema migrated", "driver", cfg.Database.Driver, "elapsed_ms", time.Since(started).Milliseconds())
 	opt := EngineOptions(cfg)
 	if cfg.Redis.URL != "" {
 		if e.redis, err = cluster.Open(ctx, cfg.Redis.URL, cfg.Redis.Prefix); err != nil {
@@ -143,6 +181,7 @@ func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.En
 		}
 		opt.Bus = e.redis
 	}
+	opt.Observer = e.observer
 	return cfg, store, core.New(store, opt), nil
 }
 
@@ -162,10 +201,17 @@ func (e *env) migrate(args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	return e.withEngine(func(context.Context, *core.Engine) error {
-		fmt.Fprintln(e.out, "schema up to date")
-		return nil
-	})
+	ctx := context.Background()
+	cfg, store, eng, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := applyStatic(ctx, eng, cfg, e.log.Logger); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.out, "schema up to date")
+	return nil
 }
 
 // commandFlags makes a sub-command flag set that also accepts --config.
@@ -205,3 +251,17 @@ type multi []string
 
 func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+// newLogger builds the configured logger over logTo.
+func (e *env) newLogger(cfg *config.Config) (*logging.Logger, error) {
+	if e.logTo == nil {
+		return logging.Discard(), nil
+	}
+	l, err := logging.New(e.logTo, cfg.Log.Format, cfg.Log.Level)
+	if err != nil {
+		return nil, fmt.Errorf("config: log.level: %w", err)
+	}
+	return l, nil
+}
+
+func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "help" }

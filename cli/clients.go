@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"oauthd/adapters"
 	"oauthd/core"
-	"oauthd/models"
 )
 
 func (e *env) client(args []string) error {
@@ -79,7 +79,7 @@ func (e *env) clientAdd(args []string) error {
 		if err != nil {
 			return err
 		}
-		out := describe(c)
+		out := adapters.DescribeClient(c)
 		out["client_secret"] = secret
 		if out["cors_origins"], err = eng.ClientOrigins(ctx, c.ID); err != nil {
 			return err
@@ -126,7 +126,7 @@ func (e *env) clientList(args []string) error {
 		}
 		list := make([]map[string]any, 0, len(clients))
 		for i := range clients {
-			list = append(list, describe(&clients[i]))
+			list = append(list, adapters.DescribeClient(&clients[i]))
 		}
 		return json.NewEncoder(e.out).Encode(list)
 	})
@@ -138,15 +138,4 @@ func (e *env) clientByID(name string, args []string, fn func(context.Context, *c
 		return err
 	}
 	return e.withEngine(func(ctx context.Context, eng *core.Engine) error { return fn(ctx, eng, fs.Arg(0)) })
-}
-
-// describe is a client as the CLI prints it: everything but the secret digest.
-func describe(c *models.Client) map[string]any {
-	return map[string]any{
-		"client_id": c.ID, "name": c.Name, "redirect_uris": core.SplitRedirectURIs(c.RedirectURIs),
-		"default_redirect_uri": c.DefaultRedirectURI, "scope": c.Scopes, "auth_methods": core.AuthMethods(c),
-		"grant_types": strings.Fields(c.GrantTypes), "skip_authorization": c.SkipAuthorization,
-		"pkce": c.PKCE, "pkce_plain": c.AllowPlainPKCE, "refresh_rotation": c.RefreshRotation,
-		"has_owner": c.OwnerID != nil,
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"oauthd/adapters"
 	"oauthd/core"
 	"oauthd/models"
 )
@@ -30,7 +31,7 @@ func TestClientAddDefaultsAreTheCores(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want map[string]any
-	raw := describe(c)
+	raw := adapters.DescribeClient(c)
 	raw["client_secret"] = got["client_secret"]
 	raw["cors_origins"] = []string{} // client add also prints the browser origins: none by default
 	reencode(t, raw, &want)

@@ -105,7 +105,10 @@ func TestUsageErrors(t *testing.T) {
 func TestHelp(t *testing.T) {
 	setup(t)
 	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"client", "add", "-h"}, {"migrate", "--help"},
-		{"--config", "missing.toml", "help"}} {
+		{"--config", "missing.toml", "help"}, {"serve", "--help"}, {"user", "--help"}, {"user", "list", "--help"},
+		{"user", "disable", "--help"}, {"user", "set-password", "-h"}, {"user", "roles", "--help"},
+		{"client", "--help"}, {"client", "list", "-h"}, {"purge", "--help"}, {"admin", "--help"},
+		{"admin", "token", "create", "--help"}, {"version", "--help"}} {
 		code, stdout, stderr := run(args...)
 		if code != 0 || stdout != usage+"\n" || stderr != "" {
 			t.Errorf("%q: exit %d\nstdout: %s\nstderr: %s", args, code, stdout, stderr)
@@ -173,5 +176,29 @@ func TestStoreFailureIsExitOne(t *testing.T) {
 	code, stdout, stderr := run("migrate")
 	if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "oauthd: ") || strings.Contains(stderr, "usage:") {
 		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+}
+
+// TestUsageIsTheREADMEs: --help prints the README's "Command line" block, word for word.
+func TestUsageIsTheREADMEs(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimPrefix(usage, "usage:\n"), "\n") {
+		lines = append(lines, strings.TrimPrefix(l, "  "))
+	}
+	if block := "```\n" + strings.Join(lines, "\n") + "\n```"; !strings.Contains(string(readme), block) {
+		t.Fatalf("README.md lacks the usage text as a block:\n%s", block)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	setup(t)
+	code, stdout, _ := run("version")
+	if code != 0 || !strings.HasPrefix(stdout, "oauthd ") || !strings.Contains(stdout, " commit ") ||
+		!strings.Contains(stdout, " go1.") {
+		t.Fatalf("version: exit %d, %q", code, stdout)
 	}
 }

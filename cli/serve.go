@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"oauthd/adapters"
 	"oauthd/config"
 	"oauthd/core"
+	"oauthd/metrics"
 	"oauthd/models"
 	"oauthd/routes"
 )
@@ -27,11 +29,39 @@ func (e *env) serve(args []string) error {
 		return err
 	}
 	ctx := context.Background()
+	e.logTo = e.out
+	cfg, err := config.Load(e.configPath)
+	if err != nil {
+		return configError{err}
+	}
+	var m *metrics.Metrics
+	if cfg.Metrics.Addr != "" {
+		m = metrics.New()
+		e.observer, e.requests = m, m
+	}
 	cfg, store, eng, err := e.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	slog.SetDefault(e.log.Logger)
+	if err := applyStatic(ctx, eng, cfg, e.log.Logger); err != nil {
+		return err
+	}
+	if m != nil {
+		stop, err := e.serveMetrics(cfg, m, store)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	if cfg.Admin.Addr != "" {
+		stop, err := e.serveAdmin(cfg, eng)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Server.Addr, err)
@@ -58,21 +88,31 @@ func (e *env) serve(args []string) error {
 // run serves until SIGTERM or SIGINT, then lets in-flight requests finish (up to
 // server.shutdown_timeout) and returns nil so the process exits 0.
 func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base string) error {
-	app := routes.New(adapters.Deps{Engine: eng, Config: cfg})
+	live := adapters.NewLive(cfg)
+	app := routes.New(adapters.Deps{Engine: eng, Config: cfg, Log: e.log.Logger, Observe: e.requests, Live: live})
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(stop)
 	quiet := newQuietListener(ln)
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(quiet) }()
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	defer stopWatch()
+	go watchDatabase(watchCtx, eng, e.log.Logger, databaseCheckInterval)
+	go e.reloadOnHUP(watchCtx, cfg, eng, live)
 	fmt.Fprintf(e.errOut, "oauthd listening on %s (database: %s)\n", base, cfg.Database.Driver)
+	e.log.Info("listening", "addr", base, "driver", cfg.Database.Driver, "version", buildVersion())
 	select {
 	case err := <-served:
+		e.log.Error("serve failed", "error", err.Error())
 		return fmt.Errorf("serve: %w", err)
 	case <-stop:
 	}
 	fmt.Fprintln(e.errOut, "oauthd shutting down")
-	return shutdown(app, quiet, cfg.Server.ShutdownTimeout)
+	e.log.Info("shutting down", "timeout", cfg.Server.ShutdownTimeout.String())
+	err := shutdown(app, quiet, cfg.Server.ShutdownTimeout)
+	e.log.Info("stopped")
+	return err
 }
 
 // shutdown stops accepting, closes connections that never sent a request, and waits up to
@@ -106,7 +146,8 @@ const (
 	demoRedirect = "http://127.0.0.1:9000/callback"
 )
 
-// demo creates the demo user and client if absent and prints an authorize URL. The client is
+// demo creates the demo user and client if absent and prints the authorize URLs of both
+// dialects. The client is
 // confidential (its secret by HTTP Basic or in the body); its secret is printed only when the client is created.
 func (e *env) demo(ctx context.Context, eng *core.Engine, base string) error {
 	if _, err := eng.UserByEmail(ctx, demoEmail); errors.Is(err, models.ErrNotFound) {
@@ -132,8 +173,10 @@ func (e *env) demo(ctx context.Context, eng *core.Engine, base string) error {
 	}
 	q := url.Values{"client_id": {demoClientID}, "response_type": {"code"}, "redirect_uri": {demoRedirect},
 		"scope": {"all openid"}, "state": {"demo-state"}}
-	fmt.Fprintf(e.out, "demo user:     %s / %s\ndemo client:   %s\nclient secret: %s\nredirect uri:  %s\nauthorize:     %s\n",
+	fmt.Fprintf(e.out, "demo user:     %s / %s\ndemo client:   %s\nclient secret: %s\nredirect uri:  %s\n"+
+		"authorize:     %s\nodoo authorize: %s\n",
 		demoEmail, demoPassword, demoClientID, secret, demoRedirect,
-		base+"/api/method/frappe.integrations.oauth2.authorize?"+q.Encode())
+		base+"/api/method/frappe.integrations.oauth2.authorize?"+q.Encode(),
+		base+"/restapi/1.0/common/oauth2/authorize?"+q.Encode())
 	return nil
 }

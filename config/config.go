@@ -31,7 +31,12 @@ type Config struct {
 	Odoo     Odoo
 	Login    Login
 	CORS     CORS
-	Proxies  []Proxy // [[proxy]] tables, none by default (see proxy.go)
+	Proxies  []Proxy        // [[proxy]] tables, none by default (see proxy.go)
+	Clients  []StaticClient // [[clients]] tables
+	Users    []StaticUser   // [[users]] tables
+	Log      Log
+	Metrics  Metrics
+	Admin    Admin
 	Redis    Redis
 }
 
@@ -39,6 +44,22 @@ type Config struct {
 type Redis struct {
 	URL    string // empty: no Redis
 	Prefix string
+}
+
+// Log selects the log format and level.
+type Log struct {
+	Format string // auto | json | text; auto: JSON unless stdout is a terminal
+	Level  string // debug | info | warn | error
+}
+
+// Metrics configures the Prometheus listener.
+type Metrics struct {
+	Addr string // empty: off
+}
+
+// Admin configures the admin API and page listener.
+type Admin struct {
+	Addr string // empty: off
 }
 
 // Server holds listener settings.
@@ -130,6 +151,10 @@ var defaults = map[string]any{
 	"cors.allowed_origins":           []any{},
 	"redis.url":                      "",
 	"redis.prefix":                   "oauthd:",
+	"log.format":                     "auto",
+	"log.level":                      "info",
+	"metrics.addr":                   "",
+	"admin.addr":                     "",
 }
 
 // Load reads defaults, then path (or DefaultFile when path is empty and that file exists),
@@ -172,7 +197,7 @@ func envKey(name string) string {
 }
 
 var sections = map[string]bool{"server": true, "database": true, "oauth": true, "frappe": true, "odoo": true, "login": true,
-	"cors": true, "redis": true}
+	"cors": true, "redis": true, "log": true, "metrics": true, "admin": true}
 
 // rejectUnknown catches typos: a misspelt key would otherwise be silently ignored.
 func rejectUnknown(k *koanf.Koanf) error {
@@ -180,7 +205,7 @@ func rejectUnknown(k *koanf.Koanf) error {
 		if key == "proxy" {
 			continue // an array of tables: koanf keeps it whole, and proxies() checks its keys
 		}
-		if _, ok := defaults[key]; !ok {
+		if _, ok := defaults[key]; !ok && !isStatic(key) {
 			return fmt.Errorf("config: %s: unknown key", key)
 		}
 	}
@@ -303,7 +328,12 @@ func decode(k *koanf.Koanf) (*Config, error) {
 		CORS:    CORS{AllowedOrigins: r.origins("cors.allowed_origins")},
 		Proxies: r.proxies(),
 		Redis:   Redis{URL: r.str("redis.url"), Prefix: r.str("redis.prefix")},
+		Log: Log{Format: r.oneOf("log.format", "auto", "json", "text"),
+			Level: r.oneOf("log.level", "debug", "info", "warn", "error")},
+		Metrics: Metrics{Addr: r.str("metrics.addr")},
+		Admin:   Admin{Addr: r.str("admin.addr")},
 	}
+	c.Clients, c.Users = r.static()
 	if r.err == nil {
 		r.err = c.check()
 	}

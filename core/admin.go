@@ -43,16 +43,23 @@ func (e *Engine) CreateUser(ctx context.Context, nu NewUser) (*models.User, erro
 	if len(nu.FullName) > 255 || len(nu.FirstName) > 140 || len(nu.LastName) > 140 {
 		return nil, invalid("names must be at most 255 (full) and 140 (first, last) bytes long")
 	}
-	if len(nu.Password) < 8 || len(nu.Password) > 72 {
-		return nil, invalid("password must be 8 to 72 bytes long (bcrypt reads at most 72)")
+	if err := validPassword(nu.Password); err != nil {
+		return nil, err
+	}
+	nu.FullName, nu.FirstName, nu.LastName = userNames(nu.Email, nu.FullName, nu.FirstName, nu.LastName)
+	if err := validNames(nu.FullName, nu.FirstName, nu.LastName); err != nil {
+		return nil, err
+	}
+	roles, err := editRoles(nil, UserChange{AddRoles: nu.Roles})
+	if err != nil {
+		return nil, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(nu.Password), e.opt.BcryptCost)
 	if err != nil {
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
-	u := &models.User{Email: nu.Email, PasswordHash: string(hash), Enabled: true,
-		Roles: strings.Join(nu.Roles, ","), Subject: NewToken(), CreatedAt: e.now().Unix()}
-	u.FullName, u.FirstName, u.LastName = userNames(nu.Email, nu.FullName, nu.FirstName, nu.LastName)
+	u := &models.User{Email: nu.Email, FullName: nu.FullName, FirstName: nu.FirstName, LastName: nu.LastName,
+		PasswordHash: string(hash), Enabled: true, Roles: roles, Subject: NewToken(), CreatedAt: e.now().Unix()}
 	if err := e.store.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, models.ErrConflict) {
 			return nil, invalid("a user with email %q already exists", nu.Email)
@@ -203,7 +210,7 @@ func (e *Engine) RemoveClient(ctx context.Context, clientID string) error {
 
 func clientErr(clientID string, err error) error {
 	if errors.Is(err, models.ErrNotFound) {
-		return invalid("no client with id %q", clientID)
+		return unknown("no client with id %q", clientID)
 	}
 	return fmt.Errorf("client %q: %w", clientID, err)
 }

@@ -55,6 +55,7 @@ func (e *Engine) AuthenticateClient(ctx context.Context, cred ClientCredentials)
 	if err := lookup(err, fail(ErrInvalidClient, ReasonClientUnknown, "Unknown client.")); err != nil {
 		return nil, err
 	}
+	noteClient(ctx, c.ID)
 	if Public(c) {
 		return c, nil // a public client has no secret to check; one sent anyway proves nothing
 	}

@@ -35,6 +35,8 @@ type Options struct {
 	RevokeAccessOnRefresh bool
 	// Clock returns the current time; tests move it. Nil means time.Now.
 	Clock func() time.Time
+	// Observer is told about tokens, logins and cache use (metrics); nil: nobody.
+	Observer Observer
 }
 
 // Engine runs the OAuth rules over a store.
@@ -43,6 +45,7 @@ type Engine struct {
 	opt    Options
 	bearer *bearerCache // nil when off
 	ping   atomic.Pointer[pingResult]
+	obs    Observer
 }
 
 // New builds an engine; zero options get safe defaults.
@@ -62,7 +65,11 @@ func New(store *models.Store, opt Options) *Engine {
 	if opt.SessionTTL <= 0 {
 		opt.SessionTTL = 7 * 24 * time.Hour
 	}
-	return &Engine{store: store, opt: opt, bearer: newBearerCache(opt.BearerCacheTTL, opt.BearerCacheSize)}
+	obs := opt.Observer
+	if obs == nil {
+		obs = nopObserver{}
+	}
+	return &Engine{store: store, opt: opt, bearer: newBearerCache(opt.BearerCacheTTL, opt.BearerCacheSize), obs: obs}
 }
 
 func (e *Engine) now() time.Time { return e.opt.Clock().UTC() }

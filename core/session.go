@@ -19,7 +19,8 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("oauthd timing equaliser")
 
 // Login checks a user's password and opens a browser session. It returns the user and the
 // session id to put in a cookie (only its digest is stored).
-func (e *Engine) Login(ctx context.Context, email, password string) (*models.User, string, error) {
+func (e *Engine) Login(ctx context.Context, email, password string) (_ *models.User, _ string, err error) {
+	defer func() { e.observeLogin(ctx, err) }()
 	email = strings.ToLower(strings.TrimSpace(email)) // emails are stored lower-cased: one account per address on every backend
 	if email == "" || password == "" {
 		return nil, "", fail(ErrInvalidRequest, ReasonLoginFailed, "Incomplete login details")
@@ -34,6 +35,7 @@ func (e *Engine) Login(ctx context.Context, email, password string) (*models.Use
 	if !e.verifyAndRehash(ctx, u, password) || !u.Enabled {
 		return nil, "", errLogin
 	}
+	noteUser(ctx, u.ID)
 	sid := NewToken()
 	now := e.now()
 	sess := &models.Session{ID: Digest(sid), UserID: u.ID, CreatedAt: now.Unix(), ExpiresAt: now.Add(e.opt.SessionTTL).Unix()}
@@ -86,6 +88,7 @@ func (e *Engine) liveSession(ctx context.Context, sid string) (*models.SessionUs
 	if !s.Enabled {
 		return nil, errTokenInvalid
 	}
+	noteUser(ctx, s.ID)
 	return s, nil
 }
 

@@ -27,6 +27,10 @@ func TestNoPlaintextSecretsStored(t *testing.T) {
 		if _, err := f.eng.AuthenticateClient(ctx, ClientCredentials{ID: "app", Secret: appSecret, Method: AuthBasic}); err != nil {
 			t.Fatal(err)
 		}
+		adminToken, _, err := f.eng.CreateAdminToken(ctx, "ops")
+		if err != nil {
+			t.Fatal(err)
+		}
 		_, sid, err := f.eng.Login(ctx, owner.Email, password)
 		if err != nil {
 			t.Fatal(err)
@@ -80,6 +84,7 @@ func TestNoPlaintextSecretsStored(t *testing.T) {
 			"session id":                       sid,
 			"password":                         password,
 			"CSRF token":                       CSRFToken(sid),
+			"admin token":                      adminToken,
 		}
 		digestSeen := false
 		for _, m := range models.All() {

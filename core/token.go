@@ -73,7 +73,9 @@ func (e *Engine) Token(ctx context.Context, req TokenRequest) (*TokenResult, err
 	if err != nil {
 		return nil, err
 	}
-	return grant.run(e, ctx, client, &req)
+	res, err := grant.run(e, ctx, client, &req)
+	e.observeToken(ctx, req.GrantType, res, err)
+	return res, err
 }
 
 // checkTokenRequest finds the grant and checks its parameters, in oauthlib's order and words.

@@ -36,11 +36,13 @@ func (e *Engine) AuthenticateBearer(ctx context.Context, token string) (*Princip
 	}
 	digest, now := Digest(token), e.now()
 	if p, ok := e.bearer.get(digest, now); ok {
+		e.observeBearer(ctx, p, true)
 		if p == nil {
 			return nil, errTokenInvalid
 		}
 		return p, nil
 	}
+	e.observeBearer(ctx, nil, false)
 	epoch := e.bearer.epoch()
 	t, err := e.store.BearerByID(ctx, digest)
 	if errors.Is(err, models.ErrNotFound) {
@@ -55,6 +57,8 @@ func (e *Engine) AuthenticateBearer(ctx context.Context, token string) (*Princip
 	}
 	p := principal(t)
 	e.bearer.put(epoch, digest, t.GrantID, p, now)
+	noteClient(ctx, p.ClientID)
+	noteUser(ctx, p.UserID)
 	cp := *p
 	return &cp, nil
 }

@@ -28,8 +28,10 @@ func corsPolicy(d adapters.Deps) fiber.Handler {
 	for _, p := range slices.Concat(wellKnownPaths, frappe.CORSPaths(), odoo.CORSPaths()) {
 		paths[p] = true
 	}
-	static := d.Config.CORS.AllowedOrigins
-	anyOrigin := slices.Contains(static, "*")
+	static := func() []string { return d.Config.CORS.AllowedOrigins }
+	if d.Live != nil {
+		static = d.Live.CORSOrigins // SIGHUP may change them
+	}
 	answer := cors.New(cors.Config{
 		AllowOriginsFunc: func(string) bool { return true }, // allowed decided it before
 		AllowMethods:     "GET,POST",
@@ -38,7 +40,7 @@ func corsPolicy(d adapters.Deps) fiber.Handler {
 		MaxAge:           600,
 	})
 	allowed := func(c *fiber.Ctx, origin string) bool {
-		if anyOrigin || slices.Contains(static, origin) {
+		if origins := static(); slices.Contains(origins, "*") || slices.Contains(origins, origin) {
 			return true
 		}
 		ok, err := d.Engine.OriginAllowed(c.UserContext(), origin)

@@ -4,7 +4,7 @@ package routes
 
 import (
 	"errors"
-	"log"
+	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,6 +30,11 @@ func New(d adapters.Deps) *fiber.App {
 		DisableStartupMessage: true,
 		ErrorHandler:          errorHandler,
 	}))
+	logger := d.Log
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	app.Use(access(logger, d.Engine, d.Observe))
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(requestid.New())
 	app.Use(helmet.New(helmet.Config{
@@ -77,7 +82,7 @@ func errorHandler(c *fiber.Ctx, err error) error {
 		code = fe.Code
 	}
 	if code >= 500 {
-		log.Printf("request %s %s failed: %v", c.Method(), c.Path(), err)
+		slog.ErrorContext(c.UserContext(), "request failed", "route", routeTemplate(c), "status", code, "error", err.Error())
 		return c.Status(code).JSON(fiber.Map{"error": "server_error", "message": "Internal error"})
 	}
 	return c.Status(code).JSON(fiber.Map{"error": "invalid_request", "message": statusText(code)})

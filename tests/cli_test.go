@@ -136,7 +136,8 @@ func TestServeDemoPrintsAWorkingAuthorizeURL(t *testing.T) {
 	demo.startWith(t, "serve", "--demo")
 	t.Cleanup(func() { demo.Stop(t) })
 	out := demo.log.String()
-	for _, want := range []string{"demo@example.com", "demo-client", "client secret:", "/api/method/frappe.integrations.oauth2.authorize?"} {
+	for _, want := range []string{"demo@example.com", "demo-client", "client secret:", "/api/method/frappe.integrations.oauth2.authorize?",
+		"/restapi/1.0/common/oauth2/authorize?"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("serve --demo output lacks %q:\n%s", want, out)
 		}

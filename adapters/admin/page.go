@@ -1,0 +1,162 @@
+package admin
+
+import (
+	"bytes"
+	"crypto/rand"
+	"embed"
+	"encoding/base64"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"oauthd/adapters/web"
+	"oauthd/core"
+	"oauthd/models"
+)
+
+//go:embed templates/page.html
+var pageFiles embed.FS
+
+var pageTemplate = template.Must(template.ParseFS(pageFiles, "templates/page.html"))
+
+// adminCookie holds the admin token of a signed-in browser: HttpOnly, SameSite=Strict and
+// scoped to this private listener.
+const adminCookie = "oauthd_admin"
+
+// page is what the admin page shows.
+type page struct {
+	SignedIn              bool
+	CSRF, Query           string
+	Error, Notice, Secret string
+	Clients               []models.Client
+	Users                 []models.User
+}
+
+// pageRoutes mounts the server-rendered page: no JavaScript, forms posting back here, every
+// post checked for its origin and a CSRF token bound to the admin token.
+func (h *handler) pageRoutes(app *fiber.App) {
+	app.Get("/", h.showPage)
+	app.Post("/signin", h.signIn)
+	app.Post("/signout", h.pageAction(func(c *fiber.Ctx, p *page) error {
+		c.ClearCookie(adminCookie)
+		return c.Redirect("/", fiber.StatusSeeOther)
+	}))
+	app.Post("/clients/create", h.pageAction(h.pageCreateClient))
+	app.Post("/clients/revoke", h.pageAction(func(c *fiber.Ctx, p *page) error {
+		n, err := h.eng.RevokeClientTokens(c.UserContext(), c.FormValue("id"))
+		return h.pageResult(c, p, err, "Revoked "+strconv.FormatInt(n, 10)+" token(s) of "+c.FormValue("id")+".")
+	}))
+	app.Post("/users/disable", h.pageAction(func(c *fiber.Ctx, p *page) error {
+		_, err := h.eng.DisableUser(c.UserContext(), c.FormValue("email"))
+		return h.pageResult(c, p, err, "Disabled "+c.FormValue("email")+"; their tokens and sessions are revoked.")
+	}))
+}
+
+// signedIn returns the browser's admin token if it is valid.
+func (h *handler) signedIn(c *fiber.Ctx) (string, bool) {
+	token := c.Cookies(adminCookie)
+	_, err := h.eng.AuthenticateAdmin(c.UserContext(), token)
+	return token, err == nil
+}
+
+func (h *handler) showPage(c *fiber.Ctx) error {
+	token, ok := h.signedIn(c)
+	p := &page{SignedIn: ok, Query: c.Query("q")}
+	if ok {
+		p.CSRF = core.CSRFToken(token)
+	}
+	return h.renderPage(c, fiber.StatusOK, p)
+}
+
+func (h *handler) signIn(c *fiber.Ctx) error {
+	if !web.SameHost(c) {
+		return h.renderPage(c, fiber.StatusForbidden, &page{Error: "Cross-site sign-in refused."})
+	}
+	token := strings.TrimSpace(c.FormValue("token"))
+	if _, err := h.eng.AuthenticateAdmin(c.UserContext(), token); err != nil {
+		return h.renderPage(c, fiber.StatusUnauthorized, &page{Error: "Invalid admin token."})
+	}
+	c.Cookie(&fiber.Cookie{Name: adminCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: "Strict",
+		Secure: c.Protocol() == "https"})
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// pageAction runs a form post of a signed-in browser whose origin and CSRF token check out.
+func (h *handler) pageAction(fn func(*fiber.Ctx, *page) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		token, ok := h.signedIn(c)
+		if !ok {
+			return h.renderPage(c, fiber.StatusUnauthorized, &page{Error: "Sign in first."})
+		}
+		if !web.SameHost(c) || !core.CheckCSRF(token, c.FormValue("csrf_token")) {
+			return h.renderPage(c, fiber.StatusForbidden, &page{SignedIn: true, CSRF: core.CSRFToken(token),
+				Error: "The form expired or came from another site; nothing was changed."})
+		}
+		return fn(c, &page{SignedIn: true, CSRF: core.CSRFToken(token)})
+	}
+}
+
+func (h *handler) pageCreateClient(c *fiber.Ctx, p *page) error {
+	nc := core.NewClient{Name: c.FormValue("name"), RedirectURIs: []string{c.FormValue("redirect_uri")}}
+	if c.FormValue("auth_method") == core.AuthNone {
+		nc.AuthMethods = []string{core.AuthNone}
+	}
+	cl, secret, err := h.eng.CreateClient(c.UserContext(), nc)
+	if err == nil {
+		p.Secret = secret
+		err = h.pageResult(c, p, nil, "Created client "+cl.ID+".")
+	} else {
+		err = h.pageResult(c, p, err, "")
+	}
+	return err
+}
+
+// pageResult renders the page after an action with its outcome.
+func (h *handler) pageResult(c *fiber.Ctx, p *page, err error, notice string) error {
+	status := fiber.StatusOK
+	if err != nil {
+		p.Error, p.Secret, status = message(err), "", fiber.StatusBadRequest
+	} else {
+		p.Notice = notice
+	}
+	return h.renderPage(c, status, p)
+}
+
+func (h *handler) renderPage(c *fiber.Ctx, status int, p *page) error {
+	if p.SignedIn {
+		if err := h.fillLists(c, p); err != nil {
+			return h.failErr(c, err)
+		}
+	}
+	nonce := make([]byte, 16)
+	_, _ = rand.Read(nonce)
+	n := base64.RawStdEncoding.EncodeToString(nonce)
+	var buf bytes.Buffer
+	if err := pageTemplate.ExecuteTemplate(&buf, "page.html", map[string]any{"Nonce": n, "Page": p}); err != nil {
+		return err
+	}
+	c.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+n+"'; form-action 'self'; "+
+		"frame-ancestors 'none'; base-uri 'none'")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// fillLists reads the clients and users the page shows, filtered by the search.
+func (h *handler) fillLists(c *fiber.Ctx, p *page) error {
+	q := strings.ToLower(strings.TrimSpace(c.Query("q")))
+	clients, err := h.eng.Clients(c.UserContext())
+	if err != nil {
+		return err
+	}
+	for _, cl := range clients {
+		if q == "" || strings.Contains(strings.ToLower(cl.Name+" "+cl.ID), q) {
+			p.Clients = append(p.Clients, cl)
+		}
+	}
+	users, err := h.eng.Users(c.UserContext(), core.UserQuery{Search: q, Limit: core.MaxUserPage})
+	p.Users = users.Users
+	return err
+}

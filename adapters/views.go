@@ -1,0 +1,34 @@
+package adapters
+
+import (
+	"strings"
+
+	"oauthd/core"
+	"oauthd/models"
+)
+
+// DescribeClient is a client as the CLI and the admin API show it: everything but the secret
+// digest.
+func DescribeClient(c *models.Client) map[string]any {
+	return map[string]any{
+		"client_id": c.ID, "name": c.Name, "redirect_uris": core.SplitRedirectURIs(c.RedirectURIs),
+		"default_redirect_uri": c.DefaultRedirectURI, "scope": c.Scopes, "auth_methods": core.AuthMethods(c),
+		"grant_types": strings.Fields(c.GrantTypes), "skip_authorization": c.SkipAuthorization,
+		"pkce": c.PKCE, "pkce_plain": c.AllowPlainPKCE, "refresh_rotation": c.RefreshRotation,
+		"has_owner": c.OwnerID != nil,
+	}
+}
+
+// DescribeUser is a user as the CLI and the admin API show it: never the password hash.
+func DescribeUser(u *models.User) map[string]any {
+	return map[string]any{"id": u.ID, "email": u.Email, "full_name": u.FullName, "first_name": u.FirstName,
+		"last_name": u.LastName, "enabled": u.Enabled,
+		"roles": core.SplitRoles(u.Roles), "created_at": u.CreatedAt}
+}
+
+// DescribeToken is a token as the admin API lists it: what it is for, never its digest (which
+// would let a reader of the listing look the token up).
+func DescribeToken(t *models.Token) map[string]any {
+	return map[string]any{"kind": t.Kind, "client_id": t.ClientID, "user_id": t.UserID, "scope": t.Scope,
+		"issued_at": t.IssuedAt, "expires_at": t.ExpiresAt}
+}

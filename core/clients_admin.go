@@ -1,0 +1,140 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"oauthd/models"
+)
+
+// Client finds a client by id; unknown ids are ErrUnknown.
+func (e *Engine) Client(ctx context.Context, id string) (*models.Client, error) {
+	c, err := e.store.ClientByID(ctx, id)
+	if err != nil {
+		return nil, clientErr(id, err)
+	}
+	return c, nil
+}
+
+// ClientChange is an update to a client; nil fields are left alone. The id, the secret and
+// the auth methods do not change here (rotate-secret replaces the secret).
+type ClientChange struct {
+	Name              *string
+	RedirectURIs      *[]string
+	Scopes            *[]string
+	GrantTypes        *[]string
+	SkipAuthorization *bool
+	PKCE              *string
+	AllowPlainPKCE    *bool
+	RefreshRotation   *bool
+}
+
+// UpdateClient applies a change with the same validation as CreateClient; nothing is written
+// unless all of it is valid.
+func (e *Engine) UpdateClient(ctx context.Context, id string, ch ClientChange) (*models.Client, error) {
+	c, err := e.Client(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	nc := NewClient{ID: c.ID, Name: c.Name, RedirectURIs: SplitRedirectURIs(c.RedirectURIs),
+		Scopes: ParseScope(c.Scopes), AuthMethods: AuthMethods(c), GrantTypes: strings.Fields(c.GrantTypes),
+		SkipAuthorization: c.SkipAuthorization, PKCE: c.PKCE, AllowPlainPKCE: c.AllowPlainPKCE,
+		RefreshRotation: &c.RefreshRotation}
+	set(&nc.Name, ch.Name)
+	set(&nc.RedirectURIs, ch.RedirectURIs)
+	set(&nc.Scopes, ch.Scopes)
+	set(&nc.GrantTypes, ch.GrantTypes)
+	set(&nc.SkipAuthorization, ch.SkipAuthorization)
+	set(&nc.PKCE, ch.PKCE)
+	set(&nc.AllowPlainPKCE, ch.AllowPlainPKCE)
+	if ch.RefreshRotation != nil {
+		nc.RefreshRotation = ch.RefreshRotation
+	}
+	if len(nc.Scopes) == 0 {
+		return nil, invalid("a client needs at least one scope")
+	}
+	if err := validateClient(&nc); err != nil {
+		return nil, err
+	}
+	cols := map[string]any{"name": nc.Name, "redirect_uris": strings.Join(nc.RedirectURIs, "\n"),
+		"default_redirect_uri": nc.RedirectURIs[0], "scopes": JoinScope(nc.Scopes),
+		"grant_types": strings.Join(nc.GrantTypes, " "), "skip_authorization": nc.SkipAuthorization,
+		"pkce": nc.PKCE, "allow_plain_pkce": nc.AllowPlainPKCE, "refresh_rotation": *nc.RefreshRotation}
+	if err := e.store.UpdateClient(ctx, id, cols); err != nil {
+		return nil, clientErr(id, err)
+	}
+	e.bearer.clear() // cached principals carry the client's skip_authorization
+	return e.Client(ctx, id)
+}
+
+// RevokeClientTokens revokes every token of a client and says how many were active.
+func (e *Engine) RevokeClientTokens(ctx context.Context, id string) (int64, error) {
+	if _, err := e.Client(ctx, id); err != nil {
+		return 0, err
+	}
+	n, err := e.store.RevokeClientTokens(ctx, id, e.now().Unix())
+	if err != nil {
+		return 0, fmt.Errorf("revoke tokens of client %q: %w", id, err)
+	}
+	e.revoked(ctx, Revocation{ClientID: id}) // every instance's cache forgets them
+	return n, nil
+}
+
+// TokenQuery selects the live tokens of a user (by email) or of a client.
+type TokenQuery struct {
+	UserEmail string
+	ClientID  string
+	Limit     int // 0: DefaultUserPage
+}
+
+// Tokens lists live tokens, newest first. The tokens themselves are never stored, so a listing
+// shows what they are for, not what they are.
+func (e *Engine) Tokens(ctx context.Context, q TokenQuery) ([]models.Token, error) {
+	f := models.TokenFilter{Live: true, Now: e.now().Unix(), Limit: q.Limit}
+	if f.Limit <= 0 || f.Limit > MaxUserPage {
+		f.Limit = DefaultUserPage
+	}
+	switch {
+	case q.UserEmail != "":
+		u, err := e.User(ctx, q.UserEmail)
+		if err != nil {
+			return nil, err
+		}
+		f.UserID = u.ID
+	case q.ClientID != "":
+		if _, err := e.Client(ctx, q.ClientID); err != nil {
+			return nil, err
+		}
+		f.ClientID = q.ClientID
+	default:
+		return nil, invalid("list tokens by user or by client")
+	}
+	ts, err := e.store.ListTokens(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	return ts, nil
+}
+
+// SetClientSecret gives a confidential client a secret chosen by the operator (a static client
+// in the config file), instead of a generated one. Setting the secret it already has changes
+// nothing.
+func (e *Engine) SetClientSecret(ctx context.Context, id, secret string) error {
+	c, err := e.Client(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch {
+	case Public(c):
+		return invalid("client %q is public and has no secret", id)
+	case len(secret) < 16 || len(secret) > 255:
+		return invalid("the secret of client %q must be 16 to 255 bytes long", id)
+	case equal(Digest(secret), c.SecretHash):
+		return nil
+	}
+	if err := e.store.SetClientSecret(ctx, id, Digest(secret)); err != nil {
+		return clientErr(id, err)
+	}
+	return nil
+}

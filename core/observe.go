@@ -1,0 +1,102 @@
+package core
+
+import "context"
+
+// Observer is told what the engine does, for metrics. The core knows nothing of the metrics
+// library: cli wires an implementation in, and the default does nothing. Methods are called on
+// hot paths and must not block.
+type Observer interface {
+	// TokenIssued counts a token response of a grant type.
+	TokenIssued(ctx context.Context, grantType string)
+	// RefreshReuse counts a replayed refresh token or code (its grant was revoked).
+	RefreshReuse(ctx context.Context)
+	// Login counts a password check: LoginSucceeded, LoginFailed or LoginLimited.
+	Login(ctx context.Context, outcome string)
+	// BearerCache counts a bearer check answered from the cache (hit) or the database.
+	BearerCache(hit bool)
+}
+
+// Login outcomes.
+const (
+	LoginSucceeded = "succeeded"
+	LoginFailed    = "failed"
+	LoginLimited   = "limited"
+)
+
+type nopObserver struct{}
+
+func (nopObserver) TokenIssued(context.Context, string) {}
+func (nopObserver) RefreshReuse(context.Context)        {}
+func (nopObserver) Login(context.Context, string)       {}
+func (nopObserver) BearerCache(bool)                    {}
+
+// Trace is what the engine learned about one request, for its access log line and metrics
+// labels: the route layer puts one in the request's context and reads it when the request ends.
+type Trace struct {
+	Dialect  string // set by the route layer
+	ClientID string
+	UserID   uint
+}
+
+type traceKey struct{}
+
+// WithTrace returns ctx carrying t.
+func WithTrace(ctx context.Context, t *Trace) context.Context {
+	return context.WithValue(ctx, traceKey{}, t)
+}
+
+// TraceOf returns the request's trace, or nil outside a traced request.
+func TraceOf(ctx context.Context) *Trace {
+	t, _ := ctx.Value(traceKey{}).(*Trace)
+	return t
+}
+
+// noteClient and noteUser record who a request turned out to be about.
+func noteClient(ctx context.Context, clientID string) {
+	if t := TraceOf(ctx); t != nil {
+		t.ClientID = clientID
+	}
+}
+
+func noteUser(ctx context.Context, userID uint) {
+	if t := TraceOf(ctx); t != nil && userID != 0 {
+		t.UserID = userID
+	}
+}
+
+// observeBearer counts a bearer cache lookup (only a configured cache has hits or misses) and
+// notes whom a hit speaks for.
+func (e *Engine) observeBearer(ctx context.Context, p *Principal, hit bool) {
+	if p != nil {
+		noteClient(ctx, p.ClientID)
+		noteUser(ctx, p.UserID)
+	}
+	if e.bearer != nil {
+		e.obs.BearerCache(hit)
+	}
+}
+
+// observeToken counts a token response, or a replay the grant detected.
+func (e *Engine) observeToken(ctx context.Context, grantType string, res *TokenResult, err error) {
+	if err == nil {
+		noteUser(ctx, res.UserID)
+		e.obs.TokenIssued(ctx, grantType)
+		return
+	}
+	if r := AsError(err).Reason; r == ReasonRefreshReused || r == ReasonCodeUsed {
+		e.obs.RefreshReuse(ctx)
+	}
+}
+
+// observeLogin counts a password check by its outcome; a store failure is neither.
+func (e *Engine) observeLogin(ctx context.Context, err error) {
+	switch {
+	case err == nil:
+		e.obs.Login(ctx, LoginSucceeded)
+	case AsError(err).Reason == ReasonLoginFailed:
+		e.obs.Login(ctx, LoginFailed)
+	}
+}
+
+// NoteLoginLimited counts a login refused by the login limits before its password was checked.
+func (e *Engine) NoteLoginLimited(ctx context.Context) { e.obs.Login(ctx, LoginLimited) }

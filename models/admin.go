@@ -1,0 +1,96 @@
+package models
+
+import "context"
+
+// AdminToken lets its holder use the admin API and page; ID is the token's digest.
+type AdminToken struct {
+	ID         string `gorm:"primaryKey;size:64"`
+	Name       string `gorm:"size:191;not null;uniqueIndex"`
+	CreatedAt  int64  `gorm:"autoCreateTime:false;not null"`
+	LastUsedAt int64  `gorm:"not null"`
+}
+
+// CreateAdminToken inserts t; ErrConflict when the name is taken.
+func (s *Store) CreateAdminToken(ctx context.Context, t *AdminToken) error {
+	return created(s.w.WithContext(ctx).Create(t).Error, "create admin token")
+}
+
+// AdminTokenByID reads an admin token by digest.
+func (s *Store) AdminTokenByID(ctx context.Context, id string) (*AdminToken, error) {
+	var t AdminToken
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&t).Error
+	return &t, found(err, "admin token")
+}
+
+// ListAdminTokens returns every admin token, oldest first.
+func (s *Store) ListAdminTokens(ctx context.Context) ([]AdminToken, error) {
+	var ts []AdminToken
+	err := s.db.WithContext(ctx).Order("created_at, name").Find(&ts).Error
+	return ts, found(err, "list admin tokens")
+}
+
+// DeleteAdminToken removes the admin token of that exact name; ErrNotFound if absent.
+func (s *Store) DeleteAdminToken(ctx context.Context, name string) error {
+	res := s.w.WithContext(ctx).Where("name = ?", name).Delete(&AdminToken{})
+	if res.Error != nil {
+		return found(res.Error, "delete admin token")
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// TouchAdminToken records a use, at most once a minute per token.
+func (s *Store) TouchAdminToken(ctx context.Context, id string, now int64) error {
+	err := s.w.WithContext(ctx).Model(&AdminToken{}).Where("id = ? AND last_used_at < ?", id, now-60).
+		Update("last_used_at", now).Error
+	return found(err, "touch admin token")
+}
+
+// TokenFilter selects tokens by user or client; Live keeps only unrevoked, unexpired ones.
+type TokenFilter struct {
+	UserID   uint
+	ClientID string
+	Live     bool
+	Now      int64
+	Limit    int
+}
+
+// ListTokens returns tokens, newest first.
+func (s *Store) ListTokens(ctx context.Context, f TokenFilter) ([]Token, error) {
+	q := s.db.WithContext(ctx).Model(&Token{})
+	if f.UserID != 0 {
+		q = q.Where("user_id = ?", f.UserID)
+	}
+	if f.ClientID != "" {
+		q = q.Where("client_id = ?", f.ClientID)
+	}
+	if f.Live {
+		q = q.Where("revoked_at = 0 AND (expires_at = 0 OR expires_at > ?)", f.Now)
+	}
+	var ts []Token
+	err := q.Order("issued_at DESC, id").Limit(f.Limit).Find(&ts).Error
+	return ts, found(err, "list tokens")
+}
+
+// RevokeClientTokens revokes every active token of a client and says how many.
+func (s *Store) RevokeClientTokens(ctx context.Context, clientID string, now int64) (int64, error) {
+	res := s.w.WithContext(ctx).Model(&Token{}).Where("client_id = ? AND revoked_at = 0", clientID).
+		Update("revoked_at", now)
+	return res.RowsAffected, found(res.Error, "revoke client tokens")
+}
+
+// UpdateClient writes the given columns of one client; ErrNotFound if absent.
+func (s *Store) UpdateClient(ctx context.Context, id string, columns map[string]any) error {
+	res := s.w.WithContext(ctx).Model(&Client{}).Where("id = ?", id).Updates(columns)
+	if res.Error != nil {
+		return found(res.Error, "update client")
+	}
+	if res.RowsAffected == 0 {
+		if _, err := s.ClientByID(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}

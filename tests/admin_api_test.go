@@ -1,0 +1,183 @@
+package tests
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// adminAPI is a server with the admin listener on and an admin token.
+type adminAPI struct {
+	*Server
+	base, token string
+}
+
+func startAdmin(t *testing.T, opts ...Option) *adminAPI {
+	t.Helper()
+	s := StartServer(t, append(opts, Env("OAUTHD_ADMIN_ADDR=127.0.0.1:0"))...)
+	m := regexp.MustCompile(`oauthd admin on (http://\S+)/`).FindStringSubmatch(s.log.String())
+	if m == nil {
+		t.Fatalf("no admin address in the log:\n%s", s.log.String())
+	}
+	var tok struct{ Name, Token string }
+	if err := json.Unmarshal(s.CLI(t, "admin", "token", "create", "--name", "ci"), &tok); err != nil || len(tok.Token) != 40 {
+		t.Fatalf("admin token create: %+v %v", tok, err)
+	}
+	return &adminAPI{Server: s, base: m[1] + "/admin/v1", token: tok.Token}
+}
+
+// call sends a JSON request with the admin token and returns the response.
+func (a *adminAPI) call(t *testing.T, method, path string, body any) *Resp {
+	t.Helper()
+	var r *bytes.Reader
+	if body != nil {
+		raw, _ := json.Marshal(body)
+		r = bytes.NewReader(raw)
+	} else {
+		r = bytes.NewReader(nil)
+	}
+	return Send(t, nil, method, a.base+path, r, "Authorization", "Bearer "+a.token, "Content-Type", "application/json")
+}
+
+func expectStatus(t *testing.T, what string, r *Resp, status int) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("%s: %d, want %d: %s", what, r.Status, status, r.Raw)
+	}
+}
+
+func TestAdminAPIClients(t *testing.T) {
+	a := startAdmin(t)
+	a.AddUser(t, "owner@example.com", "owner-password", "Owner")
+	for _, hdr := range [][]string{nil, {"Authorization", "Bearer " + strings.Repeat("a", 40)}, {"Authorization", "Basic eDp5"}} {
+		if r := Send(t, nil, "GET", a.base+"/clients", nil, hdr...); r.Status != http.StatusUnauthorized {
+			t.Fatalf("without a valid admin token (%v): %d", hdr, r.Status)
+		}
+	}
+	if r := Send(t, nil, "GET", a.URL+"/admin/v1/clients", nil, "Authorization", "Bearer "+a.token); r.Status != http.StatusNotFound {
+		t.Fatalf("the public listener serves the admin API: %d", r.Status)
+	}
+
+	created := a.call(t, "POST", "/clients", map[string]any{"name": "CI App", "redirect_uris": []string{"https://ci.example/cb"},
+		"owner": "owner@example.com", "grant_types": []string{"client_credentials"}, "auth_methods": []string{"client_secret_post"}})
+	expectStatus(t, "create", created, http.StatusCreated)
+	id, secret := created.Str("client_id"), created.Str("client_secret")
+	if len(secret) != 40 {
+		t.Fatalf("create must return the secret once: %s", created.Raw)
+	}
+	tok := SendForm(t, nil, "POST", a.URL+frappeOAuth+"get_token", map[string][]string{"grant_type": {"client_credentials"},
+		"client_id": {id}, "client_secret": {secret}})
+	expectStatus(t, "client_credentials with the returned secret", tok, http.StatusOK)
+
+	got := a.call(t, "GET", "/clients/"+id, nil)
+	expectStatus(t, "get", got, http.StatusOK)
+	if strings.Contains(string(got.Raw), secret) || strings.Contains(string(got.Raw), `"client_secret"`) {
+		t.Fatalf("get shows the secret: %s", got.Raw)
+	}
+	upd := a.call(t, "PATCH", "/clients/"+id, map[string]any{"name": "CI App 2", "redirect_uris": []string{"https://ci.example/cb2"}})
+	expectStatus(t, "update", upd, http.StatusOK)
+	if upd.Str("name") != "CI App 2" || upd.Str("default_redirect_uri") != "https://ci.example/cb2" {
+		t.Fatalf("update: %s", upd.Raw)
+	}
+	bad := a.call(t, "PATCH", "/clients/"+id, map[string]any{"name": "X", "redirect_uris": []string{"not a url"}})
+	expectStatus(t, "invalid update", bad, http.StatusBadRequest)
+	if !strings.Contains(bad.Str("message"), "invalid redirect URI") {
+		t.Fatalf("the CLI's message: %s", bad.Raw)
+	}
+	if n := frappeCount(t, a.Server, "SELECT COUNT(*) FROM clients WHERE name = 'CI App 2'"); n != 1 {
+		t.Fatal("a refused update wrote something")
+	}
+	expectStatus(t, "unknown field", a.call(t, "PATCH", "/clients/"+id, map[string]any{"colour": "red"}), http.StatusBadRequest)
+	expectStatus(t, "unknown client", a.call(t, "GET", "/clients/nope", nil), http.StatusNotFound)
+
+	list := a.call(t, "GET", "/clients/"+id+"/tokens", nil)
+	expectStatus(t, "tokens", list, http.StatusOK)
+	if toks, _ := list.JSON["tokens"].([]any); len(toks) != 1 || strings.Contains(string(list.Raw), tok.Str("access_token")) {
+		t.Fatalf("tokens of the client: %s", list.Raw)
+	}
+	rev := a.call(t, "DELETE", "/clients/"+id+"/tokens", nil)
+	if rev.Status != http.StatusOK || rev.JSON["revoked"] != 1.0 {
+		t.Fatalf("revoke client tokens: %d %s", rev.Status, rev.Raw)
+	}
+	if r := Send(t, nil, "GET", a.URL+frappeLoggedIn, nil, "Authorization", "Bearer "+tok.Str("access_token")); r.Status != http.StatusUnauthorized {
+		t.Fatalf("a revoked client's token still works: %d", r.Status)
+	}
+	rot := a.call(t, "POST", "/clients/"+id+"/rotate-secret", nil)
+	if rot.Status != http.StatusOK || rot.Str("client_secret") == secret || len(rot.Str("client_secret")) != 40 {
+		t.Fatalf("rotate: %s", rot.Raw)
+	}
+	expectStatus(t, "remove", a.call(t, "DELETE", "/clients/"+id, nil), http.StatusNoContent)
+	expectStatus(t, "removed", a.call(t, "GET", "/clients/"+id, nil), http.StatusNotFound)
+	a.CLI(t, "admin", "token", "revoke", "ci")
+	expectStatus(t, "after revoke", a.call(t, "GET", "/clients", nil), http.StatusUnauthorized)
+}
+
+func TestAdminAPIUsers(t *testing.T) {
+	a := startAdmin(t)
+	c := a.call(t, "POST", "/users", map[string]any{"email": "Ann@Example.com", "password": "ann-password",
+		"full_name": "Ann", "roles": []string{"Sales User"}})
+	expectStatus(t, "create", c, http.StatusCreated)
+	if strings.Contains(string(c.Raw), "password") {
+		t.Fatalf("a user view holds the password: %s", c.Raw)
+	}
+	expectStatus(t, "duplicate", a.call(t, "POST", "/users", map[string]any{"email": "ann@example.com", "password": "ann-password"}), http.StatusBadRequest)
+	expectStatus(t, "short password", a.call(t, "POST", "/users", map[string]any{"email": "b@example.com", "password": "short"}), http.StatusBadRequest)
+	a.AddUser(t, "bob@example.com", "bob-password", "Bob")
+	page := a.call(t, "GET", "/users?search=ann&limit=10", nil)
+	if users, _ := page.JSON["users"].([]any); page.Status != 200 || len(users) != 1 || page.JSON["total"] != 1.0 {
+		t.Fatalf("search: %s", page.Raw)
+	}
+	expectStatus(t, "bad limit", a.call(t, "GET", "/users?limit=9999", nil), http.StatusBadRequest)
+	expectStatus(t, "bad offset", a.call(t, "GET", "/users?offset=x", nil), http.StatusBadRequest)
+
+	upd := a.call(t, "PATCH", "/users/ann%40example.com", map[string]any{"full_name": "Ann Lee", "add_roles": []string{"Stock User"}})
+	if upd.Status != 200 || upd.Str("full_name") != "Ann Lee" || len(upd.JSON["roles"].([]any)) != 2 {
+		t.Fatalf("update: %s", upd.Raw)
+	}
+	b := frappeLoginAs(t, a.Server, "ann@example.com", "ann-password")
+	dis := a.call(t, "POST", "/users/ann@example.com/disable", nil)
+	if dis.Status != 200 || dis.JSON["enabled"] != false {
+		t.Fatalf("disable: %s", dis.Raw)
+	}
+	if r := Send(t, b, "GET", a.URL+frappeLoggedIn, nil); r.Status == http.StatusOK {
+		t.Fatal("a disabled user's session still works")
+	}
+	expectStatus(t, "enable", a.call(t, "POST", "/users/ann@example.com/enable", nil), http.StatusOK)
+	expectStatus(t, "password", a.call(t, "POST", "/users/ann@example.com/password", map[string]any{"password": "new-password"}), http.StatusOK)
+	frappeLoginAs(t, a.Server, "ann@example.com", "new-password")
+	expectStatus(t, "user tokens", a.call(t, "GET", "/users/ann@example.com/tokens", nil), http.StatusOK)
+	expectStatus(t, "revoke user tokens", a.call(t, "DELETE", "/users/ann@example.com/tokens", nil), http.StatusOK)
+	expectStatus(t, "remove", a.call(t, "DELETE", "/users/ann@example.com", nil), http.StatusNoContent)
+	expectStatus(t, "removed", a.call(t, "GET", "/users/ann@example.com", nil), http.StatusNotFound)
+	expectStatus(t, "disable unknown", a.call(t, "POST", "/users/nobody@example.com/disable", nil), http.StatusNotFound)
+
+	doc := Send(t, nil, "GET", a.base+"/openapi.json", nil)
+	if doc.Status != 200 || doc.Str("openapi") != "3.0.3" {
+		t.Fatalf("openapi.json: %d %.200s", doc.Status, doc.Raw)
+	}
+}
+
+func TestAdminTokenCLI(t *testing.T) {
+	s := StartServer(t)
+	s.CLI(t, "admin", "token", "create", "--name", "alice")
+	if _, _, code := s.TryCLI("admin", "token", "create", "--name", "alice"); code != 2 {
+		t.Fatalf("a duplicate name: exit %d", code)
+	}
+	out := string(s.CLI(t, "admin", "token", "list"))
+	if !strings.Contains(out, `"name":"alice"`) || strings.Contains(out, "token\"") {
+		t.Fatalf("list: %s", out)
+	}
+	var digest string
+	serverSQL(t, s).QueryRow("SELECT id FROM admin_tokens").Scan(&digest)
+	if len(digest) != 64 {
+		t.Fatalf("admin tokens are stored as a SHA-256 digest, got %q", digest)
+	}
+	for _, args := range [][]string{{"admin"}, {"admin", "token", "create"}, {"admin", "token", "revoke", "bob"}, {"admin", "token", "zap"}} {
+		if _, _, code := s.TryCLI(args...); code != 2 {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
+}
