@@ -29,11 +29,15 @@ const usage = `usage:
   oauthd client add --name N --redirect-uri U [--redirect-uri U2 ...] [--client-id ID] [--scope "all openid"]
          [--auth-method client_secret_basic|client_secret_post|none] [--skip-authorization] [--owner EMAIL]
          [--grant-type authorization_code,refresh_token,client_credentials] [--pkce required|optional]
-         [--pkce-plain] [--refresh-rotation on|off]
+         [--pkce-plain] [--refresh-rotation on|off] [--id-token-alg HS256]
+         [--post-logout-redirect-uri U ...]
   oauthd client list
   oauthd client remove ID
   oauthd client rotate-secret ID
   oauthd purge [--older-than 720h]
+  oauthd keys list
+  oauthd keys rotate
+  oauthd keys remove KID
 Every command also takes --config FILE.`
 
 // errUsage marks a command-line mistake: exit 2, nothing written.
@@ -104,6 +108,8 @@ func (e *env) dispatch(args []string) error {
 		return e.user(rest)
 	case "client":
 		return e.client(rest)
+	case "keys":
+		return e.keys(rest)
 	case "help", "-h", "--help":
 		return flag.ErrHelp
 	default:
@@ -131,6 +137,10 @@ func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.En
 		return nil, nil, nil, err
 	}
 	opt := EngineOptions(cfg)
+	if opt.OIDC.Sealer, err = sealer(cfg); err != nil {
+		store.Close()
+		return nil, nil, nil, err
+	}
 	if cfg.Redis.URL != "" {
 		if e.redis, err = cluster.Open(ctx, cfg.Redis.URL, cfg.Redis.Prefix); err != nil {
 			store.Close()

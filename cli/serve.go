@@ -32,6 +32,9 @@ func (e *env) serve(args []string) error {
 		return err
 	}
 	defer store.Close()
+	if err := ensureSigningKey(ctx, cfg, eng); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Server.Addr, err)
@@ -135,5 +138,16 @@ func (e *env) demo(ctx context.Context, eng *core.Engine, base string) error {
 	fmt.Fprintf(e.out, "demo user:     %s / %s\ndemo client:   %s\nclient secret: %s\nredirect uri:  %s\nauthorize:     %s\n",
 		demoEmail, demoPassword, demoClientID, secret, demoRedirect,
 		base+"/api/method/frappe.integrations.oauth2.authorize?"+q.Encode())
+	return nil
+}
+
+// ensureSigningKey makes sure an id_token signing key exists before the first request.
+func ensureSigningKey(ctx context.Context, cfg *config.Config, eng *core.Engine) error {
+	if cfg.Database.Driver == "mysql" && cfg.Keys.EncryptionSecret == "" {
+		return errNoSecretMySQL
+	}
+	if err := eng.EnsureSigningKey(ctx); err != nil {
+		return fmt.Errorf("signing key: %w", err)
+	}
 	return nil
 }
