@@ -46,7 +46,7 @@ func (e *Engine) EnsureSigningKey(ctx context.Context) error {
 		return fmt.Errorf("signing keys: %w", err)
 	}
 	if k := activeKey(keys); k != nil && k.Alg == e.opt.OIDC.IDTokenAlg {
-		_, err := e.readSigner(ctx) // a wrong keys.encryption_secret fails here, not at the first login
+		_, err := e.signer(ctx) // a wrong keys.encryption_secret fails here, not at the first login
 		return err
 	}
 	_, err = e.RotateSigningKey(ctx)
@@ -66,7 +66,6 @@ func (e *Engine) RotateSigningKey(ctx context.Context) (*KeyInfo, error) {
 	if err := e.store.CreateSigningKey(ctx, k); err != nil {
 		return nil, fmt.Errorf("store signing key: %w", err)
 	}
-	e.active.Store(cachedSigner{}) // this process signs with the new key from now on
 	return e.keyInfo(k), nil
 }
 
@@ -177,35 +176,10 @@ func newSigningKey(alg string, sealer *Sealer, now time.Time) (*models.SigningKe
 		PrivateSealed: sealer.Seal(der, "signing-key:"+pub.KeyID), CreatedAt: now.Unix()}, nil
 }
 
-// activeSignerTTL is how long an instance keeps signing with the key it last read as active.
-// A rotation through another instance reaches it within this time; meanwhile it signs with the
-// retired key, which stays published, so its tokens still verify.
-const activeSignerTTL = 30 * time.Second
-
-// cachedSigner is the active key's signer and when it was read.
-type cachedSigner struct {
-	signer jose.Signer
-	read   time.Time
-}
-
-// signer returns a JOSE signer for the key that signs now, re-reading which key that is at
-// most every activeSignerTTL (a rotation in this process takes effect at once).
+// signer returns a JOSE signer for the key that signs now. Which key that is, is read on
+// every call (one row of a table of a few), so a rotation through any instance takes effect
+// everywhere at once; opened keys are cached by kid, since a key never changes once stored.
 func (e *Engine) signer(ctx context.Context) (jose.Signer, error) {
-	now := e.now()
-	if c, ok := e.active.Load().(cachedSigner); ok && now.Sub(c.read) < activeSignerTTL && !now.Before(c.read) {
-		return c.signer, nil
-	}
-	s, err := e.readSigner(ctx)
-	if err != nil {
-		return nil, err
-	}
-	e.active.Store(cachedSigner{signer: s, read: now})
-	return s, nil
-}
-
-// readSigner opens the key that signs now. Opened keys are cached by kid: a key never changes
-// once stored.
-func (e *Engine) readSigner(ctx context.Context) (jose.Signer, error) {
 	if e.opt.OIDC.Sealer == nil {
 		return nil, ErrNoSealer
 	}
