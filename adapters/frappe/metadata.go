@@ -10,7 +10,8 @@ import (
 
 // metadata answers /.well-known/openid-configuration, RFC 8414's
 // /.well-known/oauth-authorization-server and Frappe's openid_configuration method with the
-// Frappe endpoints.
+// Frappe endpoints. It lists exactly what is served: registration_endpoint only when
+// registration is on.
 func (h *handler) metadata(c *fiber.Ctx) error {
 	iss := web.Issuer(c, h.opt.Issuer)
 	m := fiber.Map{
