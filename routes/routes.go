@@ -44,7 +44,6 @@ func New(d adapters.Deps) *fiber.App {
 	protectAPIs(app, d)
 	app.Use(singleCredentials)
 	app.Use(corsPolicy(d))
-	app.Use(standard.ResourceMetadataChallenge(d.Config.Server.Issuer))
 	app.Get("/healthz", health(d))
 	loginLimits(app, d.Config.Login)
 	frappe.Register(app, d.Engine, frappeOptions(d.Config))
