@@ -163,3 +163,37 @@ func TestAllowedRedirectHost(t *testing.T) {
 		}
 	}
 }
+
+// Rotations in the same second still leave the newest key signing and listed first, the
+// retired ones published until KeyRetention has passed, and the signing key irremovable.
+func TestSigningKeyRotation(t *testing.T) {
+	t.Parallel()
+	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
+		ctx := t.Context()
+		first, _ := f.eng.SigningKeyList(ctx)
+		k2, err := f.eng.RotateSigningKey(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k3, _ := f.eng.RotateSigningKey(ctx)
+		keys, _ := f.eng.SigningKeyList(ctx)
+		if len(first) != 1 || len(keys) != 3 || keys[0].ID != k3.ID || !keys[0].RetiredAt.IsZero() ||
+			keys[1].RetiredAt.IsZero() || keys[2].RetiredAt.IsZero() {
+			t.Fatalf("after two rotations: %+v", keys)
+		}
+		set, _ := f.eng.JWKS(ctx)
+		if len(set.Keys) != 3 || set.Keys[0].KeyID != k3.ID {
+			t.Fatalf("JWKS %+v", set.Keys)
+		}
+		if err := f.eng.RemoveSigningKey(ctx, k3.ID); err == nil {
+			t.Fatal("the signing key was removed")
+		}
+		if err := f.eng.RemoveSigningKey(ctx, k2.ID); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(f.eng.opt.OIDC.KeyRetention + time.Second)
+		if set, _ := f.eng.JWKS(ctx); len(set.Keys) != 1 || set.Keys[0].KeyID != k3.ID {
+			t.Fatalf("JWKS after retention: %+v", set.Keys)
+		}
+	})
+}

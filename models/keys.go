@@ -26,10 +26,12 @@ func (s *Store) CreateSigningKey(ctx context.Context, k *SigningKey) error {
 	})
 }
 
-// SigningKeys lists every stored key, newest first.
+// SigningKeys lists every stored key: the one that signs first, then the others newest first
+// (a rotation within the second a key was made still sorts the new key first).
 func (s *Store) SigningKeys(ctx context.Context) ([]SigningKey, error) {
 	var ks []SigningKey
-	err := s.db.WithContext(ctx).Order("created_at DESC, id DESC").Find(&ks).Error
+	err := s.db.WithContext(ctx).
+		Order("CASE WHEN retired_at = 0 THEN 0 ELSE 1 END, created_at DESC, retired_at DESC, id").Find(&ks).Error
 	return ks, found(err, "list signing keys")
 }
 
