@@ -57,6 +57,8 @@ func TestOIDCBrowserPromptMaxAgeEndSession(t *testing.T) {
 	expectAt := func(step string, want url.Values) url.Values {
 		t.Helper()
 		got := cb.wait(t, tab)
+		// Let the client's page finish loading: navigating away mid-load aborts the next page.
+		runBrowser(t, tab, step+": callback page", chromedp.WaitVisible(chromedp.CSS("#callback-done")))
 		for k := range want {
 			if got.Get(k) != want.Get(k) {
 				t.Fatalf("%s: the client received %v, want %v", step, got, want)
