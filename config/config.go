@@ -201,7 +201,7 @@ func envKey(name string) string {
 }
 
 var sections = map[string]bool{"server": true, "database": true, "oauth": true, "frappe": true, "odoo": true, "login": true,
-	"cors": true, "redis": true}
+	"cors": true, "redis": true, "keys": true, "registration": true}
 
 // rejectUnknown catches typos: a misspelt key would otherwise be silently ignored.
 func rejectUnknown(k *koanf.Koanf) error {
