@@ -1,6 +1,7 @@
 package adapters
 
 import (
+	"cmp"
 	"strings"
 
 	"oauthd/core"
@@ -15,7 +16,9 @@ func DescribeClient(c *models.Client) map[string]any {
 		"default_redirect_uri": c.DefaultRedirectURI, "scope": c.Scopes, "auth_methods": core.AuthMethods(c),
 		"grant_types": strings.Fields(c.GrantTypes), "skip_authorization": c.SkipAuthorization,
 		"pkce": c.PKCE, "pkce_plain": c.AllowPlainPKCE, "refresh_rotation": c.RefreshRotation,
-		"has_owner": c.OwnerID != nil,
+		"has_owner": c.OwnerID != nil, "self_registered": c.SelfRegistered,
+		"id_token_alg":              cmp.Or(c.IDTokenAlg, "server keys"),
+		"post_logout_redirect_uris": core.SplitRedirectURIs(c.PostLogoutRedirectURIs),
 	}
 }
 

@@ -41,7 +41,7 @@ const usage = `usage:
          [--auth-method client_secret_basic|client_secret_post|none ...] [--cors-origin https://app.example ...]
          [--skip-authorization] [--owner EMAIL]
          [--grant-type authorization_code,refresh_token,client_credentials] [--pkce required|optional]
-         [--pkce-plain] [--refresh-rotation on|off]
+         [--pkce-plain] [--refresh-rotation on|off] [--id-token-alg HS256] [--post-logout-redirect-uri U ...]
   oauthd client list
   oauthd client remove ID
   oauthd client rotate-secret ID
@@ -52,6 +52,9 @@ const usage = `usage:
   oauthd admin token create --name N           print a new admin token (stored as a digest)
   oauthd admin token list
   oauthd admin token revoke NAME
+  oauthd keys list                             the id_token signing keys: kid, alg, signing, published
+  oauthd keys rotate                           a new key signs from now on; old ones stay published
+  oauthd keys remove KID                       drop a retired key at once (its tokens stop verifying)
   oauthd version                               version, commit and Go version of this build
   Every command also takes --config FILE and --help.`
 
@@ -141,6 +144,8 @@ func (e *env) dispatch(args []string) error {
 		}
 		fmt.Fprintln(e.out, versionLine())
 		return nil
+	case "keys":
+		return e.keys(rest)
 	case "help", "-h", "--help":
 		return flag.ErrHelp
 	default:
@@ -174,6 +179,10 @@ func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.En
 	}
 	e.log.Info("schema migrated", "driver", cfg.Database.Driver, "elapsed_ms", time.Since(started).Milliseconds())
 	opt := EngineOptions(cfg)
+	if opt.OIDC.Sealer, err = sealer(cfg); err != nil {
+		store.Close()
+		return nil, nil, nil, err
+	}
 	if cfg.Redis.URL != "" {
 		if e.redis, err = cluster.Open(ctx, cfg.Redis.URL, cfg.Redis.Prefix); err != nil {
 			store.Close()

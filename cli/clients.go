@@ -43,10 +43,10 @@ func (e *env) client(args []string) error {
 // clientFlags are the options of client add. Only the flags given reach the core, which
 // alone decides the defaults of the rest.
 type clientFlags struct {
-	name, id, scope, owner, grants, pkce, rotation string
-	redirects, authMethods, corsOrigins            multi
-	skip, plain                                    bool
-	given                                          map[string]bool
+	name, id, scope, owner, grants, pkce, rotation, idTokenAlg string
+	redirects, authMethods, corsOrigins, postLogout            multi
+	skip, plain                                                bool
+	given                                                      map[string]bool
 }
 
 func (e *env) clientAdd(args []string) error {
@@ -65,6 +65,8 @@ func (e *env) clientAdd(args []string) error {
 	fs.StringVar(&f.pkce, "pkce", "", "required or optional (default: required for public clients)")
 	fs.BoolVar(&f.plain, "pkce-plain", false, "also accept the plain PKCE method")
 	fs.StringVar(&f.rotation, "refresh-rotation", "", "on or off (default: on)")
+	fs.StringVar(&f.idTokenAlg, "id-token-alg", "", "HS256: Frappe's id_token, signed with the client secret")
+	fs.Var(&f.postLogout, "post-logout-redirect-uri", "where end_session may return (repeatable)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -94,7 +96,8 @@ func (f *clientFlags) newClient() (core.NewClient, error) {
 	}
 	nc := core.NewClient{ID: f.id, Name: f.name, RedirectURIs: f.redirects,
 		AuthMethods: splitList(strings.Join(f.authMethods, ",")), CORSOrigins: f.corsOrigins,
-		SkipAuthorization: f.skip, OwnerEmail: f.owner, PKCE: f.pkce, AllowPlainPKCE: f.plain}
+		SkipAuthorization: f.skip, OwnerEmail: f.owner, PKCE: f.pkce, AllowPlainPKCE: f.plain,
+		IDTokenAlg: f.idTokenAlg, PostLogoutRedirectURIs: f.postLogout}
 	if f.given["scope"] {
 		nc.Scopes = core.ParseScope(f.scope)
 	}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"time"
+
 	"oauthd/config"
 	"oauthd/core"
 )
@@ -11,5 +13,9 @@ func EngineOptions(cfg *config.Config) core.Options {
 		SkipAuthorization: cfg.OAuth.SkipAuthorization, PKCEMinVerifierLength: cfg.OAuth.PKCEMinVerifierLength,
 		BcryptCost: cfg.OAuth.BcryptCost, SessionTTL: cfg.Login.SessionTTL, BearerCacheTTL: cfg.OAuth.BearerCacheTTL,
 		RevokeAccessOnRefresh: cfg.OAuth.RevokeAccessOnRefresh, BearerCacheSize: cfg.OAuth.BearerCacheSize,
-		RefreshReuseInterval: cfg.OAuth.RefreshReuseInterval}
+		RefreshReuseInterval: cfg.OAuth.RefreshReuseInterval,
+		OIDC: core.OIDCOptions{IDTokenAlg: cfg.OAuth.IDTokenAlg, Resources: cfg.OAuth.Resources,
+			// An id_token lives as long as the access token beside it; a retired key stays
+			// published a while longer than the longest of those.
+			KeyRetention: max(cfg.Frappe.AccessTTL, cfg.Odoo.AccessTTL) + 5*time.Minute}}
 }

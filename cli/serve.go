@@ -44,6 +44,9 @@ func (e *env) serve(args []string) error {
 		return err
 	}
 	defer store.Close()
+	if err := ensureSigningKey(ctx, cfg, eng); err != nil {
+		return err
+	}
 	slog.SetDefault(e.log.Logger)
 	if err := applyStatic(ctx, eng, cfg, e.log.Logger); err != nil {
 		return err
@@ -178,5 +181,16 @@ func (e *env) demo(ctx context.Context, eng *core.Engine, base string) error {
 		demoEmail, demoPassword, demoClientID, secret, demoRedirect,
 		base+"/api/method/frappe.integrations.oauth2.authorize?"+q.Encode(),
 		base+"/restapi/1.0/common/oauth2/authorize?"+q.Encode())
+	return nil
+}
+
+// ensureSigningKey makes sure an id_token signing key exists before the first request.
+func ensureSigningKey(ctx context.Context, cfg *config.Config, eng *core.Engine) error {
+	if cfg.Database.Driver == "mysql" && cfg.Keys.EncryptionSecret == "" {
+		return errNoSecretMySQL
+	}
+	if err := eng.EnsureSigningKey(ctx); err != nil {
+		return fmt.Errorf("signing key: %w", err)
+	}
 	return nil
 }

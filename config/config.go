@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -24,20 +25,22 @@ const EnvPrefix = "OAUTHD_"
 
 // Config is the whole validated configuration.
 type Config struct {
-	Server   Server
-	Database Database
-	OAuth    OAuth
-	Frappe   Frappe
-	Odoo     Odoo
-	Login    Login
-	CORS     CORS
-	Proxies  []Proxy        // [[proxy]] tables, none by default (see proxy.go)
-	Clients  []StaticClient // [[clients]] tables
-	Users    []StaticUser   // [[users]] tables
-	Log      Log
-	Metrics  Metrics
-	Admin    Admin
-	Redis    Redis
+	Server       Server
+	Database     Database
+	OAuth        OAuth
+	Frappe       Frappe
+	Odoo         Odoo
+	Login        Login
+	CORS         CORS
+	Proxies      []Proxy        // [[proxy]] tables, none by default (see proxy.go)
+	Clients      []StaticClient // [[clients]] tables
+	Users        []StaticUser   // [[users]] tables
+	Log          Log
+	Metrics      Metrics
+	Admin        Admin
+	Redis        Redis
+	Keys         Keys
+	Registration Registration
 }
 
 // Redis is the optional state shared by several instances (see package cluster).
@@ -60,6 +63,21 @@ type Metrics struct {
 // Admin configures the admin API and page listener.
 type Admin struct {
 	Addr string // empty: off
+}
+
+// Keys holds the id_token signing keys' settings.
+type Keys struct {
+	EncryptionSecret string
+}
+
+// Registration holds dynamic client registration (RFC 7591) settings.
+type Registration struct {
+	Enabled              bool
+	AllowedRedirectHosts []string
+	InitialAccessToken   string
+	MaxClients           int
+	RateLimit            int
+	RateWindow           time.Duration
 }
 
 // Server holds listener settings.
@@ -94,6 +112,8 @@ type OAuth struct {
 	BearerCacheSize       int
 	RefreshReuseInterval  time.Duration
 	RevocationPoll        time.Duration
+	IDTokenAlg            string
+	Resources             []string
 }
 
 // Frappe holds the Frappe dialect's settings.
@@ -118,43 +138,52 @@ type Login struct {
 
 // defaults mirrors config.toml so that the binary works with no file at all.
 var defaults = map[string]any{
-	"server.addr":                    "127.0.0.1:8000",
-	"server.issuer":                  "",
-	"server.body_limit":              65536,
-	"server.header_limit":            16384,
-	"server.shutdown_timeout":        "15s",
-	"server.read_timeout":            "15s",
-	"server.write_timeout":           "15s",
-	"database.driver":                "sqlite",
-	"database.dsn":                   "oauthd.db",
-	"database.max_open_conns":        32,
-	"database.max_idle_conns":        32,
-	"database.prepare_statements":    true,
-	"oauth.code_ttl":                 "10m",
-	"oauth.refresh_ttl":              "720h",
-	"oauth.skip_authorization":       "force",
-	"oauth.pkce_min_verifier_length": 43,
-	"oauth.bcrypt_cost":              12,
-	"oauth.bearer_cache_ttl":         "30s",
-	"oauth.bearer_cache_size":        100000,
-	"oauth.refresh_reuse_interval":   "10s",
-	"oauth.revocation_poll":          "1s",
-	"oauth.revoke_access_on_refresh": false,
-	"frappe.access_ttl":              "1h",
-	"odoo.access_ttl":                "30m",
-	"odoo.validity_format":           "auto",
-	"odoo.server_version":            "17.0",
-	"login.max_failures":             5,
-	"login.failure_window":           "1m",
-	"login.session_ttl":              "168h",
-	"login.secure_cookies":           false,
-	"cors.allowed_origins":           []any{},
-	"redis.url":                      "",
-	"redis.prefix":                   "oauthd:",
-	"log.format":                     "auto",
-	"log.level":                      "info",
-	"metrics.addr":                   "",
-	"admin.addr":                     "",
+	"server.addr":                         "127.0.0.1:8000",
+	"server.issuer":                       "",
+	"server.body_limit":                   65536,
+	"server.header_limit":                 16384,
+	"server.shutdown_timeout":             "15s",
+	"server.read_timeout":                 "15s",
+	"server.write_timeout":                "15s",
+	"database.driver":                     "sqlite",
+	"database.dsn":                        "oauthd.db",
+	"database.max_open_conns":             32,
+	"database.max_idle_conns":             32,
+	"database.prepare_statements":         true,
+	"oauth.code_ttl":                      "10m",
+	"oauth.refresh_ttl":                   "720h",
+	"oauth.skip_authorization":            "force",
+	"oauth.pkce_min_verifier_length":      43,
+	"oauth.bcrypt_cost":                   12,
+	"oauth.bearer_cache_ttl":              "30s",
+	"oauth.bearer_cache_size":             100000,
+	"oauth.refresh_reuse_interval":        "10s",
+	"oauth.revocation_poll":               "1s",
+	"oauth.revoke_access_on_refresh":      false,
+	"frappe.access_ttl":                   "1h",
+	"odoo.access_ttl":                     "30m",
+	"odoo.validity_format":                "auto",
+	"odoo.server_version":                 "17.0",
+	"login.max_failures":                  5,
+	"login.failure_window":                "1m",
+	"login.session_ttl":                   "168h",
+	"login.secure_cookies":                false,
+	"cors.allowed_origins":                []any{},
+	"redis.url":                           "",
+	"redis.prefix":                        "oauthd:",
+	"log.format":                          "auto",
+	"log.level":                           "info",
+	"metrics.addr":                        "",
+	"admin.addr":                          "",
+	"oauth.id_token_alg":                  "RS256",
+	"oauth.resources":                     []string{},
+	"keys.encryption_secret":              "",
+	"registration.enabled":                false,
+	"registration.allowed_redirect_hosts": []string{"localhost", "127.0.0.1", "[::1]"},
+	"registration.initial_access_token":   "",
+	"registration.max_clients":            1000,
+	"registration.rate_limit":             10,
+	"registration.rate_window":            "1h",
 }
 
 // Load reads defaults, then path (or DefaultFile when path is empty and that file exists),
@@ -197,7 +226,7 @@ func envKey(name string) string {
 }
 
 var sections = map[string]bool{"server": true, "database": true, "oauth": true, "frappe": true, "odoo": true, "login": true,
-	"cors": true, "redis": true, "log": true, "metrics": true, "admin": true}
+	"cors": true, "redis": true, "log": true, "metrics": true, "admin": true, "keys": true, "registration": true}
 
 // rejectUnknown catches typos: a misspelt key would otherwise be silently ignored.
 func rejectUnknown(k *koanf.Koanf) error {
@@ -284,6 +313,26 @@ func (r *reader) oneOf(key string, allowed ...string) string {
 	return v
 }
 
+// list reads a list of strings: a TOML array, or a comma- or space-separated string (the form
+// an environment variable takes).
+func (r *reader) list(key string) []string {
+	var out []string
+	switch v := r.k.Get(key).(type) {
+	case []any:
+		for _, x := range v {
+			out = append(out, fmt.Sprint(x))
+		}
+	case []string:
+		out = append(out, v...)
+	case string:
+		out = strings.FieldsFunc(v, func(c rune) bool { return c == ',' || c == ' ' })
+	case nil:
+	default:
+		r.fail(key, fmt.Errorf("not a list: %v", v))
+	}
+	return out
+}
+
 func (r *reader) fail(key string, err error) {
 	if r.err == nil {
 		r.err = fmt.Errorf("config: %s: %w", key, err)
@@ -314,6 +363,15 @@ func decode(k *koanf.Koanf) (*Config, error) {
 			BearerCacheSize:       r.integer("oauth.bearer_cache_size", 1),
 			RefreshReuseInterval:  r.duration("oauth.refresh_reuse_interval"),
 			RevocationPoll:        r.duration("oauth.revocation_poll"),
+			IDTokenAlg:            r.oneOf("oauth.id_token_alg", "RS256", "ES256"),
+			Resources:             r.list("oauth.resources"),
+		},
+		Keys: Keys{EncryptionSecret: r.str("keys.encryption_secret")},
+		Registration: Registration{
+			Enabled: r.boolean("registration.enabled"), AllowedRedirectHosts: r.list("registration.allowed_redirect_hosts"),
+			InitialAccessToken: r.str("registration.initial_access_token"),
+			MaxClients:         r.integer("registration.max_clients", 0),
+			RateLimit:          r.integer("registration.rate_limit", 1), RateWindow: r.duration("registration.rate_window"),
 		},
 		Frappe: Frappe{AccessTTL: r.duration("frappe.access_ttl")},
 		Odoo: Odoo{
@@ -357,6 +415,15 @@ func (c *Config) check() error {
 		return errors.New("config: oauth.bcrypt_cost: must be at most 31")
 	case c.OAuth.PKCEMinVerifierLength > 128:
 		return errors.New("config: oauth.pkce_min_verifier_length: must be at most 128")
+	case c.Keys.EncryptionSecret != "" && len(c.Keys.EncryptionSecret) < 32:
+		return errors.New("config: keys.encryption_secret: must be at least 32 characters")
+	case c.Registration.RateWindow == 0:
+		return errors.New("config: registration.rate_window: must be positive")
+	}
+	for _, res := range c.OAuth.Resources {
+		if u, err := url.Parse(res); err != nil || !u.IsAbs() || u.Host == "" || u.Fragment != "" {
+			return fmt.Errorf("config: oauth.resources: %q is not an absolute URI without fragment", res)
+		}
 	}
 	return checkProxies(c.Proxies)
 }

@@ -154,3 +154,21 @@ func TestUnreadableFile(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// The OIDC keys and registration sections take their environment overrides like the others.
+func TestKeysAndRegistrationFromEnvironment(t *testing.T) {
+	inDir(t)
+	t.Setenv("OAUTHD_KEYS_ENCRYPTION_SECRET", strings.Repeat("k", 32))
+	t.Setenv("OAUTHD_REGISTRATION_ENABLED", "true")
+	t.Setenv("OAUTHD_REGISTRATION_ALLOWED_REDIRECT_HOSTS", "localhost,claude.ai")
+	t.Setenv("OAUTHD_OAUTH_RESOURCES", "https://api.example/mcp")
+	c, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Keys.EncryptionSecret != strings.Repeat("k", 32) || !c.Registration.Enabled ||
+		!reflect.DeepEqual(c.Registration.AllowedRedirectHosts, []string{"localhost", "claude.ai"}) ||
+		!reflect.DeepEqual(c.OAuth.Resources, []string{"https://api.example/mcp"}) {
+		t.Fatalf("loaded %+v %+v %+v", c.Keys, c.Registration, c.OAuth.Resources)
+	}
+}

@@ -83,6 +83,11 @@ type NewClient struct {
 	AllowPlainPKCE    bool
 	RefreshRotation   *bool    // nil: on (RFC 9700 §4.14.2)
 	CORSOrigins       []string // browser origins ("https://app.example") allowed to call the token endpoints
+	// IDTokenAlg "HS256" gives the client Frappe's id_token, signed with its secret, which is
+	// then also kept sealed under keys.encryption_secret; "" uses the server's keys.
+	IDTokenAlg             string
+	PostLogoutRedirectURIs []string
+	SelfRegistered         bool // created through dynamic registration (RFC 7591)
 }
 
 // CreateClient validates and stores a client, returning it with its secret in clear (the only
@@ -95,7 +100,8 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 		DefaultRedirectURI: nc.RedirectURIs[0], Scopes: JoinScope(nc.Scopes),
 		AuthMethods: strings.Join(nc.AuthMethods, " "), GrantTypes: strings.Join(nc.GrantTypes, " "),
 		SkipAuthorization: nc.SkipAuthorization, PKCE: nc.PKCE, AllowPlainPKCE: nc.AllowPlainPKCE,
-		RefreshRotation: *nc.RefreshRotation, CreatedAt: e.now().Unix()}
+		RefreshRotation: *nc.RefreshRotation, CreatedAt: e.now().Unix(), IDTokenAlg: nc.IDTokenAlg,
+		SelfRegistered: nc.SelfRegistered, PostLogoutRedirectURIs: strings.Join(nc.PostLogoutRedirectURIs, "\n")}
 	if nc.OwnerEmail != "" {
 		owner, err := e.store.UserByEmail(ctx, strings.ToLower(nc.OwnerEmail))
 		if err != nil {
@@ -110,6 +116,9 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 	if !Public(c) {
 		secret = NewToken()
 		c.SecretHash = Digest(secret)
+	}
+	if err := e.sealClientSecret(c, secret); err != nil {
+		return nil, "", err
 	}
 	if err := e.store.CreateClient(ctx, c, nc.CORSOrigins...); err != nil {
 		if errors.Is(err, models.ErrConflict) {
@@ -165,6 +174,17 @@ func validateClient(nc *NewClient) error {
 			return invalid("invalid redirect URI %q: it must be absolute, without fragment or user info", u)
 		}
 	}
+	switch {
+	case nc.IDTokenAlg != "" && nc.IDTokenAlg != AlgHS256:
+		return invalid("unknown id_token algorithm %q (want HS256, or none for the server's keys)", nc.IDTokenAlg)
+	case nc.IDTokenAlg == AlgHS256 && slices.Contains(nc.AuthMethods, AuthNone):
+		return invalid("a public client has no secret to sign an HS256 id_token with")
+	}
+	for _, u := range nc.PostLogoutRedirectURIs {
+		if !ValidRedirectURI(u) {
+			return invalid("invalid post-logout redirect URI %q", u)
+		}
+	}
 	for _, g := range nc.GrantTypes {
 		if g != GrantAuthorizationCode && g != GrantRefreshToken && g != GrantClientCredentials {
 			return invalid("unknown grant type %q", g)
@@ -183,7 +203,19 @@ func (e *Engine) RotateSecret(ctx context.Context, clientID string) (string, err
 		return "", invalid("client %q is public and has no secret", clientID)
 	}
 	secret := NewToken()
-	if err := e.store.SetClientSecret(ctx, clientID, Digest(secret)); err != nil {
+	if err := e.sealClientSecret(c, secret); err != nil {
+		return "", err
+	}
+	err = e.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.SetClientSecret(ctx, clientID, Digest(secret)); err != nil {
+			return err
+		}
+		if c.SecretSealed == "" {
+			return nil
+		}
+		return tx.SetClientSealedSecret(ctx, clientID, c.SecretSealed)
+	})
+	if err != nil {
 		return "", clientErr(clientID, err)
 	}
 	return secret, nil
@@ -237,4 +269,17 @@ func (e *Engine) Purge(ctx context.Context, age time.Duration) (models.Purged, e
 		return p, fmt.Errorf("purge: %w", err)
 	}
 	return p, nil
+}
+
+// sealClientSecret keeps an HS256 client's secret readable (sealed), since its id_tokens are
+// signed with it; every other client keeps only the digest.
+func (e *Engine) sealClientSecret(c *models.Client, secret string) error {
+	if c.IDTokenAlg != AlgHS256 {
+		return nil
+	}
+	if e.opt.OIDC.Sealer == nil {
+		return fmt.Errorf("HS256 client %q: %w", c.ID, ErrNoSealer)
+	}
+	c.SecretSealed = e.opt.OIDC.Sealer.Seal([]byte(secret), sealedSecretLabel(c.ID))
+	return nil
 }

@@ -19,6 +19,11 @@ type AuthorizeRequest struct {
 	CodeChallenge       string
 	CodeChallengeMethod string
 	Nonce               string
+	Resource            string // RFC 8707 resource indicator
+	Issuer              string // the issuer the request reached, the default resource
+	Prompt              string // OpenID Connect prompt: none, login, consent
+	MaxAge              string // OpenID Connect max_age, seconds
+	LoginHint           string // prefills the login form
 	// ScopePolicy is the dialect's choice for scopes beyond the client's (see ScopePolicy).
 	ScopePolicy ScopePolicy
 }
@@ -33,8 +38,13 @@ type Authorization struct {
 	CodeChallenge    string
 	ChallengeMethod  string
 	Nonce            string
+	Resource         string // RFC 8707 resource indicator, as recorded on the grant
+	Prompt           Prompt
 	// Request is the request as sent, which the consent form carries to the approve step.
 	Request AuthorizeRequest
+	// AuthTime is when the user logged in: the session's, set when a code is issued; the
+	// code carries it to the id_token's auth_time.
+	AuthTime time.Time
 }
 
 // Authorize validates an authorization request. Errors about the client or the redirect URI
@@ -51,6 +61,12 @@ func (e *Engine) Authorize(ctx context.Context, req AuthorizeRequest) (*Authoriz
 	if err := checkAuthorizeRules(a, req); err != nil {
 		return a, err
 	}
+	resource, rerr := e.checkResource(req.Resource, req.Issuer)
+	if rerr != nil {
+		rerr.Redirectable = true
+		return a, rerr
+	}
+	a.Resource = resource
 	return a, nil
 }
 
@@ -84,6 +100,14 @@ func checkAuthorizeRules(a *Authorization, req AuthorizeRequest) *Error {
 		return redirectable(ErrUnauthorizedClient, ReasonGrantNotAllowed, "This client may not use the authorization code grant.")
 	case len(req.Nonce) > MaxNonceLength:
 		return redirectable(ErrInvalidRequest, ReasonBadParameter, "nonce is too long.")
+	}
+	prompt, err := parsePrompt(req.Prompt)
+	if err != nil {
+		return err
+	}
+	a.Prompt = prompt
+	if _, err := parseMaxAge(req.MaxAge); err != nil {
+		return err
 	}
 	scopes, err := narrowScope(ParseScope(a.Client.Scopes), req.Scope, req.ScopePolicy, true)
 	if err != nil {
@@ -119,11 +143,14 @@ func (a *Authorization) CodeRedirect(code string) string {
 	return AppendQuery(a.RedirectURI, v)
 }
 
-// NeedsConsent reports whether the user must be asked. Never for a client marked
+// NeedsConsent reports whether the user must be asked: always with prompt=consent; never for a client marked
 // skip_authorization or for the client's owner; with SkipAuthorization "auto", not when the
 // user's remembered consent for this client (the last Approve, forgotten when a grant of the
 // client is revoked) covers the requested scopes.
 func (e *Engine) NeedsConsent(ctx context.Context, a *Authorization, user *models.User) (bool, error) {
+	if a.Prompt.Consent {
+		return true, nil
+	}
 	if a.Client.SkipAuthorization || (a.Client.OwnerID != nil && *a.Client.OwnerID == user.ID) {
 		return false, nil
 	}
@@ -148,7 +175,7 @@ func (e *Engine) Approve(ctx context.Context, a *Authorization, user *models.Use
 		ID: Digest(code), GrantID: Digest(NewToken()), ClientID: a.Client.ID, UserID: user.ID,
 		Scope: JoinScope(a.Scopes), RedirectURI: a.RedirectURI, RedirectURIGiven: a.RedirectURIGiven,
 		CodeChallenge: a.CodeChallenge, ChallengeMethod: a.ChallengeMethod, Nonce: a.Nonce,
-		IssuedAt: now.Unix(), ExpiresAt: now.Add(e.opt.CodeTTL).Unix(),
+		Resource: a.Resource, AuthTime: unixOrZero(a.AuthTime), IssuedAt: now.Unix(), ExpiresAt: now.Add(e.opt.CodeTTL).Unix(),
 	}
 	err := e.store.Tx(ctx, func(tx *models.Store) error {
 		if err := remember(ctx, tx, user.ID, a.Client.ID, a.Scopes, now); err != nil {
@@ -172,4 +199,12 @@ func remember(ctx context.Context, tx *models.Store, userID uint, clientID strin
 	merged := ParseScope(prev + " " + JoinScope(scopes))
 	return tx.SaveConsent(ctx, &models.Consent{UserID: userID, ClientID: clientID, Scope: JoinScope(merged),
 		GrantedAt: now.Unix()})
+}
+
+// unixOrZero is t in Unix seconds, 0 for the zero time.
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
 }

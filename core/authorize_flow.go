@@ -32,11 +32,13 @@ type Outcome struct {
 }
 
 // AuthorizeFlow is one visit of a browser to the authorization endpoint, in the order of
-// node-oidc-provider's authorization actions: a session is required, then the request is
-// validated once, then consent is looked up, then a code is issued when no question is left.
+// node-oidc-provider's authorization actions: a session is required (a fresh enough one for
+// prompt=login and max_age), then the request is validated once, then consent is looked up,
+// then a code is issued when no question is left. With prompt=none a question the user would
+// have to answer is an error at the redirect URI instead: login_required, consent_required.
 func (e *Engine) AuthorizeFlow(ctx context.Context, req AuthorizeRequest, s Session) Outcome {
-	if s.User == nil {
-		return Outcome{Kind: OutcomeLogin}
+	if e.LoginNeeded(req, s.User, s.LoginAt) {
+		return e.loginOutcome(ctx, req)
 	}
 	a, err := e.Authorize(ctx, req)
 	if err != nil {
@@ -45,6 +47,9 @@ func (e *Engine) AuthorizeFlow(ctx context.Context, req AuthorizeRequest, s Sess
 	need, err := e.NeedsConsent(ctx, a, s.User)
 	if err != nil {
 		return failed(a, err)
+	}
+	if need && a.Prompt.None {
+		return failed(a, ConsentRequired())
 	}
 	if need {
 		return Outcome{Kind: OutcomeConsent, Authorization: a}
@@ -86,8 +91,23 @@ func (e *Engine) Decide(ctx context.Context, d Decision) Outcome {
 	return e.issue(ctx, a, d.Session)
 }
 
-// issue approves a for the session's user and leads to the code.
+// loginOutcome is where a request that needs a (new) login goes: the login page, or for
+// prompt=none login_required at the verified redirect URI.
+func (e *Engine) loginOutcome(ctx context.Context, req AuthorizeRequest) Outcome {
+	if !PromptNone(req) {
+		return Outcome{Kind: OutcomeLogin}
+	}
+	a, err := e.Authorize(ctx, req)
+	if err != nil {
+		return failed(a, err)
+	}
+	return failed(a, LoginRequired())
+}
+
+// issue approves a for the session's user and leads to the code, which carries the session's
+// login time to the id_token's auth_time.
 func (e *Engine) issue(ctx context.Context, a *Authorization, s Session) Outcome {
+	a.AuthTime = s.LoginAt
 	code, err := e.Approve(ctx, a, s.User)
 	if err != nil {
 		return failed(a, err)

@@ -7,6 +7,7 @@ package core
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,15 +38,30 @@ type Options struct {
 	Clock func() time.Time
 	// Observer is told about tokens, logins and cache use (metrics); nil: nobody.
 	Observer Observer
+	OIDC     OIDCOptions
+}
+
+// OIDCOptions are the OpenID Connect and resource settings.
+type OIDCOptions struct {
+	// Sealer encrypts signing keys and HS256 client secrets; nil when keys.encryption_secret
+	// is not set (id_tokens then cannot be signed).
+	Sealer *Sealer
+	// IDTokenAlg is the algorithm of the server's signing keys: RS256 (default) or ES256.
+	IDTokenAlg string
+	// KeyRetention is how long a retired key stays in the JWKS: longer than any id_token lives.
+	KeyRetention time.Duration
+	// Resources are the RFC 8707 resource indicators served; empty means the issuer alone.
+	Resources []string
 }
 
 // Engine runs the OAuth rules over a store.
 type Engine struct {
-	store  *models.Store
-	opt    Options
-	bearer *bearerCache // nil when off
-	ping   atomic.Pointer[pingResult]
-	obs    Observer
+	store   *models.Store
+	opt     Options
+	bearer  *bearerCache // nil when off
+	ping    atomic.Pointer[pingResult]
+	obs     Observer
+	signers sync.Map // kid -> jose.Signer of opened signing keys
 }
 
 // New builds an engine; zero options get safe defaults.
@@ -64,6 +80,12 @@ func New(store *models.Store, opt Options) *Engine {
 	}
 	if opt.SessionTTL <= 0 {
 		opt.SessionTTL = 7 * 24 * time.Hour
+	}
+	if opt.OIDC.IDTokenAlg == "" {
+		opt.OIDC.IDTokenAlg = AlgRS256
+	}
+	if opt.OIDC.KeyRetention <= 0 {
+		opt.OIDC.KeyRetention = 24 * time.Hour
 	}
 	obs := opt.Observer
 	if obs == nil {

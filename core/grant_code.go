@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -15,6 +16,8 @@ type CodeExchange struct {
 	RedirectURI  string
 	CodeVerifier string
 	AccessTTL    time.Duration
+	Issuer       string // the iss of an id_token
+	Resource     string // RFC 8707: must be the one the code was issued for, when given
 }
 
 var (
@@ -37,10 +40,15 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 	if !wellFormed(req.Code) {
 		return nil, errCodeUnknown
 	}
+	resource, rerr := e.checkResource(req.Resource, req.Issuer)
+	if rerr != nil {
+		return nil, rerr
+	}
 	now := e.now()
 	var result *TokenResult
 	var rejected *Error
 	var reusedGrant string
+	var idGrant idTokenGrant
 	err := e.store.Tx(ctx, func(tx *models.Store) error {
 		result, rejected, reusedGrant = nil, nil, "" // afresh: a deadlocked run is run again
 		won, err := tx.ConsumeCode(ctx, Digest(req.Code), now.Unix())
@@ -62,12 +70,14 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 			return nil // commit: the code stays burnt
 		}
 		is := e.newIssue(now, code.GrantID, code.ClientID, code.UserID, code.Scope, code.Scope,
-			req.AccessTTL, allows(req.Client, GrantRefreshToken))
+			req.AccessTTL, allows(req.Client, GrantRefreshToken)).bind(code.AuthTime, cmp.Or(code.Resource, resource))
 		if err := tx.CreateTokens(ctx, is.rows()...); err != nil {
 			return err
 		}
 		result = is.result(now, req.AccessTTL)
 		result.Nonce = code.Nonce
+		idGrant = idTokenGrant{client: req.Client, userID: code.UserID, scope: code.Scope, nonce: code.Nonce,
+			authTime: code.AuthTime, accessToken: result.AccessToken, issuer: req.Issuer, ttl: req.AccessTTL}
 		return nil
 	})
 	if err != nil {
@@ -81,6 +91,9 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 	if rejected != nil {
 		return nil, rejected
 	}
+	if err := e.withIDToken(ctx, result, idGrant); err != nil {
+		return nil, err
+	}
 	return result, nil
 }
 
@@ -93,6 +106,9 @@ func (e *Engine) checkCode(code *models.AuthorizationCode, req CodeExchange, now
 		return fail(ErrInvalidGrant, ReasonCodeWrongClient, "Authorization code was issued to another client.")
 	case req.RedirectURI != code.RedirectURI && (req.RedirectURI != "" || code.RedirectURIGiven):
 		return fail(ErrInvalidGrant, ReasonCodeMismatch, "Mismatching redirect URI.")
+	}
+	if req.Resource != "" && code.Resource != "" && !sameResource(req.Resource, code.Resource) {
+		return invalidTarget()
 	}
 	if Public(req.Client) && req.Client.PKCE == "required" && code.CodeChallenge == "" {
 		return fail(ErrInvalidGrant, ReasonPKCE, "PKCE is required for public clients.")

@@ -14,6 +14,8 @@ type RefreshRequest struct {
 	Scope        string // optional narrower scope
 	AccessTTL    time.Duration
 	ScopePolicy  ScopePolicy
+	Issuer       string // the iss of an id_token
+	Resource     string // RFC 8707: when given, the grant's own resource
 }
 
 var errRefreshInvalid = fail(ErrInvalidGrant, ReasonRefreshInvalid, "Invalid refresh token.")
@@ -41,19 +43,42 @@ func (e *Engine) Refresh(ctx context.Context, req RefreshRequest) (*TokenResult,
 		return nil, err
 	}
 	if old.ClientID == req.Client.ID && e.withinReuse(old, now) {
-		return e.reuseSuccessor(ctx, old, req.RefreshToken, now)
+		res, err := e.reuseSuccessor(ctx, old, req.RefreshToken, now)
+		if err != nil {
+			return nil, err
+		}
+		return e.refreshedIDToken(ctx, res, old, req)
 	}
 	if err := e.checkRefresh(ctx, old, req.Client, now); err != nil {
 		return nil, err
+	}
+	if req.Resource != "" && !sameResource(req.Resource, old.Resource) {
+		return nil, invalidTarget()
 	}
 	scopes, serr := narrowScope(ParseScope(old.Scope), req.Scope, req.ScopePolicy, false)
 	if serr != nil {
 		return nil, serr
 	}
+	refresh := e.rotate
 	if !req.Client.RefreshRotation {
-		return e.refreshInPlace(ctx, old, req, JoinScope(scopes), now)
+		refresh = e.refreshInPlace
 	}
-	return e.rotate(ctx, old, req, JoinScope(scopes), now)
+	res, err := refresh(ctx, old, req, JoinScope(scopes), now)
+	if err != nil {
+		return nil, err
+	}
+	return e.refreshedIDToken(ctx, res, old, req)
+}
+
+// refreshedIDToken adds the id_token of a refresh whose scope holds openid: the original
+// login's auth_time and no nonce (OpenID Connect Core §12.2).
+func (e *Engine) refreshedIDToken(ctx context.Context, res *TokenResult, old *models.TokenOwner, req RefreshRequest) (*TokenResult, error) {
+	err := e.withIDToken(ctx, res, idTokenGrant{client: req.Client, user: principal(old), scope: res.Scope,
+		authTime: old.AuthTime, accessToken: res.AccessToken, issuer: req.Issuer, ttl: req.AccessTTL})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 func (e *Engine) checkRefresh(ctx context.Context, t *models.TokenOwner, client *models.Client, now time.Time) error {
@@ -72,7 +97,8 @@ func (e *Engine) checkRefresh(ctx context.Context, t *models.TokenOwner, client 
 // refreshes one wins; the others get the winner's pair within the reuse interval and are
 // treated as reuse otherwise.
 func (e *Engine) rotate(ctx context.Context, old *models.TokenOwner, req RefreshRequest, scope string, now time.Time) (*TokenResult, error) {
-	is := e.newIssue(now, old.GrantID, old.ClientID, old.UserID, scope, old.Scope, req.AccessTTL, true)
+	is := e.newIssue(now, old.GrantID, old.ClientID, old.UserID, scope, old.Scope, req.AccessTTL, true).
+		bind(old.AuthTime, old.Resource)
 	var sealed []byte
 	if e.opt.RefreshReuseInterval > 0 {
 		var err error
@@ -132,7 +158,8 @@ func (e *Engine) refreshReused(ctx context.Context, grantID string, now time.Tim
 
 // refreshInPlace issues only an access token and hands the same refresh token back.
 func (e *Engine) refreshInPlace(ctx context.Context, old *models.TokenOwner, req RefreshRequest, scope string, now time.Time) (*TokenResult, error) {
-	is := e.newIssue(now, old.GrantID, old.ClientID, old.UserID, scope, "", req.AccessTTL, false)
+	is := e.newIssue(now, old.GrantID, old.ClientID, old.UserID, scope, "", req.AccessTTL, false).
+		bind(old.AuthTime, old.Resource)
 	if err := e.createForClient(ctx, is.access); err != nil {
 		return nil, err
 	}

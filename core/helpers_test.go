@@ -49,8 +49,18 @@ func newFixture(t *testing.T, b storetest.Backend, opt Options) *fixture {
 	clk := &testClock{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
 	opt.BcryptCost = 4
 	opt.Clock = clk.Now
+	if opt.OIDC.Sealer == nil {
+		opt.OIDC.Sealer, _ = NewSealer("core tests' key encryption secret, 32+ chars")
+	}
+	if opt.OIDC.IDTokenAlg == "" {
+		opt.OIDC.IDTokenAlg = AlgES256 // generated in microseconds, where RSA takes far longer under -race
+	}
 	s := b.Open(t)
-	return &fixture{store: s, eng: New(s, opt), clock: clk}
+	eng := New(s, opt)
+	if err := eng.EnsureSigningKey(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{store: s, eng: eng, clock: clk}
 }
 
 // onBackends runs fn as a parallel subtest per backend, each with a fresh fixture.
@@ -68,6 +78,9 @@ func onBackends(t *testing.T, opt Options, fn func(t *testing.T, f *fixture)) {
 func (f *fixture) engine(opt Options) *Engine {
 	opt.BcryptCost = 4
 	opt.Clock = f.clock.Now
+	if opt.OIDC.Sealer == nil {
+		opt.OIDC = f.eng.opt.OIDC // the same signing keys, as every instance on one database has
+	}
 	return New(f.store, opt)
 }
 

@@ -21,6 +21,8 @@ type TokenRequest struct {
 	Scope        string
 	AccessTTL    time.Duration
 	ScopePolicy  ScopePolicy
+	Issuer       string // the iss of an id_token, and the default RFC 8707 resource
+	Resource     string // RFC 8707 resource indicator
 }
 
 // tokenParam is a parameter a grant cannot do without. reason lets a dialect with its own
@@ -44,14 +46,14 @@ var tokenGrants = map[string]tokenGrant{
 		required: []tokenParam{{"code", func(r *TokenRequest) string { return r.Code }, ReasonCodeMissing}},
 		run: func(e *Engine, ctx context.Context, c *models.Client, r *TokenRequest) (*TokenResult, error) {
 			return e.ExchangeCode(ctx, CodeExchange{Client: c, Code: r.Code, RedirectURI: r.RedirectURI,
-				CodeVerifier: r.CodeVerifier, AccessTTL: r.AccessTTL})
+				CodeVerifier: r.CodeVerifier, AccessTTL: r.AccessTTL, Issuer: r.Issuer, Resource: r.Resource})
 		},
 	},
 	GrantRefreshToken: {
 		required: []tokenParam{{"refresh_token", func(r *TokenRequest) string { return r.RefreshToken }, ReasonRefreshMissing}},
 		run: func(e *Engine, ctx context.Context, c *models.Client, r *TokenRequest) (*TokenResult, error) {
 			return e.Refresh(ctx, RefreshRequest{Client: c, RefreshToken: r.RefreshToken, Scope: r.Scope,
-				AccessTTL: r.AccessTTL, ScopePolicy: r.ScopePolicy})
+				AccessTTL: r.AccessTTL, ScopePolicy: r.ScopePolicy, Issuer: r.Issuer, Resource: r.Resource})
 		},
 	},
 	GrantClientCredentials: {

@@ -87,6 +87,7 @@ type Introspection struct {
 	TrustedClient bool // the client's skip_authorization
 	Principal     *Principal
 	IssuedAt      time.Time
+	Resource      string // RFC 8707 resource the token is for, reported as aud
 }
 
 // Introspect describes a token of either kind; unknown, expired and revoked tokens are simply
@@ -103,7 +104,7 @@ func (e *Engine) Introspect(ctx context.Context, token string) (*Introspection, 
 		return &Introspection{}, nil
 	}
 	return &Introspection{Active: true, Kind: t.Kind, TrustedClient: t.SkipConsent, Principal: principal(t),
-		IssuedAt: time.Unix(t.IssuedAt, 0).UTC()}, nil
+		IssuedAt: time.Unix(t.IssuedAt, 0).UTC(), Resource: t.Resource}, nil
 }
 
 // revokeToken revokes a token of either kind and, with it, every token of its grant (RFC 7009

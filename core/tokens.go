@@ -16,6 +16,8 @@ type TokenResult struct {
 	ClientID     string
 	UserID       uint
 	Nonce        string
+	IDToken      string // OpenID Connect id_token, when the scope holds openid
+	Resource     string // RFC 8707 resource the access token is for ("" when none was asked)
 }
 
 // issue is the token pair one grant step produces, rows and plaintexts together.
@@ -39,6 +41,14 @@ func (e *Engine) newIssue(now time.Time, grantID, clientID string, userID uint, 
 	return is
 }
 
+// bind records the login and the resource behind the grant on its new tokens.
+func (is *issue) bind(authTime int64, resource string) *issue {
+	for _, t := range is.rows() {
+		t.AuthTime, t.Resource = authTime, resource
+	}
+	return is
+}
+
 // rows lists the token rows to insert.
 func (is *issue) rows() []*models.Token {
 	if is.refresh == nil {
@@ -51,7 +61,7 @@ func (is *issue) rows() []*models.Token {
 func (is *issue) result(now time.Time, accessTTL time.Duration) *TokenResult {
 	return &TokenResult{AccessToken: is.accessPlain, RefreshToken: is.refreshPlain,
 		ExpiresIn: int64(accessTTL / time.Second), ExpiresAt: now.Add(accessTTL),
-		Scope: is.access.Scope, ClientID: is.access.ClientID, UserID: is.access.UserID}
+		Scope: is.access.Scope, ClientID: is.access.ClientID, UserID: is.access.UserID, Resource: is.access.Resource}
 }
 
 func checkAccessTTL(ttl time.Duration) *Error {

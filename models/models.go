@@ -41,6 +41,14 @@ type Client struct {
 	// OwnerEnabled is read with the client by ClientByID (the owner user's enabled flag), so
 	// that client_credentials costs one read; it is no column of its own.
 	OwnerEnabled bool `gorm:"->;-:migration"`
+	// IDTokenAlg is "" (the server's signing keys) or "HS256": Frappe's id_token, signed
+	// with the client secret, which SecretSealed then keeps encrypted (see core/keys.go).
+	IDTokenAlg   string `gorm:"size:8;not null;default:''"`
+	SecretSealed string `gorm:"type:text"`
+	// SelfRegistered marks a client created through dynamic registration (RFC 7591).
+	SelfRegistered bool `gorm:"not null;default:false"`
+	// PostLogoutRedirectURIs are newline-separated, matched exactly at end_session.
+	PostLogoutRedirectURIs string `gorm:"type:text"`
 }
 
 // ClientOrigin is a browser origin ("https://app.example.com") a client may call the token,
@@ -63,6 +71,8 @@ type AuthorizationCode struct {
 	CodeChallenge    string `gorm:"size:128;not null"`
 	ChallengeMethod  string `gorm:"size:8;not null"`
 	Nonce            string `gorm:"size:255;not null"`
+	AuthTime         int64  `gorm:"not null;default:0"`            // when the user logged in (OIDC auth_time)
+	Resource         string `gorm:"size:2048;not null;default:''"` // RFC 8707 resource indicator
 	IssuedAt         int64  `gorm:"not null"`
 	ExpiresAt        int64  `gorm:"not null;index"`
 	UsedAt           int64  `gorm:"not null"` // 0 until exchanged
@@ -92,6 +102,8 @@ type Token struct {
 	// key only the old token's plaintext yields (see core/refresh_reuse.go): a retry within
 	// the reuse interval gets the same pair back, and the database alone cannot read it.
 	Successor []byte
+	AuthTime  int64  `gorm:"not null;default:0"`            // the login behind the grant (OIDC auth_time)
+	Resource  string `gorm:"size:2048;not null;default:''"` // RFC 8707 resource, reported as aud
 }
 
 // Consent records that a user approved a client for some scopes.
@@ -114,5 +126,5 @@ type Session struct {
 // All lists every model, in migration order.
 func All() []any {
 	return []any{&User{}, &Client{}, &ClientOrigin{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}, &Revocation{},
-		&ImportRecord{}, &AdminToken{}}
+		&ImportRecord{}, &AdminToken{}, &SigningKey{}}
 }

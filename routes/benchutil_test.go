@@ -183,7 +183,12 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 	for _, h := range store.Handles() {
 		e.counter.install(b, h)
 	}
-	e.eng = core.New(store, cli.EngineOptions(cfg))
+	opt := cli.EngineOptions(cfg)
+	opt.OIDC.Sealer, _ = core.NewSealer("benchmark key encryption secret, 32+ characters")
+	e.eng = core.New(store, opt)
+	if err := e.eng.EnsureSigningKey(ctx); err != nil { // code exchanges for openid sign an id_token
+		b.Fatal(err)
+	}
 	e.user, err = e.eng.CreateUser(ctx, core.NewUser{Email: benchEmail, Password: benchPassword,
 		FullName: "Bench User", Roles: []string{"System Manager"}})
 	if err != nil {

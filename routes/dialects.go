@@ -5,6 +5,7 @@ import (
 
 	"oauthd/adapters/frappe"
 	"oauthd/adapters/odoo"
+	"oauthd/adapters/standard"
 	"oauthd/adapters/web"
 	"oauthd/config"
 )
@@ -16,11 +17,20 @@ func dialectOptions(cfg *config.Config, accessTTL time.Duration) web.DialectOpti
 
 // frappeOptions are the Frappe dialect's settings from the configuration.
 func frappeOptions(cfg *config.Config) frappe.Options {
-	return frappe.Options{DialectOptions: dialectOptions(cfg, cfg.Frappe.AccessTTL)}
+	return frappe.Options{DialectOptions: dialectOptions(cfg, cfg.Frappe.AccessTTL), IDTokenAlg: cfg.OAuth.IDTokenAlg,
+		RegistrationEnabled: cfg.Registration.Enabled}
 }
 
 // odooOptions are the Odoo dialect's settings from the configuration.
 func odooOptions(cfg *config.Config) odoo.Options {
 	return odoo.Options{DialectOptions: dialectOptions(cfg, cfg.Odoo.AccessTTL),
 		ValidityFormat: cfg.Odoo.ValidityFormat, ServerVersion: cfg.Odoo.ServerVersion}
+}
+
+// standardOptions are the dialect-neutral endpoints' settings from the configuration.
+func standardOptions(cfg *config.Config) standard.Options {
+	r := cfg.Registration
+	return standard.Options{Issuer: cfg.Server.Issuer, Registration: standard.RegistrationOptions{
+		Enabled: r.Enabled, AllowedRedirectHosts: r.AllowedRedirectHosts, InitialAccessToken: r.InitialAccessToken,
+		MaxClients: r.MaxClients, RateLimit: r.RateLimit, RateWindow: r.RateWindow}}
 }

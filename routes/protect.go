@@ -6,6 +6,7 @@ import (
 	"oauthd/adapters"
 	"oauthd/adapters/forwardauth"
 	"oauthd/adapters/proxy"
+	"oauthd/adapters/standard"
 )
 
 // withProxyStreaming sets the server up for the built-in proxy when [[proxy]] tables are
@@ -26,5 +27,8 @@ func protectAPIs(app *fiber.App, d adapters.Deps) {
 	if p := proxy.New(d.Engine, d.Config.Proxies); p != nil {
 		app.Use(p.Handler(d.Config.Server.BodyLimit))
 	}
+	// From here on every Bearer refusal, /oauth2/verify's included, names the resource metadata;
+	// the upstreams' own answers above pass through untouched.
+	app.Use(standard.ResourceMetadataChallenge(d.Config.Server.Issuer))
 	forwardauth.Register(app, d)
 }

@@ -15,6 +15,7 @@ import (
 	"oauthd/adapters"
 	"oauthd/adapters/frappe"
 	"oauthd/adapters/odoo"
+	"oauthd/adapters/standard"
 )
 
 // New returns the application with every route mounted.
@@ -52,6 +53,7 @@ func New(d adapters.Deps) *fiber.App {
 	loginLimits(app, d.Config.Login)
 	frappe.Register(app, d.Engine, frappeOptions(d.Config))
 	odoo.Register(app, d.Engine, odooOptions(d.Config))
+	standard.Register(app, d.Engine, standardOptions(d.Config))
 	app.Use(notFound)
 	return app
 }

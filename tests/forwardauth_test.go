@@ -115,8 +115,11 @@ func verifyExpect(t *testing.T, name string, r *Resp, want verifyWant) {
 	if cc := r.Header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("%s: Cache-Control %q, want no-store", name, cc)
 	}
-	if got := r.Header.Get("WWW-Authenticate"); got != want.challenge {
-		t.Errorf("%s: WWW-Authenticate %q, want %q", name, got, want.challenge)
+	// A refusal's challenge also points at the protected resource metadata (RFC 9728).
+	got, meta := r.Header.Get("WWW-Authenticate"), `/.well-known/oauth-protected-resource"`
+	if (want.challenge == "" && got != "") || (want.challenge != "" && (!strings.HasPrefix(got, want.challenge+
+		`, resource_metadata="http://127.0.0.1:`) || !strings.HasSuffix(got, meta))) {
+		t.Errorf("%s: WWW-Authenticate %q, want %q with resource_metadata", name, got, want.challenge)
 	}
 	if want.status == http.StatusOK {
 		verifyIdentity(t, name, r.Header, want.user, want.client)

@@ -6,6 +6,7 @@ package tests
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -94,6 +95,12 @@ func frappeTokenShape(t *testing.T, r *Resp, withRefresh bool) {
 	keys := []string{"access_token", "token_type", "expires_in", "scope"}
 	if withRefresh {
 		keys = append(keys, "refresh_token")
+	}
+	if slices.Contains(strings.Fields(r.Str("scope")), "openid") { // OpenID Connect: an id_token beside
+		keys = append(keys, "id_token")
+		if strings.Count(r.Str("id_token"), ".") != 2 {
+			t.Errorf("token response %s: want a compact JWS id_token", r.Raw)
+		}
 	}
 	if len(r.JSON) != len(keys) {
 		t.Errorf("token response %s, want exactly the keys %v", r.Raw, keys)

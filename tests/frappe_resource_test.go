@@ -101,7 +101,8 @@ func TestFrappeLoggedUser(t *testing.T) {
 	for name, hdr := range refused {
 		r := get(nil, hdr...)
 		frappeExpect(t, name, r, http.StatusUnauthorized, map[string]any{"error": "invalid_token"})
-		if r.Header.Get("WWW-Authenticate") != `Bearer error="invalid_token"` {
+		if r.Header.Get("WWW-Authenticate") != `Bearer error="invalid_token", resource_metadata="`+s.URL+
+			`/.well-known/oauth-protected-resource"` {
 			t.Errorf("%s: WWW-Authenticate %q", name, r.Header.Get("WWW-Authenticate"))
 		}
 	}
@@ -158,7 +159,7 @@ func TestFrappeOpenIDProfile(t *testing.T) {
 	frappeExpect(t, "token without openid", r, http.StatusForbidden, map[string]any{
 		"description": "The request requires higher privileges than provided by the access token.",
 		"status_code": 403, "error": "insufficient_scope"})
-	if len(r.JSON) != 3 || r.Header.Get("WWW-Authenticate") != `Bearer error="insufficient_scope"` {
+	if len(r.JSON) != 3 || !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), `Bearer error="insufficient_scope", resource_metadata="`) {
 		t.Errorf("insufficient_scope: body %s, WWW-Authenticate %q; want Frappe's three keys and the challenge",
 			r.Raw, r.Header.Get("WWW-Authenticate"))
 	}
@@ -244,8 +245,11 @@ func TestFrappeMetadata(t *testing.T) {
 			"grant_types_supported":                 []string{"authorization_code", "refresh_token", "client_credentials"},
 			"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "none"},
 			"code_challenge_methods_supported":      []string{"S256"},
-			"scopes_supported":                      []string{"all", "openid"},
+			"scopes_supported":                      []string{"all", "openid", "profile", "email"},
 			"subject_types_supported":               []string{"public"},
+			"jwks_uri":                              s.URL + "/.well-known/jwks.json",
+			"end_session_endpoint":                  s.URL + "/oauth2/end_session",
+			"id_token_signing_alg_values_supported": []string{"RS256", "HS256"},
 		})
 	}
 	configured := StartServer(t, Env("OAUTHD_SERVER_ISSUER=https://erp.example.com"))

@@ -47,6 +47,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// testKeySecret is keys.encryption_secret for servers on MariaDB (SQLite servers generate one).
+const testKeySecret = "oauthd-test-key-encryption-secret-0123456789"
+
 // mysqlAdminDSN reaches the local MariaDB to create per-test databases.
 const mysqlAdminDSN = "root@tcp(127.0.0.1:3306)/"
 
@@ -170,6 +173,9 @@ func StartServerOn(t testing.TB, db *Database, opts ...Option) *Server {
 		"OAUTHD_OAUTH_BCRYPT_COST=4", // fast password hashing keeps tests quick
 		"OAUTHD_LOGIN_MAX_FAILURES=1000",
 	)
+	if db.Driver == "mysql" { // instances sharing a MySQL database must share the key secret
+		env = append(env, "OAUTHD_KEYS_ENCRYPTION_SECRET="+testKeySecret)
+	}
 	for _, o := range opts {
 		o(&env)
 	}

@@ -156,9 +156,10 @@ func (parityFrappe) checkToken(t *testing.T, r *Resp, want parityKind, _ bool) {
 	parityHeader(t, "get_token", r, "Cache-Control", "no-store")
 	parityHeader(t, "get_token", r, "Content-Type", "application/json")
 	if want == parityOK {
-		parityKeys(t, "get_token", r, "access_token", "token_type", "expires_in", "refresh_token", "scope")
+		parityKeys(t, "get_token", r, "access_token", "token_type", "expires_in", "refresh_token", "scope", "id_token")
 		parityExact(t, "get_token", r, http.StatusOK, map[string]any{"access_token": r.Str("access_token"),
-			"token_type": "Bearer", "expires_in": 3600, "refresh_token": r.Str("refresh_token"), "scope": "all openid"})
+			"token_type": "Bearer", "expires_in": 3600, "refresh_token": r.Str("refresh_token"), "scope": "all openid",
+			"id_token": parityIDToken(t, r)})
 		return
 	}
 	status := http.StatusBadRequest
@@ -245,10 +246,10 @@ func (parityOdoo) checkToken(t *testing.T, r *Resp, want parityKind, basic bool)
 	parityHeader(t, "access_token", r, "Content-Type", "application/json")
 	if want == parityOK {
 		parityKeys(t, "access_token", r, "access_token", "token_type", "access_token_validity", "refresh_token",
-			"expires_in", "scope")
+			"expires_in", "scope", "id_token")
 		parityExact(t, "access_token", r, http.StatusOK, map[string]any{"access_token": r.Str("access_token"),
 			"token_type": "Bearer", "access_token_validity": 1800, "refresh_token": r.Str("refresh_token"),
-			"expires_in": 1800, "scope": "all openid"})
+			"expires_in": 1800, "scope": "all openid", "id_token": parityIDToken(t, r)})
 		return
 	}
 	// The module's {"code","message"}, with RFC 6749's error and error_description beside it.
@@ -290,4 +291,14 @@ func parityWhoami(t *testing.T, s *Server, token string) string {
 			parityDialects[0].name(), seen[0], parityDialects[1].name(), seen[1])
 	}
 	return seen[0]
+}
+
+// parityIDToken is the id_token of a token answer for "all openid", which must be a compact JWS
+// (TestOIDCGoOIDCBothDialects verifies its signature and claims).
+func parityIDToken(t *testing.T, r *Resp) string {
+	t.Helper()
+	if strings.Count(r.Str("id_token"), ".") != 2 {
+		t.Fatalf("token answer %s: want an id_token for the openid scope", r.Raw)
+	}
+	return r.Str("id_token")
 }

@@ -23,7 +23,7 @@ func (h *handler) authorize(prefix string) fiber.Handler {
 		if err != nil {
 			return renderOAuth(c, core.AsError(err))
 		}
-		o := h.eng.AuthorizeFlow(c.UserContext(), authorizeRequest(p), s)
+		o := h.eng.AuthorizeFlow(c.UserContext(), h.authorizeRequest(c, p), s)
 		switch o.Kind {
 		case core.OutcomeLogin:
 			return c.Redirect(loginRedirect(c, self, p), fiber.StatusFound)
@@ -41,7 +41,7 @@ func (h *handler) approve(c *fiber.Ctx) error {
 	if perr != nil {
 		return renderOAuth(c, perr)
 	}
-	d, err := web.Decision(c, h.eng, authorizeRequest(p))
+	d, err := web.Decision(c, h.eng, h.authorizeRequest(c, p))
 	if err != nil {
 		return renderOAuth(c, core.AsError(err))
 	}
@@ -49,9 +49,12 @@ func (h *handler) approve(c *fiber.Ctx) error {
 }
 
 // authorizeRequest reads Frappe's authorization parameters; Frappe refuses scopes the client
-// was not registered for (invalid_scope), as oauthlib does.
-func authorizeRequest(p map[string]string) core.AuthorizeRequest {
-	return web.AuthorizeRequest(func(k string) string { return p[k] }, core.ScopeStrict)
+// was not registered for (invalid_scope), as oauthlib does. The issuer is the request's
+// default RFC 8707 resource.
+func (h *handler) authorizeRequest(c *fiber.Ctx, p map[string]string) core.AuthorizeRequest {
+	req := web.AuthorizeRequest(func(k string) string { return p[k] }, core.ScopeStrict)
+	req.Issuer = web.Issuer(c, h.opt.Issuer)
+	return req
 }
 
 // renderOutcome answers a code or a failure. An error goes to the client's redirect URI only
@@ -69,15 +72,15 @@ func renderOutcome(c *fiber.Ctx, o core.Outcome) error {
 
 // loginRedirect is the login page, told to come back to this authorization request: a GET's
 // own query, or a POST's parameters moved into the query. Spaces are %20, as Frappe writes
-// them.
+// them. A request with prompt or max_age comes back without what the login satisfies.
 func loginRedirect(c *fiber.Ctx, self string, p map[string]string) string {
 	query := string(c.Context().URI().QueryString())
-	if c.Method() != fiber.MethodGet {
+	if c.Method() != fiber.MethodGet || p["prompt"] != "" || p["max_age"] != "" {
 		v := url.Values{}
 		for k, val := range p {
 			v.Set(k, val)
 		}
-		query = v.Encode()
+		query = core.AfterLogin(v).Encode()
 	}
 	back := self + "?" + query
 	return "/login?redirect-to=" + strings.ReplaceAll(url.QueryEscape(back), "+", "%20")

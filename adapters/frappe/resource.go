@@ -143,6 +143,9 @@ func introspection(in *core.Introspection, issuer string) fiber.Map {
 	if !pr.ExpiresAt.IsZero() {
 		out["exp"] = pr.ExpiresAt.Unix()
 	}
+	if in.Resource != "" {
+		out["aud"] = in.Resource // RFC 8707: the resource the token was issued for
+	}
 	return out
 }
 

@@ -22,9 +22,12 @@ const (
 	legacyPrefix = "/api/method/frappe.integration_broker.oauth2."
 )
 
-// Options are the dialect's settings: for now only those every dialect has.
+// Options are the dialect's settings. The discovery document it serves also describes the
+// dialect-neutral endpoints, so it needs to know how those are configured.
 type Options struct {
 	web.DialectOptions
+	IDTokenAlg          string // the server keys' algorithm, listed beside HS256
+	RegistrationEnabled bool   // list registration_endpoint
 }
 
 type handler struct {

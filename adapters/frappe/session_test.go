@@ -40,7 +40,7 @@ func newHandler(t *testing.T, issuer string) (*handler, *models.Client, string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := Options{web.DialectOptions{Issuer: issuer, AccessTTL: time.Hour, Cookies: web.CookieOptions{TTL: time.Hour}}}
+	opt := Options{DialectOptions: web.DialectOptions{Issuer: issuer, AccessTTL: time.Hour, Cookies: web.CookieOptions{TTL: time.Hour}}}
 	return &handler{eng: eng, opt: opt}, client, secret
 }
 

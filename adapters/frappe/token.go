@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters/web"
 	"oauthd/compat"
 	"oauthd/core"
 )
@@ -16,6 +17,7 @@ type tokenResponse struct {
 	ExpiresIn    int64  `json:"expires_in"`
 	RefreshToken string `json:"refresh_token,omitempty"`
 	Scope        string `json:"scope"`
+	IDToken      string `json:"id_token,omitempty"`
 }
 
 // token is get_token. Parameters come from the form-encoded body only: the query string is
@@ -30,13 +32,13 @@ func (h *handler) token(c *fiber.Ctx) error {
 	res, err := h.eng.Token(c.UserContext(), core.TokenRequest{GrantType: p["grant_type"], Credentials: clientCredentials(c, p),
 		Code: p["code"], RedirectURI: p["redirect_uri"], CodeVerifier: p["code_verifier"],
 		RefreshToken: p["refresh_token"], Scope: p["scope"], AccessTTL: h.opt.AccessTTL,
-		ScopePolicy: core.ScopeStrict})
+		ScopePolicy: core.ScopeStrict, Issuer: web.Issuer(c, h.opt.Issuer), Resource: p["resource"]})
 	if err != nil {
 		return renderRFC(c, core.AsError(err))
 	}
 	noStore(c)
 	return c.JSON(tokenResponse{AccessToken: res.AccessToken, TokenType: "Bearer", ExpiresIn: res.ExpiresIn,
-		RefreshToken: res.RefreshToken, Scope: res.Scope})
+		RefreshToken: res.RefreshToken, Scope: res.Scope, IDToken: res.IDToken})
 }
 
 // clientCredentials reads how the client identified itself: HTTP Basic, client_id and

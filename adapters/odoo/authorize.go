@@ -34,12 +34,14 @@ func (h *handler) authorize(c *fiber.Ctx) error {
 	if err != nil {
 		return fail(c, unavailable(core.AsError(err)))
 	}
-	o := h.eng.AuthorizeFlow(c.UserContext(), p.authorizeRequest(), s)
+	req := p.authorizeRequest()
+	req.Issuer = web.Issuer(c, h.opt.Issuer)
+	o := h.eng.AuthorizeFlow(c.UserContext(), req, s)
 	switch {
 	case o.Kind == core.OutcomeLogin && api:
 		return fail(c, errLoginRequired)
 	case o.Kind == core.OutcomeLogin:
-		return c.Redirect(loginPath+"?"+loginParam+"="+url.QueryEscape(c.OriginalURL()), fiber.StatusFound)
+		return c.Redirect(loginPath+"?"+loginParam+"="+url.QueryEscape(loginReturn(c, req)), fiber.StatusFound)
 	case o.Kind == core.OutcomeConsent && api:
 		return fail(c, errConsentRequired)
 	case o.Kind == core.OutcomeConsent:
@@ -50,6 +52,16 @@ func (h *handler) authorize(c *fiber.Ctx) error {
 	return renderOutcome(c, o, api)
 }
 
+// loginReturn is where the login page sends the browser back: this request, without the
+// prompt=login or max_age that the login satisfies.
+func loginReturn(c *fiber.Ctx, req core.AuthorizeRequest) string {
+	if req.Prompt == "" && req.MaxAge == "" {
+		return c.OriginalURL()
+	}
+	q, _ := url.ParseQuery(string(c.Context().URI().QueryString()))
+	return c.Path() + "?" + core.AfterLogin(q).Encode()
+}
+
 // approve is the consent form's target; core.Decide checks the session, then the CSRF token,
 // validates the carried request again and applies the user's decision.
 func (h *handler) approve(c *fiber.Ctx) error {
@@ -57,7 +69,9 @@ func (h *handler) approve(c *fiber.Ctx) error {
 	if f != nil {
 		return fail(c, f)
 	}
-	d, err := web.Decision(c, h.eng, p.authorizeRequest())
+	req := p.authorizeRequest()
+	req.Issuer = web.Issuer(c, h.opt.Issuer)
+	d, err := web.Decision(c, h.eng, req)
 	if err != nil {
 		return fail(c, unavailable(core.AsError(err)))
 	}

@@ -3,6 +3,7 @@ package odoo
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters/web"
 	"oauthd/core"
 )
 
@@ -26,7 +27,7 @@ func (h *handler) accessToken(c *fiber.Ctx) error {
 	res, err := h.eng.Token(c.UserContext(), core.TokenRequest{GrantType: grant, Credentials: p.credentials(),
 		Code: p.get("code"), RedirectURI: p.redirectURI(), CodeVerifier: p.get("code_verifier"),
 		RefreshToken: p.get("refresh_token"), Scope: p.get("scope"), AccessTTL: h.opt.AccessTTL,
-		ScopePolicy: core.ScopeNarrow})
+		ScopePolicy: core.ScopeNarrow, Issuer: web.Issuer(c, h.opt.Issuer), Resource: p.get("resource")})
 	if err != nil {
 		return tokenError(c, err, p.basic)
 	}
@@ -34,6 +35,9 @@ func (h *handler) accessToken(c *fiber.Ctx) error {
 		"scope": res.Scope, "access_token_validity": h.validity(res, p.headerStyle)}
 	if res.RefreshToken != "" {
 		body["refresh_token"] = res.RefreshToken
+	}
+	if res.IDToken != "" {
+		body["id_token"] = res.IDToken
 	}
 	return render(c, fiber.StatusOK, body)
 }

@@ -20,6 +20,10 @@ var authorizeParams = []struct {
 	{"code_challenge", func(r *core.AuthorizeRequest) *string { return &r.CodeChallenge }},
 	{"code_challenge_method", func(r *core.AuthorizeRequest) *string { return &r.CodeChallengeMethod }},
 	{"nonce", func(r *core.AuthorizeRequest) *string { return &r.Nonce }},
+	{"resource", func(r *core.AuthorizeRequest) *string { return &r.Resource }},
+	{"prompt", func(r *core.AuthorizeRequest) *string { return &r.Prompt }},
+	{"max_age", func(r *core.AuthorizeRequest) *string { return &r.MaxAge }},
+	{"login_hint", func(r *core.AuthorizeRequest) *string { return &r.LoginHint }},
 }
 
 // CSRFField is the consent form's anti-forgery field.
@@ -48,7 +52,7 @@ func hiddenFields(req core.AuthorizeRequest, sid string) []Field {
 
 // ShowConsent renders the consent page for a validated authorization; the form posts to action.
 func ShowConsent(c *fiber.Ctx, a *core.Authorization, s core.Session, action string) error {
-	return RenderConsent(c, ConsentPage{ClientName: a.Client.Name, UserEmail: s.User.Email,
+	return RenderConsent(c, ConsentPage{ClientName: a.Client.Name, SelfRegistered: a.Client.SelfRegistered, UserEmail: s.User.Email,
 		Scopes: ScopeWords(a.Scopes), Action: action, Hidden: hiddenFields(a.Request, s.ID), RedirectURI: a.RedirectURI})
 }
 

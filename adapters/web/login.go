@@ -54,6 +54,9 @@ func (f LoginForm) Submit(eng *core.Engine) fiber.Handler {
 }
 
 func (f LoginForm) page(c *fiber.Ctx, target, email, msg string) LoginPage {
+	if email == "" {
+		email = loginHint(target)
+	}
 	p := LoginPage{Action: f.Path, Hidden: []Field{{Name: f.RedirectParam, Value: target}}, Email: email,
 		Error: msg, Product: f.Product, UserName: f.UserField, PassName: f.PassField}
 	if f.Continues != nil {
@@ -91,4 +94,14 @@ func VerifiedRedirect(c *fiber.Ctx, eng *core.Engine, target string, read func(u
 		return ""
 	}
 	return a.RedirectURI
+}
+
+// loginHint is the OpenID Connect login_hint of the authorization request a login is for, to
+// prefill the form with ("" when there is none).
+func loginHint(target string) string {
+	u, err := url.Parse(target)
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("login_hint")
 }

@@ -49,12 +49,15 @@ type LoginPage struct {
 
 // ConsentPage is what the "Confirm Access" page shows.
 type ConsentPage struct {
-	ClientName  string
-	UserEmail   string
-	Scopes      []string // already in words
-	Action      string   // approve endpoint
-	Hidden      []Field  // the authorization parameters and the CSRF token
-	RedirectURI string   // its origin is allowed as a form-action target
+	ClientName string
+	// SelfRegistered clients named themselves: the page says so, and html/template escapes
+	// the name like every value.
+	SelfRegistered bool
+	UserEmail      string
+	Scopes         []string // already in words
+	Action         string   // approve endpoint
+	Hidden         []Field  // the authorization parameters and the CSRF token
+	RedirectURI    string   // its origin is allowed as a form-action target
 }
 
 // ErrorPage is an HTML error for a browser.

@@ -169,7 +169,8 @@ func TestAuthorizeRequestReadsEveryParameter(t *testing.T) {
 	got := AuthorizeRequest(func(k string) string { return "v-" + k }, core.ScopeNarrow)
 	want := core.AuthorizeRequest{ScopePolicy: core.ScopeNarrow, ClientID: "v-client_id", RedirectURI: "v-redirect_uri", ResponseType: "v-response_type",
 		Scope: "v-scope", State: "v-state", CodeChallenge: "v-code_challenge",
-		CodeChallengeMethod: "v-code_challenge_method", Nonce: "v-nonce"}
+		CodeChallengeMethod: "v-code_challenge_method", Nonce: "v-nonce", Resource: "v-resource",
+		Prompt: "v-prompt", MaxAge: "v-max_age", LoginHint: "v-login_hint"}
 	if got != want {
 		t.Fatalf("AuthorizeRequest = %+v", got)
 	}

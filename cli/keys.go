@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"oauthd/config"
+	"oauthd/core"
+)
+
+func (e *env) keys(args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: keys takes list, rotate or remove", errUsage)
+	}
+	switch args[0] {
+	case "list":
+		return e.keysCommand("keys list", args[1:], 0, func(ctx context.Context, eng *core.Engine, _ []string) error {
+			keys, err := eng.SigningKeyList(ctx)
+			if err != nil {
+				return err
+			}
+			list := make([]map[string]any, 0, len(keys))
+			for _, k := range keys {
+				list = append(list, describeKey(k))
+			}
+			return json.NewEncoder(e.out).Encode(list)
+		})
+	case "rotate":
+		return e.keysCommand("keys rotate", args[1:], 0, func(ctx context.Context, eng *core.Engine, _ []string) error {
+			k, err := eng.RotateSigningKey(ctx)
+			if err != nil {
+				return err
+			}
+			return json.NewEncoder(e.out).Encode(describeKey(*k))
+		})
+	case "remove":
+		return e.keysCommand("keys remove", args[1:], 1, func(ctx context.Context, eng *core.Engine, a []string) error {
+			if err := eng.RemoveSigningKey(ctx, a[0]); err != nil {
+				return err
+			}
+			return json.NewEncoder(e.out).Encode(map[string]any{"kid": a[0], "removed": true})
+		})
+	default:
+		return fmt.Errorf("%w: unknown keys command %q", errUsage, args[0])
+	}
+}
+
+func (e *env) keysCommand(name string, args []string, positional int,
+	fn func(context.Context, *core.Engine, []string) error) error {
+	fs := e.commandFlags(name)
+	if err := parse(fs, args, positional); err != nil {
+		return err
+	}
+	return e.withEngine(func(ctx context.Context, eng *core.Engine) error { return fn(ctx, eng, fs.Args()) })
+}
+
+func describeKey(k core.KeyInfo) map[string]any {
+	out := map[string]any{"kid": k.ID, "alg": k.Alg, "created_at": k.CreatedAt, "signing": k.RetiredAt.IsZero(),
+		"published": k.Published}
+	if !k.RetiredAt.IsZero() {
+		out["retired_at"] = k.RetiredAt
+	}
+	return out
+}
+
+// errNoSecretMySQL is the start-up error of a MySQL deployment without a sealing secret.
+var errNoSecretMySQL = configError{errors.New("config: keys.encryption_secret: must be set when database.driver " +
+	"is mysql, so that every instance reads the same signing keys (generate one with: openssl rand -hex 32)")}
+
+// sealer builds the engine's Sealer from keys.encryption_secret. With SQLite and no secret,
+// one is generated into a 0600 file beside the database (read back on later starts); with
+// MySQL no secret means none (serve then refuses to start: see errNoSecretMySQL).
+func sealer(cfg *config.Config) (*core.Sealer, error) {
+	secret := cfg.Keys.EncryptionSecret
+	if secret == "" && cfg.Database.Driver == "sqlite" {
+		var err error
+		if secret, err = secretBeside(cfg.Database.DSN); err != nil {
+			return nil, err
+		}
+	}
+	if secret == "" {
+		return nil, nil
+	}
+	s, err := core.NewSealer(secret)
+	if err != nil {
+		return nil, configError{fmt.Errorf("config: keys.encryption_secret: %w", err)}
+	}
+	return s, nil
+}
+
+// secretBeside reads, or creates, <database file>.secret. An in-memory database gets a
+// secret that dies with it.
+func secretBeside(dsn string) (string, error) {
+	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	if path == "" || path == ":memory:" {
+		return core.NewSealSecret(), nil
+	}
+	file := filepath.Clean(path) + ".secret"
+	if b, err := os.ReadFile(file); err == nil {
+		return strings.TrimSpace(string(b)), nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("read %s: %w", file, err)
+	}
+	secret := core.NewSealSecret()
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) { // another process created it first: use theirs
+		return secretBeside(dsn)
+	}
+	if err != nil {
+		return "", fmt.Errorf("create %s: %w", file, err)
+	}
+	if _, err := f.WriteString(secret + "\n"); err != nil {
+		f.Close()
+		return "", fmt.Errorf("write %s: %w", file, err)
+	}
+	return secret, f.Close()
+}

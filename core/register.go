@@ -1,0 +1,179 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+
+	"oauthd/models"
+)
+
+// RFC 7591 §3.2.2 error codes.
+const (
+	ErrInvalidRedirectURI    = "invalid_redirect_uri"
+	ErrInvalidClientMetadata = "invalid_client_metadata"
+)
+
+// RegisteredScopes are the scopes a self-registered client may ask for.
+var RegisteredScopes = []string{"all", "openid", "profile", "email"}
+
+// ClientMetadata is an RFC 7591 registration request (and, filled in, its answer).
+type ClientMetadata struct {
+	RedirectURIs            []string `json:"redirect_uris"`
+	ClientName              string   `json:"client_name,omitempty"`
+	GrantTypes              []string `json:"grant_types,omitempty"`
+	ResponseTypes           []string `json:"response_types,omitempty"`
+	TokenEndpointAuthMethod string   `json:"token_endpoint_auth_method,omitempty"`
+	Scope                   string   `json:"scope,omitempty"`
+	ClientURI               string   `json:"client_uri,omitempty"`
+	LogoURI                 string   `json:"logo_uri,omitempty"`
+	Contacts                []string `json:"contacts,omitempty"`
+	PostLogoutRedirectURIs  []string `json:"post_logout_redirect_uris,omitempty"`
+}
+
+// RegistrationPolicy limits open registration.
+type RegistrationPolicy struct {
+	// AllowedRedirectHosts are the hosts redirect URIs may point at, any port; loopback
+	// hosts may use http, any other only https.
+	AllowedRedirectHosts []string
+	MaxClients           int // 0: no cap
+}
+
+// Registration is a registered client: its id, secret ("" for a public client) and metadata.
+type Registration struct {
+	Client   *models.Client
+	Secret   string
+	Metadata ClientMetadata
+}
+
+func metadataError(format string, args ...any) *Error {
+	return fail(ErrInvalidClientMetadata, ReasonBadParameter, fmt.Sprintf(format, args...))
+}
+
+// Register creates a client from RFC 7591 metadata. Registered clients never get
+// client_credentials, an owner or skip_authorization; public ones (auth method none) must
+// use PKCE; refresh tokens rotate.
+func (e *Engine) Register(ctx context.Context, md ClientMetadata, policy RegistrationPolicy) (*Registration, error) {
+	if err := normaliseMetadata(&md); err != nil {
+		return nil, err
+	}
+	if err := checkRegisteredRedirects(md, policy.AllowedRedirectHosts); err != nil {
+		return nil, err
+	}
+	if policy.MaxClients > 0 {
+		n, err := e.store.CountSelfRegistered(ctx)
+		if err != nil {
+			return nil, unavailable(err)
+		}
+		if n >= int64(policy.MaxClients) {
+			return nil, fail(ErrAccessDenied, ReasonAccessDenied, "The limit of registered clients is reached.")
+		}
+	}
+	c, secret, err := e.CreateClient(ctx, NewClient{Name: md.ClientName, RedirectURIs: md.RedirectURIs,
+		Scopes: ParseScope(md.Scope), AuthMethods: []string{md.TokenEndpointAuthMethod}, GrantTypes: md.GrantTypes,
+		RefreshRotation: new(true), PostLogoutRedirectURIs: md.PostLogoutRedirectURIs, SelfRegistered: true})
+	if errors.Is(err, ErrInvalidInput) {
+		return nil, metadataError("%s", strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": "))
+	}
+	if err != nil {
+		return nil, stored(err)
+	}
+	return &Registration{Client: c, Secret: secret, Metadata: md}, nil
+}
+
+// normaliseMetadata applies RFC 7591's defaults and refuses what a registered client may not have.
+func normaliseMetadata(md *ClientMetadata) *Error {
+	md.ClientName = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, md.ClientName))
+	if md.ClientName == "" {
+		md.ClientName = "Unnamed client"
+	}
+	if len(md.ClientName) > 200 {
+		return metadataError("client_name is too long.")
+	}
+	if len(md.GrantTypes) == 0 {
+		md.GrantTypes = []string{GrantAuthorizationCode}
+	}
+	if len(md.ResponseTypes) == 0 {
+		md.ResponseTypes = []string{"code"}
+	}
+	if md.TokenEndpointAuthMethod == "" {
+		md.TokenEndpointAuthMethod = AuthBasic
+	}
+	if md.Scope == "" {
+		md.Scope = "all openid"
+	}
+	for _, g := range md.GrantTypes {
+		if g != GrantAuthorizationCode && g != GrantRefreshToken {
+			return metadataError("grant_types: %q cannot be registered (authorization_code and refresh_token only).", g)
+		}
+	}
+	if !slices.Contains(md.GrantTypes, GrantAuthorizationCode) {
+		return metadataError("grant_types must include authorization_code.")
+	}
+	for _, r := range md.ResponseTypes {
+		if r != "code" {
+			return metadataError("response_types: only code is supported.")
+		}
+	}
+	if m := md.TokenEndpointAuthMethod; m != AuthBasic && m != AuthPost && m != AuthNone {
+		return metadataError("token_endpoint_auth_method %q is not supported.", m)
+	}
+	for _, s := range ParseScope(md.Scope) {
+		if !slices.Contains(RegisteredScopes, s) {
+			return metadataError("scope %q is not available.", s)
+		}
+	}
+	for _, u := range []string{md.ClientURI, md.LogoURI} {
+		if p, err := url.Parse(u); u != "" && (err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "") {
+			return metadataError("client_uri and logo_uri must be http(s) URLs.")
+		}
+	}
+	return nil
+}
+
+// checkRegisteredRedirects requires at least one redirect URI, each valid and on an allowed host.
+func checkRegisteredRedirects(md ClientMetadata, hosts []string) *Error {
+	if len(md.RedirectURIs) == 0 {
+		return fail(ErrInvalidRedirectURI, ReasonBadParameter, "redirect_uris is required.")
+	}
+	for _, uri := range append(slices.Clone(md.RedirectURIs), md.PostLogoutRedirectURIs...) {
+		if !ValidRedirectURI(uri) {
+			return fail(ErrInvalidRedirectURI, ReasonBadParameter, fmt.Sprintf("%q is not a valid redirect URI.", uri))
+		}
+		if !allowedRedirectHost(uri, hosts) {
+			return fail(ErrInvalidRedirectURI, ReasonBadParameter,
+				fmt.Sprintf("%q: redirect URIs of registered clients must point at an allowed host.", uri))
+		}
+	}
+	return nil
+}
+
+// allowedRedirectHost reports whether uri's host is allowed: loopback hosts with http or
+// https, others only with https.
+func allowedRedirectHost(uri string, hosts []string) bool {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	for _, h := range hosts {
+		if strings.Trim(strings.ToLower(h), "[]") != host {
+			continue
+		}
+		return u.Scheme == "https" || (u.Scheme == "http" && loopback(host))
+	}
+	return false
+}
+
+func loopback(host string) bool {
+	return host == "localhost" || host == "::1" || strings.HasPrefix(host, "127.")
+}
