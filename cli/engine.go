@@ -11,5 +11,14 @@ func EngineOptions(cfg *config.Config) core.Options {
 		SkipAuthorization: cfg.OAuth.SkipAuthorization, PKCEMinVerifierLength: cfg.OAuth.PKCEMinVerifierLength,
 		BcryptCost: cfg.OAuth.BcryptCost, SessionTTL: cfg.Login.SessionTTL, BearerCacheTTL: cfg.OAuth.BearerCacheTTL,
 		RevokeAccessOnRefresh: cfg.OAuth.RevokeAccessOnRefresh, BearerCacheSize: cfg.OAuth.BearerCacheSize,
-		RefreshReuseInterval: cfg.OAuth.RefreshReuseInterval}
+		RefreshReuseInterval: cfg.OAuth.RefreshReuseInterval,
+		LoginLimits:          loginLimits(cfg.Login), MaxSessions: cfg.Login.MaxSessions,
+		RevocationAuth: cfg.OAuth.RevocationAuth, IntrospectionAuth: cfg.OAuth.IntrospectionAuth}
+}
+
+// loginLimits are the core's login limits from the configuration.
+func loginLimits(l config.Login) core.LoginLimits {
+	return core.LoginLimits{MaxAttempts: l.MaxAttempts, AttemptWindow: l.AttemptWindow,
+		MaxFailures: l.MaxFailures, FailureWindow: l.FailureWindow, MaxBackoff: l.MaxBackoff,
+		HashSlots: l.MaxConcurrentHashes, HashWait: l.HashWait}
 }

@@ -169,6 +169,8 @@ func StartServerOn(t testing.TB, db *Database, opts ...Option) *Server {
 		"OAUTHD_DATABASE_DSN="+db.DSN,
 		"OAUTHD_OAUTH_BCRYPT_COST=4", // fast password hashing keeps tests quick
 		"OAUTHD_LOGIN_MAX_FAILURES=1000",
+		"OAUTHD_LOGIN_MAX_ATTEMPTS=100000",
+		"OAUTHD_LOGIN_MAX_SESSIONS=1000", // parallel subtests log the same user in many times
 	)
 	for _, o := range opts {
 		o(&env)

@@ -12,6 +12,7 @@ import (
 // Frappe endpoints.
 func (h *handler) metadata(c *fiber.Ctx) error {
 	iss := web.Issuer(c, h.opt.Issuer)
+	web.CacheMetadata(c, h.opt.Issuer)
 	return c.JSON(fiber.Map{
 		"issuer":                                     iss,
 		"authorization_endpoint":                     iss + oauthPrefix + "authorize",
