@@ -189,6 +189,7 @@ func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.En
 			return nil, nil, nil, err
 		}
 		opt.Bus = e.redis
+		opt.Counters = e.redis.Counters() // one login budget across every instance
 	}
 	opt.Observer = e.observer
 	return cfg, store, core.New(store, opt), nil

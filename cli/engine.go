@@ -14,8 +14,17 @@ func EngineOptions(cfg *config.Config) core.Options {
 		BcryptCost: cfg.OAuth.BcryptCost, SessionTTL: cfg.Login.SessionTTL, BearerCacheTTL: cfg.OAuth.BearerCacheTTL,
 		RevokeAccessOnRefresh: cfg.OAuth.RevokeAccessOnRefresh, BearerCacheSize: cfg.OAuth.BearerCacheSize,
 		RefreshReuseInterval: cfg.OAuth.RefreshReuseInterval,
+		LoginLimits:          loginLimits(cfg.Login), MaxSessions: cfg.Login.MaxSessions,
+		RevocationAuth: cfg.OAuth.RevocationAuth, IntrospectionAuth: cfg.OAuth.IntrospectionAuth,
 		OIDC: core.OIDCOptions{IDTokenAlg: cfg.OAuth.IDTokenAlg, Resources: cfg.OAuth.Resources,
 			// An id_token lives as long as the access token beside it; a retired key stays
 			// published a while longer than the longest of those.
 			KeyRetention: max(cfg.Frappe.AccessTTL, cfg.Odoo.AccessTTL) + 5*time.Minute}}
+}
+
+// loginLimits are the core's login limits from the configuration.
+func loginLimits(l config.Login) core.LoginLimits {
+	return core.LoginLimits{MaxAttempts: l.MaxAttempts, AttemptWindow: l.AttemptWindow,
+		MaxFailures: l.MaxFailures, FailureWindow: l.FailureWindow, MaxBackoff: l.MaxBackoff,
+		HashSlots: l.MaxConcurrentHashes, HashWait: l.HashWait}
 }

@@ -70,6 +70,9 @@ func (e *env) serve(args []string) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Server.Addr, err)
 	}
 	base := "http://" + ln.Addr().String()
+	if w := issuerWarning(cfg.Server, ln.Addr()); w != "" {
+		fmt.Fprintln(e.errOut, "oauthd: "+w)
+	}
 	if *demo {
 		if err := e.demo(ctx, eng, base); err != nil {
 			ln.Close()

@@ -82,8 +82,10 @@ type Registration struct {
 
 // Server holds listener settings.
 type Server struct {
-	Addr            string
-	Issuer          string
+	Addr   string
+	Issuer string
+	// TrustedProxies are the addresses or CIDR ranges whose X-Forwarded-* headers are believed.
+	TrustedProxies  []string
 	BodyLimit       int
 	HeaderLimit     int
 	ShutdownTimeout time.Duration
@@ -114,6 +116,8 @@ type OAuth struct {
 	RevocationPoll        time.Duration
 	IDTokenAlg            string
 	Resources             []string
+	RevocationAuth        string
+	IntrospectionAuth     string
 }
 
 // Frappe holds the Frappe dialect's settings.
@@ -130,16 +134,23 @@ type Odoo struct {
 
 // Login holds browser-session and brute-force settings.
 type Login struct {
-	MaxFailures   int
-	FailureWindow time.Duration
-	SessionTTL    time.Duration
-	SecureCookies bool
+	MaxAttempts         int
+	AttemptWindow       time.Duration
+	MaxFailures         int
+	FailureWindow       time.Duration
+	MaxBackoff          time.Duration
+	MaxConcurrentHashes int
+	HashWait            time.Duration
+	MaxSessions         int
+	SessionTTL          time.Duration
+	SecureCookies       bool
 }
 
 // defaults mirrors config.toml so that the binary works with no file at all.
 var defaults = map[string]any{
 	"server.addr":                         "127.0.0.1:8000",
 	"server.issuer":                       "",
+	"server.trusted_proxies":              []string{},
 	"server.body_limit":                   65536,
 	"server.header_limit":                 16384,
 	"server.shutdown_timeout":             "15s",
@@ -164,8 +175,16 @@ var defaults = map[string]any{
 	"odoo.access_ttl":                     "30m",
 	"odoo.validity_format":                "auto",
 	"odoo.server_version":                 "17.0",
+	"oauth.revocation_auth":               "client",
+	"oauth.introspection_auth":            "client",
+	"login.max_attempts":                  60,
+	"login.attempt_window":                "1m",
 	"login.max_failures":                  5,
-	"login.failure_window":                "1m",
+	"login.failure_window":                "15m",
+	"login.max_backoff":                   "1m",
+	"login.max_concurrent_hashes":         0,
+	"login.hash_wait":                     "2s",
+	"login.max_sessions":                  10,
 	"login.session_ttl":                   "168h",
 	"login.secure_cookies":                false,
 	"cors.allowed_origins":                []any{},
@@ -249,6 +268,36 @@ type reader struct {
 
 func (r *reader) str(key string) string { return r.k.String(key) }
 
+// list reads a TOML array of strings, or a comma-separated string (from the environment).
+func (r *reader) list(key string) []string {
+	var out []string
+	switch v := r.k.Get(key).(type) {
+	case []string:
+		out = v
+	case []any:
+		for _, item := range v {
+			s, ok := item.(string)
+			if !ok {
+				r.fail(key, fmt.Errorf("not a list of strings: %v", v))
+				return nil
+			}
+			out = append(out, s)
+		}
+	case string:
+		out = strings.Split(v, ",")
+	case nil:
+	default:
+		r.fail(key, fmt.Errorf("not a list of strings: %v", v))
+	}
+	var kept []string
+	for _, s := range out {
+		if s = strings.TrimSpace(s); s != "" {
+			kept = append(kept, s)
+		}
+	}
+	return kept
+}
+
 func (r *reader) boolean(key string) bool {
 	switch v := r.k.Get(key).(type) {
 	case bool:
@@ -313,26 +362,6 @@ func (r *reader) oneOf(key string, allowed ...string) string {
 	return v
 }
 
-// list reads a list of strings: a TOML array, or a comma- or space-separated string (the form
-// an environment variable takes).
-func (r *reader) list(key string) []string {
-	var out []string
-	switch v := r.k.Get(key).(type) {
-	case []any:
-		for _, x := range v {
-			out = append(out, fmt.Sprint(x))
-		}
-	case []string:
-		out = append(out, v...)
-	case string:
-		out = strings.FieldsFunc(v, func(c rune) bool { return c == ',' || c == ' ' })
-	case nil:
-	default:
-		r.fail(key, fmt.Errorf("not a list: %v", v))
-	}
-	return out
-}
-
 func (r *reader) fail(key string, err error) {
 	if r.err == nil {
 		r.err = fmt.Errorf("config: %s: %w", key, err)
@@ -344,7 +373,8 @@ func decode(k *koanf.Koanf) (*Config, error) {
 	c := &Config{
 		Server: Server{
 			Addr: r.str("server.addr"), Issuer: strings.TrimRight(r.str("server.issuer"), "/"),
-			BodyLimit: r.integer("server.body_limit", 1024), HeaderLimit: r.integer("server.header_limit", 1024),
+			TrustedProxies: r.list("server.trusted_proxies"),
+			BodyLimit:      r.integer("server.body_limit", 1024), HeaderLimit: r.integer("server.header_limit", 1024),
 			ShutdownTimeout: r.duration("server.shutdown_timeout"),
 			ReadTimeout:     r.duration("server.read_timeout"), WriteTimeout: r.duration("server.write_timeout"),
 		},
@@ -363,6 +393,8 @@ func decode(k *koanf.Koanf) (*Config, error) {
 			BearerCacheSize:       r.integer("oauth.bearer_cache_size", 1),
 			RefreshReuseInterval:  r.duration("oauth.refresh_reuse_interval"),
 			RevocationPoll:        r.duration("oauth.revocation_poll"),
+			RevocationAuth:        r.oneOf("oauth.revocation_auth", "client", "none"),
+			IntrospectionAuth:     r.oneOf("oauth.introspection_auth", "client", "none"),
 			IDTokenAlg:            r.oneOf("oauth.id_token_alg", "RS256", "ES256"),
 			Resources:             r.list("oauth.resources"),
 		},
@@ -380,8 +412,12 @@ func decode(k *koanf.Koanf) (*Config, error) {
 			ServerVersion:  r.str("odoo.server_version"),
 		},
 		Login: Login{
+			MaxAttempts: r.integer("login.max_attempts", 1), AttemptWindow: r.duration("login.attempt_window"),
 			MaxFailures: r.integer("login.max_failures", 1), FailureWindow: r.duration("login.failure_window"),
-			SessionTTL: r.duration("login.session_ttl"), SecureCookies: r.boolean("login.secure_cookies"),
+			MaxBackoff:          r.duration("login.max_backoff"),
+			MaxConcurrentHashes: r.integer("login.max_concurrent_hashes", 0), HashWait: r.duration("login.hash_wait"),
+			MaxSessions: r.integer("login.max_sessions", 1),
+			SessionTTL:  r.duration("login.session_ttl"), SecureCookies: r.boolean("login.secure_cookies"),
 		},
 		CORS:    CORS{AllowedOrigins: r.origins("cors.allowed_origins")},
 		Proxies: r.proxies(),

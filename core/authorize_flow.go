@@ -72,13 +72,13 @@ var (
 )
 
 // Decide applies a consent decision. It checks the session, then the CSRF token made for that
-// session, then validates the carried request again (the form's fields are the browser's to
+// session and this very request, then validates the carried request again (the form's fields are the browser's to
 // change), and issues a code on "allow" or sends access_denied otherwise.
 func (e *Engine) Decide(ctx context.Context, d Decision) Outcome {
 	switch {
 	case d.Session.User == nil:
 		return Outcome{Kind: OutcomeFail, Err: errLoginRequired}
-	case !CheckCSRF(d.Session.ID, d.CSRFToken):
+	case !CheckCSRF(d.Session.ID, d.Request, d.CSRFToken):
 		return Outcome{Kind: OutcomeFail, Err: errCSRF}
 	}
 	a, err := e.Authorize(ctx, d.Request)

@@ -13,7 +13,7 @@ func TestAuthorizeFlowOutcomes(t *testing.T) {
 		ctx := t.Context()
 		ada := f.user(t, "ada@example.com")
 		f.client(t, NewClient{ID: "app", Scopes: []string{"read", "write"}})
-		_, sid, err := f.eng.Login(ctx, ada.Email, password)
+		_, sid, err := f.eng.Login(ctx, LoginAttempt{Email: ada.Email, Password: password})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,15 +43,15 @@ func TestAuthorizeFlowOutcomes(t *testing.T) {
 			t.Fatalf("first visit: %+v, want Consent carrying the request", o)
 		}
 
-		d := Decision{Request: req, Session: s, CSRFToken: CSRFToken(sid), Allow: true}
-		if o := f.eng.Decide(ctx, Decision{Request: req, CSRFToken: CSRFToken(sid), Allow: true}); o.Err == nil ||
+		d := Decision{Request: req, Session: s, CSRFToken: CSRFToken(sid, req), Allow: true}
+		if o := f.eng.Decide(ctx, Decision{Request: req, CSRFToken: CSRFToken(sid, req), Allow: true}); o.Err == nil ||
 			o.Err.Reason != ReasonLoginRequired {
 			t.Errorf("decision without a session: %+v", o)
 		}
 		if o := f.eng.Decide(ctx, Decision{Request: req, Session: s, Allow: true}); o.Err == nil || o.Err.Reason != ReasonCSRF {
 			t.Errorf("decision without the CSRF token: %+v", o)
 		}
-		if o := f.eng.Decide(ctx, Decision{Request: req, Session: s, CSRFToken: CSRFToken(sid)}); o.Kind != OutcomeFail ||
+		if o := f.eng.Decide(ctx, Decision{Request: req, Session: s, CSRFToken: CSRFToken(sid, req)}); o.Kind != OutcomeFail ||
 			!strings.Contains(o.Redirect, "error=access_denied") || !strings.Contains(o.Redirect, "state=st") {
 			t.Errorf("deny: %+v", o)
 		}

@@ -15,7 +15,7 @@ func TestAuthorizeFlowPromptAndMaxAge(t *testing.T) {
 		ada := f.user(t, "ada@example.com")
 		f.client(t, NewClient{ID: "asks", RedirectURIs: []string{appCB}, Scopes: []string{"openid"}})
 		f.client(t, NewClient{ID: "trusted", RedirectURIs: []string{appCB}, Scopes: []string{"openid"}, SkipAuthorization: true})
-		_, sid, err := f.eng.Login(ctx, ada.Email, password)
+		_, sid, err := f.eng.Login(ctx, LoginAttempt{Email: ada.Email, Password: password})
 		if err != nil {
 			t.Fatal(err)
 		}

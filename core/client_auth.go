@@ -40,6 +40,9 @@ func (cred ClientCredentials) Presented() bool {
 	return cred.ID != "" || cred.Secret != "" || cred.Method == AuthBasic || cred.Problem != nil
 }
 
+// errClientAuth is the one answer to every failed client authentication, whether the client
+// is unknown, used another method or sent a wrong secret: a distinct message for each would
+// tell a caller which client ids exist and how they authenticate.
 var errClientAuth = fail(ErrInvalidClient, ReasonClientAuthFailed, "Client authentication failed.")
 
 // AuthenticateClient identifies the calling client. Confidential clients must present their
@@ -52,21 +55,15 @@ func (e *Engine) AuthenticateClient(ctx context.Context, cred ClientCredentials)
 		return nil, fail(ErrInvalidClient, ReasonClientUnknown, "Missing client_id parameter.")
 	}
 	c, err := e.store.ClientByID(ctx, cred.ID)
-	if err := lookup(err, fail(ErrInvalidClient, ReasonClientUnknown, "Unknown client.")); err != nil {
+	if err := lookup(err, fail(ErrInvalidClient, ReasonClientUnknown, errClientAuth.Description)); err != nil {
 		return nil, err
 	}
 	noteClient(ctx, c.ID)
 	if Public(c) {
 		return c, nil // a public client has no secret to check; one sent anyway proves nothing
 	}
-	if cred.Method == AuthNone || cred.Secret == "" {
-		return nil, fail(ErrInvalidClient, ReasonClientAuthFailed, "Client authentication required.")
-	}
-	if methods := AuthMethods(c); !slices.Contains(methods, cred.Method) {
-		return nil, fail(ErrInvalidClient, ReasonClientAuthFailed,
-			"This client must authenticate with "+strings.Join(methods, " or ")+".")
-	}
-	if !equal(Digest(cred.Secret), c.SecretHash) {
+	if cred.Method == AuthNone || cred.Secret == "" || !slices.Contains(AuthMethods(c), cred.Method) ||
+		!equal(Digest(cred.Secret), c.SecretHash) {
 		return nil, errClientAuth
 	}
 	return c, nil

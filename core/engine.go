@@ -34,6 +34,21 @@ type Options struct {
 	// RevokeAccessOnRefresh makes a rotating refresh also revoke the grant's earlier access
 	// tokens. Off by default: workers sharing one grant keep their live access tokens.
 	RevokeAccessOnRefresh bool
+	// LoginLimits bound password guessing and hashing; zero fields get config.toml's defaults.
+	LoginLimits LoginLimits
+	// Counters hold the login limiter's counts; nil keeps them in this process, which is
+	// right for one instance. Several instances share one store (Redis) so that an attacker
+	// cannot multiply the budget by the number of instances.
+	Counters Counters
+	// MaxSessions caps a user's live browser sessions; a new login past it ends the oldest
+	// (0: 10).
+	MaxSessions int
+	// RevocationAuth is "client" (RFC 7009: the caller identifies its client and revokes only
+	// its own tokens) or "none" (Frappe: any holder of a token may revoke it). "" is "client".
+	RevocationAuth string
+	// IntrospectionAuth is "client" (RFC 7662: the caller authenticates) or "none" (Frappe:
+	// anyone may introspect any token, also by GET). "" is "client".
+	IntrospectionAuth string
 	// Clock returns the current time; tests move it. Nil means time.Now.
 	Clock func() time.Time
 	// Observer is told about tokens, logins and cache use (metrics); nil: nobody.
@@ -56,12 +71,17 @@ type OIDCOptions struct {
 
 // Engine runs the OAuth rules over a store.
 type Engine struct {
-	store   *models.Store
-	opt     Options
-	bearer  *bearerCache // nil when off
-	ping    atomic.Pointer[pingResult]
-	obs     Observer
-	signers sync.Map // kid -> jose.Signer of opened signing keys
+	store  *models.Store
+	opt    Options
+	bearer *bearerCache // nil when off
+	ping   atomic.Pointer[pingResult]
+	obs    Observer
+	limits *limiter
+	// dummyHash is compared against when the email is unknown, so a wrong email costs as much
+	// time as a wrong password: it has the configured cost, and response time does not reveal
+	// which accounts exist.
+	dummyHash []byte
+	signers   sync.Map // kid -> jose.Signer of opened signing keys
 }
 
 // New builds an engine; zero options get safe defaults.
@@ -91,7 +111,14 @@ func New(store *models.Store, opt Options) *Engine {
 	if obs == nil {
 		obs = nopObserver{}
 	}
-	return &Engine{store: store, opt: opt, bearer: newBearerCache(opt.BearerCacheTTL, opt.BearerCacheSize), obs: obs}
+	if opt.MaxSessions <= 0 {
+		opt.MaxSessions = 10
+	}
+	if opt.Counters == nil {
+		opt.Counters = NewMemoryCounters(0, opt.Clock)
+	}
+	return &Engine{store: store, opt: opt, bearer: newBearerCache(opt.BearerCacheTTL, opt.BearerCacheSize),
+		limits: newLimiter(opt.LoginLimits, opt.Counters), dummyHash: newDummyHash(opt.BcryptCost), obs: obs}
 }
 
 func (e *Engine) now() time.Time { return e.opt.Clock().UTC() }

@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // RFC 6749 / RFC 6750 error codes.
@@ -52,6 +53,8 @@ const (
 	ReasonCodeWrongClient // a code issued to another client
 	ReasonLoginRequired   // a consent decision without a live session
 	ReasonCSRF            // a consent decision without its session's CSRF token
+	ReasonRateLimited     // too many attempts: wait RetryAfter (HTTP 429)
+	ReasonBusy            // every password-hashing slot is taken: retry shortly (HTTP 503)
 )
 
 // Error is what every core operation returns for a client-visible failure. Adapters render it
@@ -63,7 +66,9 @@ type Error struct {
 	// Redirectable marks authorization errors raised after client and redirect_uri were
 	// verified: only those may be sent to the redirect_uri (RFC 6749 §4.1.2.1).
 	Redirectable bool
-	cause        error
+	// RetryAfter, when set, is how long the caller should wait (rate-limited and busy errors).
+	RetryAfter time.Duration
+	cause      error
 }
 
 func (e *Error) Error() string {
@@ -82,6 +87,9 @@ func (e *Error) Unwrap() error { return e.cause }
 
 // Status is the HTTP status RFC 6749/6750 suggest for the error; dialects may override it.
 func (e *Error) Status() int {
+	if e.Reason == ReasonRateLimited {
+		return 429
+	}
 	switch e.Code {
 	case ErrInvalidClient, ErrInvalidToken:
 		return 401
@@ -115,4 +123,16 @@ func redirectable(code string, reason Reason, description string) *Error {
 func unavailable(cause error) *Error {
 	return &Error{Code: ErrTemporarilyUnavailable, Reason: ReasonUnavailable,
 		Description: "The service is temporarily unavailable, try again.", cause: cause}
+}
+
+// rateLimited refuses an attempt until retry has passed.
+func rateLimited(retry time.Duration) *Error {
+	return &Error{Code: ErrAccessDenied, Reason: ReasonRateLimited, RetryAfter: retry,
+		Description: "Too many login attempts, try again later."}
+}
+
+// busy refuses work the server has no capacity for right now.
+func busy(retry time.Duration) *Error {
+	return &Error{Code: ErrTemporarilyUnavailable, Reason: ReasonBusy, RetryAfter: retry,
+		Description: "The server is busy, try again."}
 }

@@ -69,6 +69,9 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 		if rejected = e.checkCode(code, req, now); rejected != nil {
 			return nil // commit: the code stays burnt
 		}
+		if rejected, err = userEnabled(ctx, tx, code.UserID); rejected != nil || err != nil {
+			return err
+		}
 		is := e.newIssue(now, code.GrantID, code.ClientID, code.UserID, code.Scope, code.Scope,
 			req.AccessTTL, allows(req.Client, GrantRefreshToken)).bind(code.AuthTime, cmp.Or(code.Resource, resource))
 		if err := tx.CreateTokens(ctx, is.rows()...); err != nil {
@@ -95,6 +98,24 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 		return nil, err
 	}
 	return result, nil
+}
+
+// errUserDisabled refuses a grant for a user disabled since the code was issued.
+var errUserDisabled = fail(ErrInvalidGrant, ReasonAccessDenied, "The user of this grant is disabled.")
+
+// userEnabled checks, at exchange, that the code's user may still sign in: disabling a user
+// must stop codes already in flight, not only new logins.
+func userEnabled(ctx context.Context, tx *models.Store, userID uint) (*Error, error) {
+	u, err := tx.UserByID(ctx, userID)
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		return errUserDisabled, nil
+	case err != nil:
+		return nil, err
+	case !u.Enabled:
+		return errUserDisabled, nil
+	}
+	return nil, nil
 }
 
 // checkCode applies the bindings of a freshly consumed code.

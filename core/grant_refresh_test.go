@@ -125,9 +125,13 @@ func TestRefreshRules(t *testing.T) {
 				client: rot, code: ErrInvalidGrant, reason: ReasonRefreshInvalid},
 			{name: "disabled user", issued: rot, user: bob, setup: func(t *testing.T, tok *TokenResult) string {
 				f.disable(t, bob)
+				t.Cleanup(func() { f.enable(t, bob) }) // the next case issues bob tokens again
 				return tok.RefreshToken
 			}, client: rot, code: ErrInvalidGrant, reason: ReasonRefreshInvalid},
-			{name: "disabled user, non-rotating", issued: keep, user: bob, client: keep, code: ErrInvalidGrant, reason: ReasonRefreshInvalid},
+			{name: "disabled user, non-rotating", issued: keep, user: bob, setup: func(t *testing.T, tok *TokenResult) string {
+				f.disable(t, bob)
+				return tok.RefreshToken
+			}, client: keep, code: ErrInvalidGrant, reason: ReasonRefreshInvalid},
 			{name: "revoked", issued: rot, user: ada, setup: func(t *testing.T, tok *TokenResult) string {
 				if err := f.eng.revokeToken(t.Context(), tok.RefreshToken, nil); err != nil {
 					t.Fatal(err)

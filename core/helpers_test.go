@@ -101,6 +101,13 @@ func (f *fixture) disable(t testing.TB, u *models.User) {
 	}
 }
 
+func (f *fixture) enable(t testing.TB, u *models.User) {
+	t.Helper()
+	if err := f.store.DB().Model(&models.User{}).Where("id = ?", u.ID).Update("enabled", true).Error; err != nil {
+		t.Fatalf("enable user: %v", err)
+	}
+}
+
 // client registers a client; unset fields get: name "App", redirect URIs appCB and appCB2,
 // client_secret_basic, authorization_code + refresh_token, rotation on.
 func (f *fixture) client(t testing.TB, nc NewClient) (*models.Client, string) {

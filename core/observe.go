@@ -95,8 +95,7 @@ func (e *Engine) observeLogin(ctx context.Context, err error) {
 		e.obs.Login(ctx, LoginSucceeded)
 	case AsError(err).Reason == ReasonLoginFailed:
 		e.obs.Login(ctx, LoginFailed)
+	case AsError(err).Reason == ReasonRateLimited:
+		e.obs.Login(ctx, LoginLimited) // refused by the login limits before any password check
 	}
 }
-
-// NoteLoginLimited counts a login refused by the login limits before its password was checked.
-func (e *Engine) NoteLoginLimited(ctx context.Context) { e.obs.Login(ctx, LoginLimited) }

@@ -17,12 +17,12 @@ import (
 // unknown login).
 func (e *Engine) verifyAndRehash(ctx context.Context, u *models.User, password string) bool {
 	if u == nil {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(e.dummyHash, []byte(password))
 		return false
 	}
 	h, err := compat.ParsePasswordHash(u.PasswordHash, e.opt.BcryptCost)
 	if err != nil {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(e.dummyHash, []byte(password))
 		return false
 	}
 	if !h.Verify(password) {

@@ -28,23 +28,23 @@ func TestLoginWithImportedHashRehashes(t *testing.T) {
 			{"argon@example.com", argonHash, argonPass},
 		} {
 			u := f.importedUser(t, c.email, c.hash)
-			if _, _, err := f.eng.Login(t.Context(), c.email, c.pass+"x"); err == nil {
+			if _, _, err := f.eng.Login(t.Context(), LoginAttempt{Email: c.email, Password: c.pass + "x"}); err == nil {
 				t.Fatalf("%s: a wrong password logged in", c.email)
 			}
 			if got := f.passwordHash(t, u.ID); got != c.hash {
 				t.Fatalf("%s: a failed login changed the hash to %q", c.email, got)
 			}
-			if _, _, err := f.eng.Login(t.Context(), c.email, c.pass); err != nil {
+			if _, _, err := f.eng.Login(t.Context(), LoginAttempt{Email: c.email, Password: c.pass}); err != nil {
 				t.Fatalf("%s: first login with the imported hash: %v", c.email, err)
 			}
 			rehashed := f.passwordHash(t, u.ID)
 			if !strings.HasPrefix(rehashed, "$2a$04$") {
 				t.Fatalf("%s: after the first login the hash is %q, want oauthd's bcrypt", c.email, rehashed)
 			}
-			if _, _, err := f.eng.Login(t.Context(), c.email, c.pass); err != nil {
+			if _, _, err := f.eng.Login(t.Context(), LoginAttempt{Email: c.email, Password: c.pass}); err != nil {
 				t.Fatalf("%s: login after the re-hash: %v", c.email, err)
 			}
-			if _, _, err := f.eng.Login(t.Context(), c.email, c.pass+"x"); err == nil {
+			if _, _, err := f.eng.Login(t.Context(), LoginAttempt{Email: c.email, Password: c.pass + "x"}); err == nil {
 				t.Fatalf("%s: a wrong password logged in after the re-hash", c.email)
 			}
 		}
@@ -60,7 +60,7 @@ func TestLoginWithUnreadableHashFails(t *testing.T) {
 				if pw == "" {
 					continue
 				}
-				if _, _, err := f.eng.Login(t.Context(), u.Email, pw); err == nil {
+				if _, _, err := f.eng.Login(t.Context(), LoginAttempt{Email: u.Email, Password: pw}); err == nil {
 					t.Fatalf("hash %q: password %q logged in", hash, pw)
 				}
 			}

@@ -18,7 +18,7 @@ func TestPurgeDeletesOnlyWhatIsLongDead(t *testing.T) {
 		}
 		f.approve(t, c, u, AuthorizeRequest{RedirectURI: appCB, CodeChallenge: s256(newVerifier()),
 			CodeChallengeMethod: PKCES256}) // a code never exchanged
-		if _, _, err := f.eng.Login(t.Context(), "purge@example.com", password); err != nil {
+		if _, _, err := f.eng.Login(t.Context(), LoginAttempt{Email: "purge@example.com", Password: password}); err != nil {
 			t.Fatal(err)
 		}
 

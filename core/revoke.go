@@ -15,12 +15,17 @@ type RevokeRequest struct {
 	TokenTypeHint string
 }
 
-// Revoke is the one revocation policy. A client that presents credentials must prove them and
-// then revokes only its own tokens. A bare token is revoked for whoever holds it: holding a
-// token is enough to use it, so it is enough to end it. An unknown token, or another client's,
-// is not an error (RFC 7009 §2.2), so the answer reveals nothing about tokens.
+// Revoke is the one revocation policy (RFC 7009 §2.1). The caller identifies its client:
+// a confidential client authenticates, a public one sends its client_id; either revokes only
+// its own tokens. Only with Options.RevocationAuth "none" (Frappe's behaviour) is a bare token
+// revoked for whoever holds it, which lets anyone holding a leaked access token end the whole
+// grant. An unknown token, or another client's, is not an error (RFC 7009 §2.2), so the answer
+// reveals nothing about tokens.
 func (e *Engine) Revoke(ctx context.Context, req RevokeRequest) error {
 	var client *models.Client
+	if !req.Credentials.Presented() && e.opt.RevocationAuth != AuthNone {
+		return errClientAuth
+	}
 	if req.Credentials.Presented() {
 		var err error
 		if client, err = e.AuthenticateClient(ctx, req.Credentials); err != nil {

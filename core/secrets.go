@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 )
 
@@ -68,16 +69,26 @@ func equal(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
-// CSRFToken derives the consent form's anti-forgery token from the session id. Only the
-// holder of the HttpOnly session cookie can know it, it needs no storage (so any instance can
-// check it) and it dies with the session.
-func CSRFToken(sessionID string) string {
+// CSRFToken derives the consent form's anti-forgery token from the session id and the
+// authorization request the form approves: an HMAC keyed by the session id over every field of
+// the request. Only the holder of the HttpOnly session cookie can know it, it needs no storage
+// (so any instance can check it), it dies with the session, and a token that leaks (a
+// screenshot, a log of form posts) approves that one request and no other.
+func CSRFToken(sessionID string, req AuthorizeRequest) string {
 	mac := hmac.New(sha256.New, []byte(sessionID))
-	mac.Write([]byte("oauthd consent csrf v1"))
+	mac.Write([]byte("oauthd consent csrf v2"))
+	for _, v := range []string{req.ClientID, req.RedirectURI, req.ResponseType, req.Scope, req.State,
+		req.CodeChallenge, req.CodeChallengeMethod, req.Nonce} {
+		// Length-prefixed, so that no two different requests encode the same.
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(v)))
+		mac.Write(n[:])
+		mac.Write([]byte(v))
+	}
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// CheckCSRF verifies a token from CSRFToken in constant time.
-func CheckCSRF(sessionID, token string) bool {
-	return sessionID != "" && token != "" && equal(CSRFToken(sessionID), token)
+// CheckCSRF verifies, in constant time, a token from CSRFToken for this session and request.
+func CheckCSRF(sessionID string, req AuthorizeRequest, token string) bool {
+	return sessionID != "" && token != "" && equal(CSRFToken(sessionID, req), token)
 }

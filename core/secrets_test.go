@@ -75,29 +75,37 @@ func TestWellFormed(t *testing.T) {
 func TestCSRF(t *testing.T) {
 	t.Parallel()
 	sid, other := NewToken(), NewToken()
-	tok := CSRFToken(sid)
-	if tok == "" || tok != CSRFToken(sid) {
+	req := AuthorizeRequest{ClientID: "app", RedirectURI: appCB, ResponseType: "code", Scope: "all", State: "s1"}
+	tok := CSRFToken(sid, req)
+	if tok == "" || tok != CSRFToken(sid, req) {
 		t.Fatalf("CSRFToken is not deterministic: %q", tok)
 	}
 	if strings.Contains(tok, sid) {
 		t.Error("CSRF token reveals the session id")
 	}
+	otherState, shifted := req, req
+	otherState.State = "s2"
+	shifted.Scope, shifted.State = "alls", "1" // same bytes, other boundaries
 	cases := []struct {
-		name       string
-		sid, token string
-		want       bool
+		name  string
+		sid   string
+		req   AuthorizeRequest
+		token string
+		want  bool
 	}{
-		{"own session", sid, tok, true},
-		{"other session's token", other, tok, false},
-		{"token of other session", sid, CSRFToken(other), false},
-		{"empty token", sid, "", false},
-		{"empty session", "", CSRFToken(""), false},
-		{"truncated", sid, tok[:len(tok)-1], false},
-		{"altered", sid, tok[:len(tok)-1] + map[bool]string{true: "B", false: "A"}[strings.HasSuffix(tok, "A")], false},
-		{"session id itself", sid, sid, false},
+		{"own session and request", sid, req, tok, true},
+		{"other session's token", other, req, tok, false},
+		{"token of other session", sid, req, CSRFToken(other, req), false},
+		{"token of another request", sid, otherState, tok, false},
+		{"fields shifted", sid, shifted, tok, false},
+		{"empty token", sid, req, "", false},
+		{"empty session", "", req, CSRFToken("", req), false},
+		{"truncated", sid, req, tok[:len(tok)-1], false},
+		{"altered", sid, req, tok[:len(tok)-1] + map[bool]string{true: "B", false: "A"}[strings.HasSuffix(tok, "A")], false},
+		{"session id itself", sid, req, sid, false},
 	}
 	for _, tc := range cases {
-		if got := CheckCSRF(tc.sid, tc.token); got != tc.want {
+		if got := CheckCSRF(tc.sid, tc.req, tc.token); got != tc.want {
 			t.Errorf("%s: CheckCSRF = %v, want %v", tc.name, got, tc.want)
 		}
 	}

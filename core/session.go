@@ -13,36 +13,92 @@ import (
 
 var errLogin = fail(ErrAccessDenied, ReasonLoginFailed, "Invalid login credentials")
 
-// dummyHash is compared against when the email is unknown, so a wrong email costs as much
-// time as a wrong password and response time does not reveal which accounts exist.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("oauthd timing equaliser"), bcrypt.MinCost)
+// newDummyHash hashes a fixed string at the configured cost, once at start-up.
+func newDummyHash(cost int) []byte {
+	h, err := bcrypt.GenerateFromPassword([]byte("oauthd timing equaliser"), cost)
+	if err != nil { // only a cost out of bcrypt's range, which config refuses
+		h, _ = bcrypt.GenerateFromPassword([]byte("oauthd timing equaliser"), bcrypt.DefaultCost)
+	}
+	return h
+}
+
+// LoginAttempt is one password login: what the user typed, and the client address it came
+// from (for the per-address limit; "" skips it).
+type LoginAttempt struct {
+	Email, Password, Address string
+}
 
 // Login checks a user's password and opens a browser session. It returns the user and the
-// session id to put in a cookie (only its digest is stored).
-func (e *Engine) Login(ctx context.Context, email, password string) (_ *models.User, _ string, err error) {
+// session id to put in a cookie (only its digest is stored). Every attempt passes the login
+// limits first (see LoginLimits), keyed by the account as resolved here, so no spelling of
+// the request can escape them.
+func (e *Engine) Login(ctx context.Context, a LoginAttempt) (_ *models.User, _ string, err error) {
 	defer func() { e.observeLogin(ctx, err) }()
-	email = strings.ToLower(strings.TrimSpace(email)) // emails are stored lower-cased: one account per address on every backend
-	if email == "" || password == "" {
+	email := NormalizeEmail(a.Email)
+	if email == "" || a.Password == "" {
 		return nil, "", fail(ErrInvalidRequest, ReasonLoginFailed, "Incomplete login details")
 	}
+	if err := e.limits.admit(ctx, email, a.Address); err != nil {
+		return nil, "", err
+	}
+	u, err := e.checkPassword(ctx, email, a.Password)
+	if err != nil && AsError(err).Reason != ReasonLoginFailed {
+		return nil, "", err // busy or unavailable: not a guess
+	}
+	if rerr := e.limits.record(ctx, email, err == nil); rerr != nil {
+		return nil, "", unavailable(rerr)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	sid, err := e.openSession(ctx, u)
+	if err != nil {
+		return nil, "", err
+	}
+	return u, sid, nil
+}
+
+// NormalizeEmail is the one spelling of an account name: emails are stored trimmed and
+// lower-cased, one account per address on every backend.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// checkPassword returns the enabled user whose password this is, or errLogin. The check
+// (bcrypt, or an imported hash, then its re-hash) runs under the hashing semaphore; an unknown
+// email is compared against the dummy hash so that it takes as long as a wrong password.
+func (e *Engine) checkPassword(ctx context.Context, email, password string) (*models.User, error) {
 	u, err := e.store.UserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
-		return nil, "", unavailable(err)
+		return nil, unavailable(err)
 	}
 	if err != nil {
 		u = nil // unknown: verifyAndRehash compares against the dummy hash
 	}
-	if !e.verifyAndRehash(ctx, u, password) || !u.Enabled {
-		return nil, "", errLogin
+	release, berr := e.limits.acquireHash(ctx)
+	if berr != nil {
+		return nil, berr
+	}
+	ok := e.verifyAndRehash(ctx, u, password)
+	release()
+	if !ok || !u.Enabled {
+		return nil, errLogin
 	}
 	noteUser(ctx, u.ID)
+	return u, nil
+}
+
+// openSession stores a new session for u and ends u's oldest sessions beyond MaxSessions, so
+// that scripted logins cannot grow the table without bound.
+func (e *Engine) openSession(ctx context.Context, u *models.User) (string, error) {
 	sid := NewToken()
 	now := e.now()
 	sess := &models.Session{ID: Digest(sid), UserID: u.ID, CreatedAt: now.Unix(), ExpiresAt: now.Add(e.opt.SessionTTL).Unix()}
 	if err := e.store.CreateSession(ctx, sess); err != nil {
-		return nil, "", stored(err)
+		return "", stored(err)
 	}
-	return u, sid, nil
+	if err := e.store.TrimSessions(ctx, u.ID, e.opt.MaxSessions); err != nil {
+		return "", unavailable(err)
+	}
+	return sid, nil
 }
 
 // SessionUser returns the enabled user of a live session, or an invalid_token error.

@@ -14,7 +14,7 @@ func TestLogin(t *testing.T) {
 		bob := f.user(t, "bob@example.com")
 		f.disable(t, bob)
 
-		u, sid, err := f.eng.Login(t.Context(), " ada@example.com ", password)
+		u, sid, err := f.eng.Login(t.Context(), LoginAttempt{Email: " ada@example.com ", Password: password})
 		if err != nil {
 			t.Fatalf("Login: %v", err)
 		}
@@ -41,7 +41,7 @@ func TestLogin(t *testing.T) {
 		var description string
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				u, sid, err := f.eng.Login(t.Context(), tc.email, tc.password)
+				u, sid, err := f.eng.Login(t.Context(), LoginAttempt{Email: tc.email, Password: tc.password})
 				if u != nil || sid != "" {
 					t.Errorf("failed login returned user %v, session %q", u, sid)
 				}
@@ -69,7 +69,7 @@ func TestSessionUser(t *testing.T) {
 	onBackends(t, Options{SessionTTL: 2 * time.Hour}, func(t *testing.T, f *fixture) {
 		ctx := t.Context()
 		ada := f.user(t, "ada@example.com")
-		_, sid, err := f.eng.Login(ctx, ada.Email, password)
+		_, sid, err := f.eng.Login(ctx, LoginAttempt{Email: ada.Email, Password: password})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,11 +104,11 @@ func TestSessionUser(t *testing.T) {
 		}
 
 		// Logout ends a live session; logging out again, or an unknown session, is fine.
-		_, sid2, err := f.eng.Login(ctx, ada.Email, password)
+		_, sid2, err := f.eng.Login(ctx, LoginAttempt{Email: ada.Email, Password: password})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, sid3, err := f.eng.Login(ctx, ada.Email, password)
+		_, sid3, err := f.eng.Login(ctx, LoginAttempt{Email: ada.Email, Password: password})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,7 +31,7 @@ func TestNoPlaintextSecretsStored(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, sid, err := f.eng.Login(ctx, owner.Email, password)
+		_, sid, err := f.eng.Login(ctx, LoginAttempt{Email: owner.Email, Password: password})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +83,7 @@ func TestNoPlaintextSecretsStored(t *testing.T) {
 			"client_credentials token":         cc.AccessToken,
 			"session id":                       sid,
 			"password":                         password,
-			"CSRF token":                       CSRFToken(sid),
+			"CSRF token":                       CSRFToken(sid, AuthorizeRequest{ClientID: "app"}),
 			"admin token":                      adminToken,
 		}
 		digestSeen := false

@@ -19,7 +19,7 @@ func TestDisableUserRevokesCachedTokensSessionsAndCodes(t *testing.T) {
 		if !f.bearerOK(t, res.AccessToken) { // now in the bearer cache
 			t.Fatal("fresh token refused")
 		}
-		_, sid, err := f.eng.Login(ctx, u.Email, password)
+		_, sid, err := f.eng.Login(ctx, LoginAttempt{Email: u.Email, Password: password})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,13 +44,13 @@ func TestDisableUserRevokesCachedTokensSessionsAndCodes(t *testing.T) {
 		if !f.bearerOK(t, kept.AccessToken) {
 			t.Error("another user's token was revoked")
 		}
-		if _, _, err := f.eng.Login(ctx, u.Email, password); err == nil {
+		if _, _, err := f.eng.Login(ctx, LoginAttempt{Email: u.Email, Password: password}); err == nil {
 			t.Error("a disabled user logged in")
 		}
 		if _, err := f.eng.EnableUser(ctx, u.Email); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := f.eng.Login(ctx, u.Email, password); err != nil {
+		if _, _, err := f.eng.Login(ctx, LoginAttempt{Email: u.Email, Password: password}); err != nil {
 			t.Errorf("login after enable: %v", err)
 		}
 	})

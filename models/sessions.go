@@ -26,3 +26,14 @@ func (s *Store) SessionByID(ctx context.Context, id string, now int64) (*Session
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	return found(s.w.WithContext(ctx).Where("id = ?", id).Delete(&Session{}).Error, "delete session")
 }
+
+// TrimSessions keeps a user's keep newest sessions and deletes the others.
+func (s *Store) TrimSessions(ctx context.Context, userID uint, keep int) error {
+	var old []string
+	err := s.w.WithContext(ctx).Model(&Session{}).Where("user_id = ?", userID).
+		Order("created_at DESC, id DESC").Offset(keep).Limit(1000).Pluck("id", &old).Error
+	if err != nil || len(old) == 0 {
+		return found(err, "list old sessions")
+	}
+	return found(s.w.WithContext(ctx).Where("id IN ?", old).Delete(&Session{}).Error, "trim sessions")
+}

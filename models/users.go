@@ -7,10 +7,15 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 	return created(s.w.WithContext(ctx).Create(u).Error, "create user")
 }
 
-// UserByEmail finds a user by exact email.
+// UserByEmail finds a user by exact email. MariaDB's default collation compares
+// "alicé@example.com" equal to "alice@example.com" (accents and case folded), so the row the
+// database found is compared again byte for byte: another spelling is not that user.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	var u User
 	err := s.db.WithContext(ctx).Where("email = ?", email).Take(&u).Error
+	if err == nil && u.Email != email {
+		return nil, ErrNotFound
+	}
 	return &u, found(err, "user by email")
 }
 

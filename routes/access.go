@@ -2,7 +2,6 @@ package routes
 
 import (
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -28,9 +27,6 @@ func access(log *slog.Logger, eng *core.Engine, obs adapters.RequestObserver) fi
 		}
 		elapsed := time.Since(start)
 		status, route := c.Response().StatusCode(), routeTemplate(c)
-		if status == fiber.StatusTooManyRequests && slices.Contains(loginPaths, c.Path()) {
-			eng.NoteLoginLimited(c.UserContext()) // the limiter answered before any password check
-		}
 		if obs != nil {
 			obs.Request(route, c.Method(), trace.Dialect, status, elapsed)
 		}

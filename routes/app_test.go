@@ -84,9 +84,9 @@ func TestErrorHandler(t *testing.T) {
 		status int
 		body   string
 	}{
-		{fiber.ErrRequestEntityTooLarge, 413, `{"error":"invalid_request","message":"Request Entity Too Large"}`},
-		{fiber.ErrRequestHeaderFieldsTooLarge, 431, `{"error":"invalid_request","message":"Request Header Fields Too Large"}`},
-		{fiber.NewError(fiber.StatusBadRequest, "secret detail"), 400, `{"error":"invalid_request","message":"Bad Request"}`},
+		{fiber.ErrRequestEntityTooLarge, 413, `{"error":"invalid_request","error_description":"Request Entity Too Large","message":"Request Entity Too Large"}`},
+		{fiber.ErrRequestHeaderFieldsTooLarge, 431, `{"error":"invalid_request","error_description":"Request Header Fields Too Large","message":"Request Header Fields Too Large"}`},
+		{fiber.NewError(fiber.StatusBadRequest, "secret detail"), 400, `{"error":"invalid_request","error_description":"Bad Request","message":"Bad Request"}`},
 		{errors.New("db password in here"), 500, `{"error":"server_error","message":"Internal error"}`},
 		{fiber.ErrServiceUnavailable, 503, `{"error":"server_error","message":"Internal error"}`},
 	} {

@@ -12,7 +12,7 @@ import (
 
 // dialectOptions are the settings every dialect takes from the configuration.
 func dialectOptions(cfg *config.Config, accessTTL time.Duration) web.DialectOptions {
-	return web.DialectOptions{AccessTTL: accessTTL, Issuer: cfg.Server.Issuer, Cookies: web.Cookies(cfg.Login)}
+	return web.DialectOptions{AccessTTL: accessTTL, Issuer: cfg.Server.Issuer, Cookies: web.Cookies(cfg.Login, cfg.Server.Issuer)}
 }
 
 // frappeOptions are the Frappe dialect's settings from the configuration.

@@ -5,6 +5,7 @@ package routes
 import (
 	"errors"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,6 +31,10 @@ func New(d adapters.Deps) *fiber.App {
 		IdleTimeout:           2 * time.Minute,
 		DisableStartupMessage: true,
 		ErrorHandler:          errorHandler,
+		// X-Forwarded-Host/-Proto (Hostname, Protocol, BaseURL) are believed only from these
+		// addresses; from anyone else they would let a request rewrite the issuer's URLs.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
 	}))
 	logger := d.Log
 	if logger == nil {
@@ -37,6 +42,7 @@ func New(d adapters.Deps) *fiber.App {
 	}
 	app.Use(access(logger, d.Engine, d.Observe))
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
+	app.Use(ambiguousFraming)
 	app.Use(requestid.New())
 	app.Use(helmet.New(helmet.Config{
 		XFrameOptions:         "DENY",
@@ -50,7 +56,6 @@ func New(d adapters.Deps) *fiber.App {
 	app.Use(singleCredentials)
 	app.Use(corsPolicy(d))
 	app.Get("/healthz", health(d))
-	loginLimits(app, d.Config.Login)
 	frappe.Register(app, d.Engine, frappeOptions(d.Config))
 	odoo.Register(app, d.Engine, odooOptions(d.Config))
 	standard.Register(app, d.Engine, standardOptions(d.Config))
@@ -87,5 +92,6 @@ func errorHandler(c *fiber.Ctx, err error) error {
 		slog.ErrorContext(c.UserContext(), "request failed", "route", routeTemplate(c), "status", code, "error", err.Error())
 		return c.Status(code).JSON(fiber.Map{"error": "server_error", "message": "Internal error"})
 	}
-	return c.Status(code).JSON(fiber.Map{"error": "invalid_request", "message": statusText(code)})
+	return c.Status(code).JSON(fiber.Map{"error": "invalid_request", "error_description": http.StatusText(code),
+		"message": http.StatusText(code)})
 }

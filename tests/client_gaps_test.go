@@ -92,7 +92,7 @@ func TestNamesAndStandardRoles(t *testing.T) {
 	frappeExpect(t, "openid_profile", Send(t, nil, "GET", e.s.URL+frappeOAuth+"openid_profile", nil,
 		"Authorization", "Bearer "+ada), http.StatusOK, claims)
 	frappeExpect(t, "introspect_token", SendForm(t, nil, "POST", e.s.URL+frappeOAuth+"introspect_token",
-		url.Values{"token": {ada}}), http.StatusOK, claims)
+		url.Values{"token": {ada}, "client_id": {e.ada.ID}, "client_secret": {e.ada.Secret}}), http.StatusOK, claims)
 	odooExpect(t, odooGet(t, nil, e.s.URL+odooOAuth+"/userinfo", "Authorization", "Bearer "+ada), http.StatusOK,
 		map[string]any{"given_name": "Ada", "family_name": "King Lovelace",
 			"roles": []any{"Sales User", "All", "Guest"}})

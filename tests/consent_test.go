@@ -12,7 +12,7 @@ import (
 // expired or before any was issued. Revoking the grant forgets it, and the page is back.
 func TestRememberedConsent(t *testing.T) {
 	t.Parallel()
-	s := frappeStart(t, []Option{Env("OAUTHD_OAUTH_SKIP_AUTHORIZATION=auto")}, "--scope", "all openid email")
+	s := frappeStart(t, append(frappeCompatAuth, Env("OAUTHD_OAUTH_SKIP_AUTHORIZATION=auto")), "--scope", "all openid email")
 	b := s.frappeLogin(t)
 	consented := func() int {
 		return frappeCount(t, s.Server, "SELECT COUNT(*) FROM consents WHERE client_id = ?", s.client.ID)

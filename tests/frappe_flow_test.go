@@ -22,7 +22,7 @@ func TestFrappeSeedFlow(t *testing.T) {
 }
 
 func frappeSeedFlow(t *testing.T, prefix string) {
-	s := frappeStart(t, nil)
+	s := frappeStart(t, frappeCompatAuth)
 	b := s.frappeLogin(t)
 
 	// Authorization request and confirmation dialog: Allow gives a code in the redirect URI.

@@ -13,7 +13,7 @@ import (
 // frappeTestClient starts a server with test_oauth20.py's fixtures and a logged-in browser.
 func frappeTestClient(t *testing.T, opts ...Option) (*frappeSite, *http.Client) {
 	t.Helper()
-	s := frappeStart(t, opts, "--client-id", "test_client_id", "--auth-method", "none", "--pkce", "optional",
+	s := frappeStart(t, append(opts, frappeCompatAuth...), "--client-id", "test_client_id", "--auth-method", "none", "--pkce", "optional",
 		"--skip-authorization", "--scope", "all openid")
 	return s, s.frappeLogin(t)
 }

@@ -12,7 +12,7 @@ import (
 
 func TestFrappeRevoke(t *testing.T) {
 	t.Parallel()
-	s := frappeStart(t, nil)
+	s := frappeStart(t, frappeCompatAuth)
 	b := s.frappeLogin(t)
 	revoke := func(prefix string, form url.Values, hdr ...string) *Resp {
 		return SendForm(t, nil, "POST", s.URL+prefix+"revoke_token", form, hdr...)
@@ -167,7 +167,7 @@ func TestFrappeOpenIDProfile(t *testing.T) {
 
 func TestFrappeIntrospect(t *testing.T) {
 	t.Parallel()
-	s := frappeStart(t, nil)
+	s := frappeStart(t, frappeCompatAuth)
 	b := s.frappeLogin(t)
 	tok := s.frappeTokens(t, b)
 	introspect := func(form url.Values) *Resp {
@@ -209,7 +209,7 @@ func TestFrappeIntrospect(t *testing.T) {
 		}
 	}
 
-	trusted := frappeStart(t, nil, "--skip-authorization")
+	trusted := frappeStart(t, frappeCompatAuth, "--skip-authorization")
 	access := trusted.frappeExchange(t, frappeOAuth, Send(t, trusted.frappeLogin(t), "GET",
 		trusted.URL+frappeOAuth+"authorize?"+trusted.frappeQuery().Encode(), nil).Location(t).Query().Get("code"))
 	frappeExpect(t, "trusted client", SendForm(t, nil, "POST", trusted.URL+frappeOAuth+"introspect_token",

@@ -99,7 +99,7 @@ func TestFrappeMalformedInput(t *testing.T) {
 // own shape, never a 500.
 func TestFrappeUnavailable(t *testing.T) {
 	t.Parallel()
-	s := frappeStart(t, nil)
+	s := frappeStart(t, frappeCompatAuth)
 	b := s.frappeLogin(t)
 	access := s.frappeTokens(t, b).Str("access_token")
 	for _, table := range []string{"tokens", "authorization_codes", "sessions"} {

@@ -115,11 +115,11 @@ func frappeFrom(ip string) *http.Client {
 		}}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// Failed logins are refused with 429 past login.max_failures, per account and per address,
-// whichever login endpoint they go to.
+// Logins are refused with 429 past login.max_failures failures per account, and past
+// login.max_attempts attempts per address, whichever login endpoint they go to.
 func TestFrappeLoginLimits(t *testing.T) {
 	t.Parallel()
-	s := frappeStart(t, []Option{Env("OAUTHD_LOGIN_MAX_FAILURES=3")})
+	s := frappeStart(t, []Option{Env("OAUTHD_LOGIN_MAX_FAILURES=3", "OAUTHD_LOGIN_MAX_ATTEMPTS=4")})
 	s.AddUser(t, "second@example.com", "second-password", "Second User")
 	api, page := s.URL+"/api/method/login", s.URL+"/login"
 	login := func(hc *http.Client, target, usr, pwd string) int {
@@ -141,8 +141,8 @@ func TestFrappeLoginLimits(t *testing.T) {
 		t.Fatalf("another account from another address: %d, want 200", got)
 	}
 
-	// Per address: failures for three different accounts from .3 lock .3 out.
-	for i := range 3 {
+	// Per address: four attempts on four different accounts from .3 use its budget up.
+	for i := range 4 {
 		usr := "nobody" + string(rune('a'+i)) + "@example.com"
 		if got := login(three, api, usr, "x"); got != http.StatusUnauthorized {
 			t.Fatalf("address failure %d: %d, want 401", i+1, got)

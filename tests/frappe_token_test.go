@@ -58,7 +58,7 @@ func TestFrappeTokenErrors(t *testing.T) {
 		{"duplicate client_id", func() *Resp {
 			return Send(t, nil, "POST", endpoint, strings.NewReader(good().Encode()+"&client_id="+s.client.ID),
 				"Content-Type", "application/x-www-form-urlencoded")
-		}, 400, "invalid_request", "Duplicate client_id parameter."},
+		}, 400, "invalid_request", "Duplicate parameter."},
 		{"Basic and client_secret", func() *Resp {
 			return s.frappeToken(t, frappeOAuth, good(), "Authorization", frappeBasic(s.client.ID, s.client.Secret))
 		}, 400, "invalid_request", ""},

@@ -172,6 +172,8 @@ func StartServerOn(t testing.TB, db *Database, opts ...Option) *Server {
 		"OAUTHD_DATABASE_DSN="+db.DSN,
 		"OAUTHD_OAUTH_BCRYPT_COST=4", // fast password hashing keeps tests quick
 		"OAUTHD_LOGIN_MAX_FAILURES=1000",
+		"OAUTHD_LOGIN_MAX_ATTEMPTS=100000",
+		"OAUTHD_LOGIN_MAX_SESSIONS=1000", // parallel subtests log the same user in many times
 	)
 	if db.Driver == "mysql" { // instances sharing a MySQL database must share the key secret
 		env = append(env, "OAUTHD_KEYS_ENCRYPTION_SECRET="+testKeySecret)

@@ -35,7 +35,7 @@ type parityRun struct {
 
 func parityStart(t *testing.T, d parityDialect, opts ...Option) *parityRun {
 	t.Helper()
-	s := StartServer(t, opts...)
+	s := StartServer(t, append(opts, frappeCompatAuth...)...)
 	s.AddUser(t, parityEmail, parityPassword, parityName)
 	add := func(method string, extra ...string) parityClient {
 		args := append([]string{"--name", "Parity " + method, "--redirect-uri", parityRedirect,

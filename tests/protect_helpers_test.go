@@ -70,7 +70,8 @@ func protectSetup(t *testing.T, s *Server) *protectTokens {
 	p.odoo = protectOdooCC(t, s, p.odooCli)
 
 	p.revoked, _ = protectFrappeToken(t, s, f, "all")
-	if r := SendForm(t, nil, "POST", s.URL+resFrappeRevoke, url.Values{"token": {p.revoked}}); r.Status != http.StatusOK {
+	if r := SendForm(t, nil, "POST", s.URL+resFrappeRevoke, url.Values{"token": {p.revoked}, "client_id": {f.Client.ID},
+		"client_secret": {f.Client.Secret}}); r.Status != http.StatusOK {
 		t.Fatalf("revoke_token: %s", r)
 	}
 	p.expired, _ = protectFrappeToken(t, s, f, "all")

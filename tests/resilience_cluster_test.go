@@ -15,8 +15,8 @@ import (
 // or a rotating refresh token raced across both is redeemed exactly once.
 func TestResilienceTwoInstancesShareOneDatabase(t *testing.T) {
 	db, _ := resMySQLDatabase(t)
-	a := StartServerOn(t, db)
-	b := StartServerOn(t, db)
+	a := StartServerOn(t, db, frappeCompatAuth...)
+	b := StartServerOn(t, db, frappeCompatAuth...)
 	f := resSetupFlow(t, a)
 
 	// A token issued by the first instance is accepted by the second.

@@ -24,7 +24,7 @@ func TestResilienceDatabaseOutage(t *testing.T) {
 	proxy := resStartProxy(t, "127.0.0.1:3306")
 	db := &Database{Driver: "mysql", SQL: direct.SQL, DSN: fmt.Sprintf(
 		"root@tcp(127.0.0.1:%d)/%s?timeout=2s&readTimeout=5s&writeTimeout=5s", proxy.Port(), name)}
-	s := StartServerOn(t, db)
+	s := StartServerOn(t, db, frappeCompatAuth...)
 	f := resSetupFlow(t, s)
 	access, _ := f.Tokens(t, s.URL)
 	outageCode := f.Code(t, s.URL)

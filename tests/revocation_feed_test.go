@@ -47,7 +47,8 @@ func TestRevocationFeedAcrossInstances(t *testing.T) {
 	access, _ := f.Tokens(t, a.URL)
 	acceptedBy(t, b, access)
 	acceptedBy(t, b, access) // a cache hit
-	r, err := resPostForm(NoRedirect, a.URL+resFrappeRevoke, url.Values{"token": {access}})
+	r, err := resPostForm(NoRedirect, a.URL+resFrappeRevoke, url.Values{"token": {access},
+		"client_id": {f.Client.ID}, "client_secret": {f.Client.Secret}})
 	if err != nil || r.Status != http.StatusOK {
 		t.Fatalf("revoke_token on A: %v %v", r, err)
 	}
@@ -98,7 +99,8 @@ func TestRevocationsThroughRedis(t *testing.T) {
 	f := resSetupFlow(t, a)
 	access, _ := f.Tokens(t, a.URL)
 	acceptedBy(t, b, access)
-	r, err := resPostForm(NoRedirect, a.URL+resFrappeRevoke, url.Values{"token": {access}})
+	r, err := resPostForm(NoRedirect, a.URL+resFrappeRevoke, url.Values{"token": {access},
+		"client_id": {f.Client.ID}, "client_secret": {f.Client.Secret}})
 	if err != nil || r.Status != http.StatusOK {
 		t.Fatalf("revoke_token on A: %v %v", r, err)
 	}

@@ -61,17 +61,21 @@ func (h *handler) signedIn(c *fiber.Ctx) (string, bool) {
 	return token, err == nil
 }
 
+// adminForms is what the admin page's CSRF tokens are bound to: a request no client can make,
+// so a consent form's token never passes here, nor this page's on a consent form.
+var adminForms = core.AuthorizeRequest{ClientID: "oauthd admin page"}
+
 func (h *handler) showPage(c *fiber.Ctx) error {
 	token, ok := h.signedIn(c)
 	p := &page{SignedIn: ok, Query: c.Query("q")}
 	if ok {
-		p.CSRF = core.CSRFToken(token)
+		p.CSRF = core.CSRFToken(token, adminForms)
 	}
 	return h.renderPage(c, fiber.StatusOK, p)
 }
 
 func (h *handler) signIn(c *fiber.Ctx) error {
-	if !web.SameHost(c) {
+	if web.CrossSite(c) {
 		return h.renderPage(c, fiber.StatusForbidden, &page{Error: "Cross-site sign-in refused."})
 	}
 	token := strings.TrimSpace(c.FormValue("token"))
@@ -90,11 +94,11 @@ func (h *handler) pageAction(fn func(*fiber.Ctx, *page) error) fiber.Handler {
 		if !ok {
 			return h.renderPage(c, fiber.StatusUnauthorized, &page{Error: "Sign in first."})
 		}
-		if !web.SameHost(c) || !core.CheckCSRF(token, c.FormValue("csrf_token")) {
-			return h.renderPage(c, fiber.StatusForbidden, &page{SignedIn: true, CSRF: core.CSRFToken(token),
+		if web.CrossSite(c) || !core.CheckCSRF(token, adminForms, c.FormValue("csrf_token")) {
+			return h.renderPage(c, fiber.StatusForbidden, &page{SignedIn: true, CSRF: core.CSRFToken(token, adminForms),
 				Error: "The form expired or came from another site; nothing was changed."})
 		}
-		return fn(c, &page{SignedIn: true, CSRF: core.CSRFToken(token)})
+		return fn(c, &page{SignedIn: true, CSRF: core.CSRFToken(token, adminForms)})
 	}
 }
 

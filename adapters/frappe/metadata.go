@@ -14,6 +14,7 @@ import (
 // registration is on.
 func (h *handler) metadata(c *fiber.Ctx) error {
 	iss := web.Issuer(c, h.opt.Issuer)
+	web.CacheMetadata(c, h.opt.Issuer)
 	m := fiber.Map{
 		"issuer":                                     iss,
 		"authorization_endpoint":                     iss + oauthPrefix + "authorize",

@@ -17,6 +17,13 @@ import (
 // twice is refused even with equal values, as oauthlib refuses it for Frappe: a proxy, a log
 // and this server could each read a different copy. Bytes that are not UTF-8 are refused too:
 // no valid parameter has them, and MySQL would fail on storing them.
+// The messages name no parameter: a name is whatever the request chose, and echoing it would
+// let anyone put their words on this server's error pages.
+var (
+	errDuplicate = invalidRequest("Duplicate parameter.")
+	errNotUTF8   = invalidRequest("A parameter is not valid UTF-8.")
+)
+
 func params(lists ...*fasthttp.Args) (map[string]string, *core.Error) {
 	out := map[string]string{}
 	var bad *core.Error
@@ -27,9 +34,9 @@ func params(lists ...*fasthttp.Args) (map[string]string, *core.Error) {
 			}
 			name := strings.ToValidUTF8(string(k), "\uFFFD")
 			if _, dup := out[name]; dup {
-				bad = invalidRequest("Duplicate " + name + " parameter.")
+				bad = errDuplicate
 			} else if !utf8.Valid(k) || !utf8.Valid(v) {
-				bad = invalidRequest("Parameter " + name + " is not valid UTF-8.")
+				bad = errNotUTF8
 			}
 			out[name] = string(v)
 		})

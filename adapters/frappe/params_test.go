@@ -31,12 +31,12 @@ func TestParams(t *testing.T) {
 		{"one list", []string{"a=1&b=x+y&c=%2F"}, map[string]string{"a": "1", "b": "x y", "c": "/"}, ""},
 		{"two lists", []string{"a=1", "b=2"}, map[string]string{"a": "1", "b": "2"}, ""},
 		{"empty value", []string{"a="}, map[string]string{"a": ""}, ""},
-		{"duplicate, same value", []string{"a=1&a=1"}, nil, "Duplicate a parameter."},
-		{"duplicate, other value", []string{"a=1&a=2"}, nil, "Duplicate a parameter."},
-		{"duplicate across query and body", []string{"code=1", "code=1"}, nil, "Duplicate code parameter."},
-		{"value not UTF-8", []string{"state=%ff"}, nil, "Parameter state is not valid UTF-8."},
-		{"name not UTF-8", []string{"st%C3ate=1"}, nil, "Parameter st\uFFFDate is not valid UTF-8."},
-		{"overlong encoding", []string{"a=%C0%AF"}, nil, "Parameter a is not valid UTF-8."},
+		{"duplicate, same value", []string{"a=1&a=1"}, nil, "Duplicate parameter."},
+		{"duplicate, other value", []string{"a=1&a=2"}, nil, "Duplicate parameter."},
+		{"duplicate across query and body", []string{"code=1", "code=1"}, nil, "Duplicate parameter."},
+		{"value not UTF-8", []string{"state=%ff"}, nil, "A parameter is not valid UTF-8."},
+		{"name not UTF-8", []string{"st%C3ate=1"}, nil, "A parameter is not valid UTF-8."},
+		{"overlong encoding", []string{"a=%C0%AF"}, nil, "A parameter is not valid UTF-8."},
 		{"UTF-8 is fine", []string{"name=%C3%A9lan"}, map[string]string{"name": "élan"}, ""},
 	} {
 		var lists []*fasthttp.Args
@@ -152,7 +152,7 @@ func TestMultipartAndJSONParams(t *testing.T) {
 		t.Errorf("multipart requestParams = %v, %v", p, err)
 	}
 	if _, err := bodyParams(multipart(field("code", "a") + field("code", "a") + "--XX--\n")); err == nil ||
-		err.Description != "Duplicate code parameter." {
+		err.Description != "Duplicate parameter." {
 		t.Errorf("repeated multipart field: %v", err)
 	}
 	if _, err := bodyParams(multipart(field("state", "\xff") + "--XX--\n")); err == nil || err.Status() != 400 {

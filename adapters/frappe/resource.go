@@ -107,13 +107,12 @@ func userinfoToken(c *fiber.Ctx) (string, *core.Error) {
 // Inactive tokens, for whatever reason, are only {"active": false}.
 func (h *handler) introspect(c *fiber.Ctx) error {
 	p, perr := dictParams(c, true) // form_dict: query, form or JSON body
-	if perr == nil && p["token"] == "" {
-		perr = invalidRequest("Missing token parameter.")
-	}
 	if perr != nil {
 		return renderRFC(c, perr)
 	}
-	in, err := h.eng.Introspect(c.UserContext(), p["token"])
+	bearer, _ := BearerFromRequest(c)
+	in, err := h.eng.IntrospectFor(c.UserContext(), core.IntrospectRequest{Credentials: clientCredentials(c, p),
+		Bearer: bearer, Token: p["token"], TokenInURL: c.Method() == fiber.MethodGet || c.Context().QueryArgs().Has("token")})
 	if err != nil {
 		return renderRFC(c, core.AsError(err))
 	}

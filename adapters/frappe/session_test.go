@@ -90,7 +90,7 @@ func TestLogin(t *testing.T) {
 		{"broken JSON", formRequest("POST", "/api/method/login", `{"usr":`, js), 400,
 			"The request body is not a JSON object with usr and pwd."},
 		{"duplicate usr", formRequest("POST", "/api/method/login?usr="+testEmail, "usr="+testEmail+"&pwd="+testPassword, form),
-			400, "Duplicate usr parameter."},
+			400, "Duplicate parameter."},
 		{"same-site origin", withOrigin(formRequest("POST", "/api/method/login", "usr="+testEmail+"&pwd="+testPassword, form),
 			"https://example.com"), 200, "Logged In"},
 		{"cross-site form post (login CSRF)", withOrigin(formRequest("POST", "/api/method/login",
@@ -229,7 +229,9 @@ func TestMetadata(t *testing.T) {
 		h, _, _ := newHandler(t, tc.issuer)
 		app := fiber.New()
 		app.Get("/.well-known/openid-configuration", h.metadata)
-		_, body := call(t, app, httptest.NewRequest(fiber.MethodGet, "http://example.com/.well-known/openid-configuration", nil))
+		req := httptest.NewRequest(fiber.MethodGet, "/.well-known/openid-configuration", nil)
+		req.Host = "example.com"
+		_, body := call(t, app, req)
 		if body["issuer"] != tc.want || body["token_endpoint"] != tc.want+oauthPrefix+"get_token" ||
 			body["authorization_endpoint"] != tc.want+oauthPrefix+"authorize" ||
 			body["userinfo_endpoint"] != tc.want+oauthPrefix+"openid_profile" {

@@ -2,7 +2,6 @@ package odoo
 
 import (
 	"errors"
-	"fmt"
 	"mime"
 	"net/url"
 	"unicode/utf8"
@@ -56,16 +55,24 @@ func (p *params) merge(c *fiber.Ctx, header compat.Source) (*params, *failure) {
 	if f != nil {
 		return nil, f
 	}
+	// The module's clients send client_secret in the query of a POST, so that stays accepted
+	// (and is never logged: nothing here logs a query). In a GET it would sit in browser
+	// history and every proxy's log as a link anyone can replay: refused.
+	if c.Method() == fiber.MethodGet && len(query.Values["client_secret"]) > 0 {
+		return nil, badRequest("Never put client_secret in a GET URL: send it in a POST body or a header.")
+	}
 	if p.basic && (len(query.Values["client_secret"]) > 0 || len(form.Values["client_secret"]) > 0) {
 		return nil, badRequest("Use one client authentication method: HTTP Basic or client_secret, not both.")
 	}
+	// The messages name no parameter: a name is whatever the request chose, and echoing it
+	// would let anyone put their words on this server's error pages.
 	merged, err := compat.Merge(header, query, form)
 	if err != nil {
-		return nil, badRequest(err.Error())
+		return nil, badRequest("A parameter was given twice with different values.")
 	}
-	for name, v := range merged {
+	for _, v := range merged {
 		if !utf8.ValidString(v) {
-			return nil, badRequest(fmt.Sprintf("parameter %q is not valid UTF-8", name))
+			return nil, badRequest("A parameter is not valid UTF-8.")
 		}
 	}
 	p.values = merged
@@ -89,7 +96,7 @@ func (p *params) headerSource(value string) (compat.Source, *failure) {
 		return src, nil
 	}
 	if !errors.Is(err, compat.ErrNotOAuth) {
-		return src, badRequest("Invalid OAuth header: " + err.Error())
+		return src, badRequest("Invalid OAuth header.")
 	}
 	if id, secret, ok := compat.ParseBasicAuth(value); ok {
 		p.basic = true

@@ -45,6 +45,9 @@ func Register(app *fiber.App, eng *core.Engine, opt Options) {
 	app.Get(loginPath, login.Show)
 	app.Post(loginPath, login.Submit(h.eng))
 	app.Post(sessionRoute, h.authenticate)
+	app.Post(destroyRoute, h.destroy)
+	app.Get(logoutRoute, h.logout)
+	app.Post(logoutRoute, h.logout)
 
 	app.Get(commonPath+"/version", h.version)
 	app.Get(oauth2Path+"/authorize", h.authorize)

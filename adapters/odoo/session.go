@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"oauthd/adapters/web"
-	"oauthd/core"
 )
 
 // rpcRequest is the JSON-RPC body Odoo clients post to /web/session/authenticate. The db is
@@ -50,20 +49,35 @@ func (h *handler) authenticate(c *fiber.Ctx) error {
 		return rpcFail(c, fiber.StatusBadRequest, nil, &rpcError{Code: -32700, Message: "Parse error",
 			Data: rpcData("werkzeug.exceptions.BadRequest", "The body is not a JSON-RPC request.")})
 	}
-	user, sid, err := h.eng.Login(c.UserContext(), req.Params.Login, req.Params.Password)
+	if web.CrossSite(c) {
+		return rpcFail(c, fiber.StatusForbidden, req.ID, &rpcError{Code: fiber.StatusForbidden, Message: "Forbidden",
+			Data: rpcData("werkzeug.exceptions.Forbidden", "Cross-site login refused.")})
+	}
+	user, sid, err := h.eng.Login(c.UserContext(), web.LoginAttempt(c, req.Params.Login, req.Params.Password))
 	if err != nil {
-		if e := core.AsError(err); e.Unavailable() {
-			return rpcFail(c, fiber.StatusServiceUnavailable, req.ID, &rpcError{Code: fiber.StatusServiceUnavailable,
-				Message: "Service Unavailable", Data: rpcData("werkzeug.exceptions.ServiceUnavailable", e.Description)})
-		}
-		// Odoo's shape for a refused login: clients look for data.name AccessDenied.
-		return rpcFail(c, fiber.StatusUnauthorized, req.ID, &rpcError{Code: 200, Message: "Odoo Server Error",
-			Data: rpcData("odoo.exceptions.AccessDenied", "Access Denied")})
+		return rpcLoginFailed(c, req.ID, err)
 	}
 	web.SetSession(c, sid, user, h.opt.Cookies)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(rpcResponse{JSONRPC: "2.0", ID: req.ID,
 		Result: map[string]any{"uid": user.ID, "username": user.Email, "name": user.FullName}})
+}
+
+// rpcLoginFailed renders a refused login in Odoo's JSON-RPC shape: a wrong password is
+// AccessDenied (clients look for data.name), the login limits and an overloaded or failing
+// server are werkzeug's TooManyRequests and ServiceUnavailable.
+func rpcLoginFailed(c *fiber.Ctx, id json.RawMessage, err error) error {
+	status, msg := web.LoginRefusal(c, err)
+	switch status {
+	case fiber.StatusTooManyRequests:
+		return rpcFail(c, status, id, &rpcError{Code: status, Message: "Too Many Requests",
+			Data: rpcData("werkzeug.exceptions.TooManyRequests", msg)})
+	case fiber.StatusServiceUnavailable:
+		return rpcFail(c, status, id, &rpcError{Code: status, Message: "Service Unavailable",
+			Data: rpcData("werkzeug.exceptions.ServiceUnavailable", msg)})
+	}
+	return rpcFail(c, fiber.StatusUnauthorized, id, &rpcError{Code: 200, Message: "Odoo Server Error",
+		Data: rpcData("odoo.exceptions.AccessDenied", "Access Denied")})
 }
 
 func rpcData(name, message string) map[string]any {

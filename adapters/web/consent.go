@@ -41,7 +41,7 @@ func AuthorizeRequest(get func(key string) string, policy core.ScopePolicy) core
 
 // hiddenFields carries the original request and the CSRF token through the consent form.
 func hiddenFields(req core.AuthorizeRequest, sid string) []Field {
-	fields := []Field{{Name: CSRFField, Value: core.CSRFToken(sid)}}
+	fields := []Field{{Name: CSRFField, Value: core.CSRFToken(sid, req)}}
 	for _, p := range authorizeParams {
 		if v := *p.field(&req); v != "" {
 			fields = append(fields, Field{Name: p.name, Value: v})

@@ -3,7 +3,6 @@ package web
 import (
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -37,14 +36,14 @@ func (f LoginForm) Submit(eng *core.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		target := LoginTarget(c, c.FormValue(f.RedirectParam, c.Query(f.RedirectParam, "/")))
 		email := c.FormValue(f.UserField)
-		if !SameHost(c) {
+		if CrossSite(c) {
 			return RenderLogin(c, fiber.StatusForbidden, f.page(c, target, email, "Sign in from this site's own login page."))
 		}
-		user, sid, err := eng.Login(c.UserContext(), email, c.FormValue(f.PassField))
+		user, sid, err := eng.Login(c.UserContext(), LoginAttempt(c, email, c.FormValue(f.PassField)))
 		if err != nil {
-			status, msg := fiber.StatusUnauthorized, "Invalid login credentials"
-			if core.AsError(err).Unavailable() {
-				status, msg = fiber.StatusServiceUnavailable, "The service is temporarily unavailable, try again."
+			status, msg := LoginRefusal(c, err)
+			if status == fiber.StatusUnauthorized {
+				msg = "Invalid login credentials"
 			}
 			return RenderLogin(c, status, f.page(c, target, email, msg))
 		}
@@ -63,19 +62,6 @@ func (f LoginForm) page(c *fiber.Ctx, target, email, msg string) LoginPage {
 		p.RedirectURI = f.Continues(c, target)
 	}
 	return p
-}
-
-// SameHost refuses a login posted from another site (login CSRF: signing a victim into
-// the attacker's account, whose consents and codes the attacker then controls). Browsers send
-// Origin on form posts; only its host is compared, so a TLS-terminating proxy in front does not
-// matter. A request without Origin (an older browser, a script) is let through.
-func SameHost(c *fiber.Ctx) bool {
-	origin := c.Get(fiber.HeaderOrigin)
-	if origin == "" {
-		return true
-	}
-	u, err := url.Parse(origin)
-	return err == nil && u.Host != "" && strings.EqualFold(u.Host, string(c.Request().Host()))
 }
 
 // VerifiedRedirect is a LoginForm.Continues for a dialect: when target's path is one of the

@@ -154,7 +154,7 @@ func TestHiddenFields(t *testing.T) {
 	req := core.AuthorizeRequest{ClientID: "c", RedirectURI: "http://h/cb", ResponseType: "code", State: "s",
 		CodeChallenge: "ch", CodeChallengeMethod: "S256"}
 	got := hiddenFields(req, "session-1")
-	want := []Field{{CSRFField, core.CSRFToken("session-1")}, {"client_id", "c"}, {"redirect_uri", "http://h/cb"},
+	want := []Field{{CSRFField, core.CSRFToken("session-1", req)}, {"client_id", "c"}, {"redirect_uri", "http://h/cb"},
 		{"response_type", "code"}, {"state", "s"}, {"code_challenge", "ch"}, {"code_challenge_method", "S256"}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("hiddenFields = %q\nwant %q", got, want)
@@ -178,7 +178,8 @@ func TestAuthorizeRequestReadsEveryParameter(t *testing.T) {
 
 func TestCheckCSRF(t *testing.T) {
 	t.Parallel()
-	good := core.CSRFToken("sid-1")
+	req := core.AuthorizeRequest{ClientID: "c", State: "s"}
+	good := core.CSRFToken("sid-1", req)
 	for _, tc := range []struct {
 		name, sid, body string
 		want            bool
@@ -187,11 +188,11 @@ func TestCheckCSRF(t *testing.T) {
 		{"other session's token", "sid-2", "csrf_token=" + good, false},
 		{"missing token", "sid-1", "decision=allow", false},
 		{"empty token", "sid-1", "csrf_token=", false},
-		{"no session", "", "csrf_token=" + core.CSRFToken(""), false},
+		{"no session", "", "csrf_token=" + core.CSRFToken("", req), false},
 	} {
 		c := adaptertest.Ctx(t, fiber.MethodPost, "/approve", "", fiber.HeaderContentType, fiber.MIMEApplicationForm)
 		c.Request().SetBodyString(tc.body)
-		if got := core.CheckCSRF(tc.sid, c.FormValue(CSRFField)); got != tc.want {
+		if got := core.CheckCSRF(tc.sid, req, c.FormValue(CSRFField)); got != tc.want {
 			t.Errorf("%s: CheckCSRF = %v, want %v", tc.name, got, tc.want)
 		}
 	}

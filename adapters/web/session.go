@@ -3,6 +3,7 @@
 package web
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -101,12 +102,30 @@ func WantsHTML(c *fiber.Ctx) bool {
 	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
 }
 
-// Cookies are the session cookie settings from the login configuration.
-func Cookies(cfg config.Login) CookieOptions {
-	return CookieOptions{Secure: cfg.SecureCookies, TTL: cfg.SessionTTL}
+// Cookies are the session cookie settings from the login configuration. They are Secure
+// when login.secure_cookies says so, and always when the issuer is https: a session cookie
+// sent over plain HTTP to a server that is only served over TLS can only leak.
+func Cookies(cfg config.Login, issuer string) CookieOptions {
+	return CookieOptions{Secure: cfg.SecureCookies || strings.HasPrefix(strings.ToLower(issuer), "https://"),
+		TTL: cfg.SessionTTL}
 }
 
-// Issuer is the configured public base URL, or else the request's own scheme and host.
+// MetadataMaxAge is how long clients and caches may keep discovery documents.
+const MetadataMaxAge = time.Hour
+
+// CacheMetadata marks a discovery document cacheable. Without a configured issuer the
+// document depends on the request's Host (and a trusted proxy's X-Forwarded-* headers), so
+// shared caches must keep one copy per value.
+func CacheMetadata(c *fiber.Ctx, configured string) {
+	c.Set(fiber.HeaderCacheControl, fmt.Sprintf("public, max-age=%d", int(MetadataMaxAge.Seconds())))
+	if configured == "" {
+		c.Vary(fiber.HeaderXForwardedHost, fiber.HeaderXForwardedProto)
+	}
+}
+
+// Issuer is the configured public base URL, which always wins, or else the request's own
+// scheme and host. Fiber reads X-Forwarded-Host and -Proto for these only from
+// server.trusted_proxies.
 func Issuer(c *fiber.Ctx, configured string) string {
 	if configured != "" {
 		return configured

@@ -1,0 +1,68 @@
+package tests
+
+// Finding 9 of the security review: HTTP request smuggling building blocks. A front proxy and
+// oauthd must never disagree on where a request ends, so ambiguous framing is refused and the
+// connection closed, so nothing after the body is ever read as a request.
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// rawExchange writes raw to the server on one connection and returns the first response and
+// whether the server then closed the connection (a second request gets no answer).
+func rawExchange(t *testing.T, s *Server, raw string) (*http.Response, bool) {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(s.URL, "http://"), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, raw); err != nil {
+		t.Fatal(err)
+	}
+	rd := bufio.NewReader(conn)
+	res, err := http.ReadResponse(rd, nil)
+	if err != nil {
+		t.Fatalf("read response: %v", err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+	_, err = http.ReadResponse(rd, nil)
+	return res, err != nil
+}
+
+func TestSecurityDesyncAmbiguousFraming(t *testing.T) {
+	s := StartServer(t)
+	t.Run("two Content-Length", func(t *testing.T) {
+		res, closed := rawExchange(t, s, "POST /api/method/logout HTTP/1.1\r\nHost: x\r\n"+
+			"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 4\r\nContent-Length: 12\r\n\r\n"+
+			"grant_type=x")
+		if res.StatusCode != http.StatusBadRequest || !closed {
+			t.Errorf("got %d, connection closed %v; want 400 and the connection closed", res.StatusCode, closed)
+		}
+	})
+	t.Run("Content-Length with chunked", func(t *testing.T) {
+		// A front proxy framing by Content-Length (5) would forward the rest as a second request.
+		res, closed := rawExchange(t, s, "POST /api/method/logout HTTP/1.1\r\nHost: x\r\n"+
+			"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"+
+			"0\r\n\r\n")
+		if res.StatusCode != http.StatusBadRequest || !closed {
+			t.Errorf("got %d, connection closed %v; want 400 and the connection closed", res.StatusCode, closed)
+		}
+	})
+	t.Run("well-framed request keeps the connection", func(t *testing.T) {
+		res, closed := rawExchange(t, s, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+		if res.StatusCode != http.StatusOK || closed {
+			t.Errorf("got %d, closed %v; want 200 on a kept-alive connection", res.StatusCode, closed)
+		}
+	})
+}
