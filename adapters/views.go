@@ -35,3 +35,14 @@ func DescribeToken(t *models.Token) map[string]any {
 	return map[string]any{"kind": t.Kind, "client_id": t.ClientID, "user_id": t.UserID, "scope": t.Scope,
 		"issued_at": t.IssuedAt, "expires_at": t.ExpiresAt}
 }
+
+// DescribeKey is a signing key as the CLI and the admin API show it: its public description,
+// never the key material.
+func DescribeKey(k core.KeyInfo) map[string]any {
+	out := map[string]any{"kid": k.ID, "alg": k.Alg, "created_at": k.CreatedAt, "signing": k.RetiredAt.IsZero(),
+		"published": k.Published}
+	if !k.RetiredAt.IsZero() {
+		out["retired_at"] = k.RetiredAt
+	}
+	return out
+}

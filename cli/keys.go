@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"oauthd/adapters"
 	"oauthd/config"
 	"oauthd/core"
 )
@@ -26,7 +27,7 @@ func (e *env) keys(args []string) error {
 			}
 			list := make([]map[string]any, 0, len(keys))
 			for _, k := range keys {
-				list = append(list, describeKey(k))
+				list = append(list, adapters.DescribeKey(k))
 			}
 			return json.NewEncoder(e.out).Encode(list)
 		})
@@ -36,7 +37,7 @@ func (e *env) keys(args []string) error {
 			if err != nil {
 				return err
 			}
-			return json.NewEncoder(e.out).Encode(describeKey(*k))
+			return json.NewEncoder(e.out).Encode(adapters.DescribeKey(*k))
 		})
 	case "remove":
 		return e.keysCommand("keys remove", args[1:], 1, func(ctx context.Context, eng *core.Engine, a []string) error {
@@ -57,15 +58,6 @@ func (e *env) keysCommand(name string, args []string, positional int,
 		return err
 	}
 	return e.withEngine(func(ctx context.Context, eng *core.Engine) error { return fn(ctx, eng, fs.Args()) })
-}
-
-func describeKey(k core.KeyInfo) map[string]any {
-	out := map[string]any{"kid": k.ID, "alg": k.Alg, "created_at": k.CreatedAt, "signing": k.RetiredAt.IsZero(),
-		"published": k.Published}
-	if !k.RetiredAt.IsZero() {
-		out["retired_at"] = k.RetiredAt
-	}
-	return out
 }
 
 // errNoSecretMySQL is the start-up error of a MySQL deployment without a sealing secret.

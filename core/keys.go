@@ -29,7 +29,7 @@ const (
 // ErrNoSealer is returned when an operation needs keys.encryption_secret and none is set.
 var ErrNoSealer = errors.New("keys.encryption_secret is not configured")
 
-// KeyInfo describes a signing key for `oauthd keys list`.
+// KeyInfo describes a signing key for `oauthd keys list` and the admin API.
 type KeyInfo struct {
 	ID        string
 	Alg       string
@@ -94,7 +94,7 @@ func (e *Engine) RemoveSigningKey(ctx context.Context, kid string) error {
 	}
 	if err := e.store.DeleteSigningKey(ctx, kid); err != nil {
 		if errors.Is(err, models.ErrNotFound) {
-			return invalid("no signing key %q", kid)
+			return unknown("no signing key %q", kid)
 		}
 		return fmt.Errorf("remove signing key: %w", err)
 	}

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/oauth2"
 )
 
 // adminAPI is a server with the admin listener on and an admin token.
@@ -180,4 +183,126 @@ func TestAdminTokenCLI(t *testing.T) {
 			t.Errorf("%q: exit %d, want 2", args, code)
 		}
 	}
+}
+
+// keys is GET /keys; every key carries exactly the fields `oauthd keys list` prints, so no
+// private material can slip in.
+func (a *adminAPI) keys(t *testing.T) []map[string]any {
+	t.Helper()
+	r := a.call(t, "GET", "/keys", nil)
+	expectStatus(t, "list keys", r, http.StatusOK)
+	var body struct{ Keys []map[string]any }
+	if err := json.Unmarshal(r.Raw, &body); err != nil {
+		t.Fatalf("list keys: %v: %s", err, r.Raw)
+	}
+	for _, k := range body.Keys {
+		expectKeyFields(t, k)
+	}
+	return body.Keys
+}
+
+func expectKeyFields(t *testing.T, k map[string]any) {
+	t.Helper()
+	want := map[string]bool{"kid": true, "alg": true, "created_at": true, "signing": true, "published": true,
+		"retired_at": k["signing"] == false}
+	for f := range k {
+		if !want[f] {
+			t.Fatalf("key field %q: %v", f, k)
+		}
+		delete(want, f)
+	}
+	for f, needed := range want {
+		if needed {
+			t.Fatalf("key without %q: %v", f, k)
+		}
+	}
+}
+
+// jwksKIDs are the kids the main listener publishes.
+func jwksKIDs(t *testing.T, s *Server) []string {
+	t.Helper()
+	var set struct{ Keys []struct{ Kid string } }
+	r := Send(t, nil, "GET", s.URL+"/.well-known/jwks.json", nil)
+	if err := json.Unmarshal(r.Raw, &set); r.Status != http.StatusOK || err != nil {
+		t.Fatalf("jwks: %d %v", r.Status, err)
+	}
+	var kids []string
+	for _, k := range set.Keys {
+		kids = append(kids, k.Kid)
+	}
+	slices.Sort(kids)
+	return kids
+}
+
+func TestAdminAPIKeys(t *testing.T) {
+	a := startAdmin(t)
+	for _, req := range [][2]string{{"GET", "/keys"}, {"POST", "/keys/rotate"}, {"DELETE", "/keys/x"}} {
+		if r := Send(t, nil, req[0], a.base+req[1], nil); r.Status != http.StatusUnauthorized {
+			t.Fatalf("%s %s without an admin token: %d", req[0], req[1], r.Status)
+		}
+	}
+	if n := frappeCount(t, a.Server, "SELECT COUNT(*) FROM signing_keys"); n != 1 {
+		t.Fatalf("an unauthenticated rotation wrote a key: %d keys", n)
+	}
+	a.AddUser(t, parityEmail, parityPassword, parityName)
+	client := a.AddClient(t, "--name", "OIDC RP", "--redirect-uri", parityRedirect, "--skip-authorization")
+	cfg := libConfig(a.Server, parityDialects[0], client, oauth2.AuthStyleInHeader)
+	idToken := func() string {
+		tok, err := cfg.Exchange(t.Context(), libCode(t, a.Server, parityDialects[0], cfg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok.Extra("id_token").(string)
+	}
+
+	keys := a.keys(t)
+	if len(keys) != 1 || keys[0]["signing"] != true || keys[0]["published"] != true {
+		t.Fatalf("one signing key at start: %v", keys)
+	}
+	first := keys[0]["kid"].(string)
+	if got := oidcKeyID(t, idToken()); got != first {
+		t.Fatalf("id_token kid %q, listed %q", got, first)
+	}
+
+	rot := a.call(t, "POST", "/keys/rotate", nil)
+	expectStatus(t, "rotate", rot, http.StatusCreated)
+	expectKeyFields(t, rot.JSON)
+	second := rot.Str("kid")
+	if second == "" || second == first || rot.JSON["signing"] != true {
+		t.Fatalf("rotate: %s", rot.Raw)
+	}
+	want := []string{first, second}
+	slices.Sort(want)
+	if kids := jwksKIDs(t, a.Server); !slices.Equal(kids, want) {
+		t.Fatalf("JWKS after rotation: %v, want both %v", kids, want)
+	}
+	if got := oidcKeyID(t, idToken()); got != second {
+		t.Fatalf("after rotation the id_token is signed by %q, want %q", got, second)
+	}
+	keys = a.keys(t)
+	if len(keys) != 2 || keys[0]["kid"] != second || keys[1]["kid"] != first || keys[1]["signing"] != false ||
+		keys[1]["published"] != true {
+		t.Fatalf("list after rotation: %v", keys)
+	}
+
+	// The CLI's validation and words: the signing key is refused, an unknown kid is not found.
+	for _, c := range []struct {
+		kid    string
+		status int
+	}{{second, http.StatusBadRequest}, {"no-such-kid", http.StatusNotFound}} {
+		r := a.call(t, "DELETE", "/keys/"+c.kid, nil)
+		expectStatus(t, "remove "+c.kid, r, c.status)
+		_, stderr, code := a.TryCLI("keys", "remove", c.kid)
+		if msg := r.Str("message"); code != 2 || msg == "" || !strings.Contains(stderr, msg) {
+			t.Fatalf("remove %s: API says %q, the CLI (exit %d) %q", c.kid, msg, code, stderr)
+		}
+	}
+	expectStatus(t, "remove the retired key", a.call(t, "DELETE", "/keys/"+first, nil), http.StatusNoContent)
+	if kids := jwksKIDs(t, a.Server); !slices.Equal(kids, []string{second}) {
+		t.Fatalf("JWKS after removal: %v", kids)
+	}
+	if keys := a.keys(t); len(keys) != 1 || keys[0]["kid"] != second {
+		t.Fatalf("list after removal: %v", keys)
+	}
+	expectStatus(t, "remove it again", a.call(t, "DELETE", "/keys/"+first, nil), http.StatusNotFound)
 }

@@ -45,6 +45,7 @@ func New(eng *core.Engine, log *slog.Logger) *fiber.App {
 	api := app.Group(Prefix, h.authenticate)
 	h.clientRoutes(api)
 	h.userRoutes(api)
+	h.keyRoutes(api)
 	api.Use(func(c *fiber.Ctx) error { return fail(c, fiber.StatusNotFound, "not_found", "No such endpoint.") })
 	h.pageRoutes(app)
 	app.Use(func(c *fiber.Ctx) error { return fail(c, fiber.StatusNotFound, "not_found", "Not found.") })
