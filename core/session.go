@@ -101,15 +101,6 @@ func (e *Engine) openSession(ctx context.Context, u *models.User) (string, error
 	return sid, nil
 }
 
-// SessionUser returns the enabled user of a live session, or an invalid_token error.
-func (e *Engine) SessionUser(ctx context.Context, sid string) (*models.User, error) {
-	s, err := e.liveSession(ctx, sid)
-	if err != nil {
-		return nil, err
-	}
-	return &s.User, nil
-}
-
 // Session is the browser session a request runs in, as the authorization flow sees it.
 type Session struct {
 	ID      string       // the session id from the cookie; "" when there is none

@@ -15,7 +15,7 @@ import (
 // outermost, so it sees the final status even of errors that the error handler renders and of
 // panics that recover turned into errors. The line holds no query string, header or body:
 // those carry codes, secrets and tokens.
-func access(log *slog.Logger, eng *core.Engine, obs adapters.RequestObserver) fiber.Handler {
+func access(log *slog.Logger, obs adapters.RequestObserver) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
 		trace := &core.Trace{Dialect: dialect(c.Path())}

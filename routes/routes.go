@@ -40,7 +40,7 @@ func New(d adapters.Deps) *fiber.App {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	app.Use(access(logger, d.Engine, d.Observe))
+	app.Use(access(logger, d.Observe))
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(ambiguousFraming)
 	app.Use(requestid.New())

@@ -215,7 +215,7 @@ func TestLoginFormSubmit(t *testing.T) {
 		if tc.status == 302 {
 			if sid == nil || !sid.HttpOnly || cookie(resp, CookieSessionID).Value != sid.Value {
 				t.Errorf("%s: session cookies %v", tc.name, resp.Cookies())
-			} else if u, err := eng.SessionUser(context.Background(), sid.Value); err != nil || u.Email != testEmail {
+			} else if s, err := eng.CurrentSession(context.Background(), sid.Value); err != nil || s.User == nil || s.User.Email != testEmail {
 				t.Errorf("%s: session does not resolve: %v", tc.name, err)
 			}
 			continue
