@@ -69,7 +69,8 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 		if rejected = e.checkCode(code, req, now); rejected != nil {
 			return nil // commit: the code stays burnt
 		}
-		if rejected, err = userEnabled(ctx, tx, code.UserID); rejected != nil || err != nil {
+		var user *models.User
+		if user, rejected, err = userEnabled(ctx, tx, code.UserID); rejected != nil || err != nil {
 			return err
 		}
 		is := e.newIssue(now, code.GrantID, code.ClientID, code.UserID, code.Scope, code.Scope,
@@ -79,7 +80,7 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 		}
 		result = is.result(now, req.AccessTTL)
 		result.Nonce = code.Nonce
-		idGrant = idTokenGrant{client: req.Client, userID: code.UserID, scope: code.Scope, nonce: code.Nonce,
+		idGrant = idTokenGrant{client: req.Client, userID: code.UserID, user: userPrincipal(user), scope: code.Scope, nonce: code.Nonce,
 			authTime: code.AuthTime, accessToken: result.AccessToken, issuer: req.Issuer, ttl: req.AccessTTL}
 		return nil
 	})
@@ -104,18 +105,19 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 var errUserDisabled = fail(ErrInvalidGrant, ReasonAccessDenied, "The user of this grant is disabled.")
 
 // userEnabled checks, at exchange, that the code's user may still sign in: disabling a user
-// must stop codes already in flight, not only new logins.
-func userEnabled(ctx context.Context, tx *models.Store, userID uint) (*Error, error) {
+// must stop codes already in flight, not only new logins. The user it read also fills the
+// id_token, so the exchange reads the user once.
+func userEnabled(ctx context.Context, tx *models.Store, userID uint) (*models.User, *Error, error) {
 	u, err := tx.UserByID(ctx, userID)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
-		return errUserDisabled, nil
+		return nil, errUserDisabled, nil
 	case err != nil:
-		return nil, err
+		return nil, nil, err
 	case !u.Enabled:
-		return errUserDisabled, nil
+		return nil, errUserDisabled, nil
 	}
-	return nil, nil
+	return u, nil, nil
 }
 
 // checkCode applies the bindings of a freshly consumed code.
