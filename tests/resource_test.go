@@ -56,7 +56,7 @@ func TestResourceIndicators(t *testing.T) {
 		"resource": {api}})
 	frappeExpect(t, "exchange with resource", tok, http.StatusOK, nil)
 	in := SendForm(t, nil, http.MethodPost, site.URL+frappeOAuth+"introspect_token",
-		url.Values{"token": {tok.Str("access_token")}})
+		url.Values{"token": {tok.Str("access_token")}, "client_id": {site.client.ID}, "client_secret": {site.client.Secret}})
 	if in.Str("aud") != api {
 		t.Fatalf("introspection aud %q: %s", in.Str("aud"), in.Raw)
 	}
