@@ -166,6 +166,18 @@ func StartServer(t testing.TB, opts ...Option) *Server {
 // StartServerOn starts oauthd against an existing database (two instances can share one).
 func StartServerOn(t testing.TB, db *Database, opts ...Option) *Server {
 	t.Helper()
+	env := serverEnv(db)
+	for _, o := range opts {
+		o(&env)
+	}
+	s := &Server{DB: db, Env: env, log: &syncBuffer{}}
+	s.start(t)
+	t.Cleanup(func() { s.Stop(t) })
+	return s
+}
+
+// serverEnv is the environment every test server starts with on db.
+func serverEnv(db *Database) []string {
 	env := append(os.Environ(),
 		"OAUTHD_SERVER_ADDR=127.0.0.1:0",
 		"OAUTHD_DATABASE_DRIVER="+db.Driver,
@@ -178,13 +190,7 @@ func StartServerOn(t testing.TB, db *Database, opts ...Option) *Server {
 	if db.Driver == "mysql" { // instances sharing a MySQL database must share the key secret
 		env = append(env, "OAUTHD_KEYS_ENCRYPTION_SECRET="+testKeySecret)
 	}
-	for _, o := range opts {
-		o(&env)
-	}
-	s := &Server{DB: db, Env: env, log: &syncBuffer{}}
-	s.start(t)
-	t.Cleanup(func() { s.Stop(t) })
-	return s
+	return env
 }
 
 func (s *Server) start(t testing.TB) { s.startWith(t, "serve") }

@@ -34,8 +34,7 @@ func startWithConfig(t *testing.T, text string, opts ...Option) *Server {
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), "OAUTHD_SERVER_ADDR=127.0.0.1:0", "OAUTHD_DATABASE_DRIVER="+db.Driver,
-		"OAUTHD_DATABASE_DSN="+db.DSN, "OAUTHD_OAUTH_BCRYPT_COST=4", "OAUTHD_LOGIN_MAX_FAILURES=1000")
+	env := serverEnv(db)
 	for _, o := range opts {
 		o(&env)
 	}
