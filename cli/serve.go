@@ -72,6 +72,7 @@ func (e *env) serve(args []string) error {
 	base := "http://" + ln.Addr().String()
 	if w := issuerWarning(cfg.Server, ln.Addr()); w != "" {
 		fmt.Fprintln(e.errOut, "oauthd: "+w)
+		slog.Warn("server.issuer not set on a non-loopback address", "addr", ln.Addr().String(), "detail", w)
 	}
 	if *demo {
 		if err := e.demo(ctx, eng, base); err != nil {
