@@ -114,6 +114,7 @@ default_storage_engine=InnoDB
 innodb_autoinc_lock_mode=2
 # Causal reads: a row committed through one node is visible to the next read on any other.
 wsrep_sync_wait=1
+wsrep_log_conflicts=ON
 wsrep_on=ON
 wsrep_provider=%[8]s
 wsrep_cluster_name=oauthd_test
