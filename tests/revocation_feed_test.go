@@ -36,8 +36,9 @@ func acceptedBy(t *testing.T, s *Server, token string) {
 }
 
 // TestRevocationFeedAcrossInstances runs two oauthd processes on one MariaDB database with the
-// bearer cache on (the default, 30 s TTL): a token revoked through A, or a client removed by the
-// CLI (a third process), is refused by B within 1.5 s although B has the token cached.
+// bearer cache on (the default, 30 s TTL): a token revoked through A, a user disabled or a client
+// removed by the CLI (a third process), is refused by B within 1.5 s although B has the token
+// cached.
 func TestRevocationFeedAcrossInstances(t *testing.T) {
 	db, _ := resMySQLDatabase(t)
 	a := StartServerOn(t, db)
@@ -60,6 +61,15 @@ func TestRevocationFeedAcrossInstances(t *testing.T) {
 		t.Fatal("B still accepts a token revoked through A after 1.5 s")
 	}
 	t.Logf("B refused the revoked token after %v", d)
+
+	access, _ = f.Tokens(t, a.URL)
+	acceptedBy(t, b, access)
+	a.CLI(t, "user", "disable", f.Email)
+	if d := refusedWithin(t, b, access, 1500*time.Millisecond); d < 0 {
+		t.Fatal("B still accepts a disabled user's token after 1.5 s")
+	}
+	a.CLI(t, "user", "enable", f.Email)
+	f.Login(t, a.URL) // disabling ended the user's sessions
 
 	access2, _ := f.Tokens(t, a.URL)
 	acceptedBy(t, a, access2)
@@ -88,8 +98,9 @@ func redisURL(t *testing.T) string {
 	return "redis://" + addr + "/0"
 }
 
-// TestRevocationsThroughRedis: with redis.url set, a revocation through A reaches B's cache at
-// once (the feed poll is set to an hour, so only Redis can explain it).
+// TestRevocationsThroughRedis: with redis.url set, a revocation through A, or a user disabled
+// through the CLI, reaches B's cache at once (the feed poll is set to an hour, so only Redis can
+// explain it).
 func TestRevocationsThroughRedis(t *testing.T) {
 	db, _ := resMySQLDatabase(t)
 	opts := []Option{Env("OAUTHD_REDIS_URL="+redisURL(t), "OAUTHD_REDIS_PREFIX=oauthd-test-"+randomHex(6)+":",
@@ -109,4 +120,11 @@ func TestRevocationsThroughRedis(t *testing.T) {
 		t.Fatal("B still accepts a token revoked through A after 100 ms")
 	}
 	t.Logf("B refused the revoked token after %v", d)
+
+	access, _ = f.Tokens(t, a.URL)
+	acceptedBy(t, b, access)
+	a.CLI(t, "user", "disable", f.Email)
+	if d := refusedWithin(t, b, access, 100*time.Millisecond); d < 0 {
+		t.Fatal("B still accepts a disabled user's token after 100 ms")
+	}
 }
