@@ -23,12 +23,22 @@ type Proxy struct {
 	StripPrefix bool
 	DialTimeout time.Duration
 	Timeout     time.Duration
+	// CORS says who answers browsers' cross-origin preflights (which carry no token):
+	// CORSOAuthd, oauthd itself under the cors.allowed_origins and client origins rules, or
+	// CORSUpstream, the upstream, to which preflights then go unauthenticated.
+	CORS string
 }
+
+// The values of a [[proxy]] table's cors key.
+const (
+	CORSOAuthd   = "oauthd"
+	CORSUpstream = "upstream"
+)
 
 // proxyDefaults are the values of keys a [[proxy]] table leaves out.
 var proxyDefaults = map[string]any{
 	"prefix": "", "upstream": "", "scope": "", "client": "", "strip_prefix": false,
-	"dial_timeout": "5s", "timeout": "60s",
+	"dial_timeout": "5s", "timeout": "60s", "cors": CORSOAuthd,
 }
 
 // reservedRoots are oauthd's own path roots: a proxy prefix equal to one or above one would
@@ -75,7 +85,7 @@ func (r *reader) proxy(i int, table map[string]any) Proxy {
 	sub := &reader{k: newKoanf(proxyDefaults, table)}
 	p := Proxy{Prefix: strings.TrimRight(sub.str("prefix"), "/"), Upstream: strings.TrimRight(sub.str("upstream"), "/"),
 		Scope: sub.str("scope"), Client: sub.str("client"), StripPrefix: sub.boolean("strip_prefix"),
-		DialTimeout: sub.duration("dial_timeout"), Timeout: sub.duration("timeout")}
+		DialTimeout: sub.duration("dial_timeout"), Timeout: sub.duration("timeout"), CORS: sub.str("cors")}
 	if sub.err != nil { // "config: timeout: ..." from the sub-reader, named by its table here
 		r.fail(name, errors.New(strings.TrimPrefix(sub.err.Error(), "config: ")))
 	}
@@ -100,6 +110,9 @@ func (p Proxy) check() error {
 	}
 	if p.DialTimeout == 0 || p.Timeout == 0 {
 		return fmt.Errorf("dial_timeout and timeout must be positive")
+	}
+	if p.CORS != CORSOAuthd && p.CORS != CORSUpstream {
+		return fmt.Errorf("cors: must be %q or %q, got %q", CORSOAuthd, CORSUpstream, p.CORS)
 	}
 	return nil
 }

@@ -36,15 +36,16 @@ client = "app"
 strip_prefix = true
 timeout = "5m"
 dial_timeout = "1s"
+cors = "upstream"
 `)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []Proxy{
 		{Prefix: "/restapi/1.0/object", Upstream: "http://127.0.0.1:8069", Scope: "all",
-			DialTimeout: 5 * time.Second, Timeout: time.Minute},
+			DialTimeout: 5 * time.Second, Timeout: time.Minute, CORS: CORSOAuthd},
 		{Prefix: "/api/resource", Upstream: "https://erp.example.com/base", Scope: "all, openid", Client: "app",
-			StripPrefix: true, DialTimeout: time.Second, Timeout: 5 * time.Minute},
+			StripPrefix: true, DialTimeout: time.Second, Timeout: 5 * time.Minute, CORS: CORSUpstream},
 	}
 	if !reflect.DeepEqual(c.Proxies, want) {
 		t.Errorf("Proxies =\n%+v\nwant\n%+v", c.Proxies, want)
@@ -78,6 +79,7 @@ func TestProxyTableErrors(t *testing.T) {
 		{"upstream not http", table(good[0], `upstream = "ftp://host"`), "proxy[0]: upstream"},
 		{"upstream with query", table(good[0], `upstream = "http://host/?a=1"`), "proxy[0]: upstream"},
 		{"bad timeout", table(append(good, `timeout = "soon"`)...), "config: proxy[0]: timeout: not a duration"},
+		{"bad cors", table(append(good, `cors = "any"`)...), "proxy[0]: cors: must be \"oauthd\" or \"upstream\""},
 		{"zero timeout", table(append(good, `timeout = "0s"`)...), "must be positive"},
 		{"bad strip_prefix", table(append(good, `strip_prefix = "maybe"`)...), "strip_prefix: not a boolean"},
 		{"same prefix twice", table(good...) + table(good...), `prefix "/api/resource" is configured twice`},

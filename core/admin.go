@@ -87,7 +87,8 @@ type NewClient struct {
 	// then also kept sealed under keys.encryption_secret; "" uses the server's keys.
 	IDTokenAlg             string
 	PostLogoutRedirectURIs []string
-	SelfRegistered         bool // created through dynamic registration (RFC 7591)
+	SelfRegistered         bool       // created through dynamic registration (RFC 7591)
+	Info                   ClientInfo // the client's pages and contacts, as it registered them
 }
 
 // CreateClient validates and stores a client, returning it with its secret in clear (the only
@@ -101,7 +102,9 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 		AuthMethods: strings.Join(nc.AuthMethods, " "), GrantTypes: strings.Join(nc.GrantTypes, " "),
 		SkipAuthorization: nc.SkipAuthorization, PKCE: nc.PKCE, AllowPlainPKCE: nc.AllowPlainPKCE,
 		RefreshRotation: *nc.RefreshRotation, CreatedAt: e.now().Unix(), IDTokenAlg: nc.IDTokenAlg,
-		SelfRegistered: nc.SelfRegistered, PostLogoutRedirectURIs: strings.Join(nc.PostLogoutRedirectURIs, "\n")}
+		SelfRegistered: nc.SelfRegistered, PostLogoutRedirectURIs: strings.Join(nc.PostLogoutRedirectURIs, "\n"),
+		ClientURI: nc.Info.ClientURI, LogoURI: nc.Info.LogoURI, TOSURI: nc.Info.TOSURI, PolicyURI: nc.Info.PolicyURI,
+		Contacts: strings.Join(nc.Info.Contacts, "\n")}
 	if nc.OwnerEmail != "" {
 		owner, err := e.store.UserByEmail(ctx, strings.ToLower(nc.OwnerEmail))
 		if err != nil {

@@ -21,7 +21,6 @@ type bearerCache struct {
 	m               map[string]*list.Element // by token digest
 	lru             list.List                // front: most recently used; values are *cachedBearer
 	gen             uint64                   // bumped by every drop; see epoch
-	hits, misses    uint64
 }
 
 type cachedBearer struct {
@@ -56,10 +55,8 @@ func (c *bearerCache) get(digest string, now time.Time) (p *Principal, ok bool) 
 	defer c.mu.Unlock()
 	el, found := c.m[digest]
 	if !found || !now.Before(el.Value.(*cachedBearer).until) {
-		c.misses++
 		return nil, false
 	}
-	c.hits++
 	c.lru.MoveToFront(el)
 	if e := el.Value.(*cachedBearer); e.principal != nil {
 		cp := *e.principal
@@ -161,14 +158,4 @@ func (c *bearerCache) clear() {
 	c.gen++
 	c.m = make(map[string]*list.Element)
 	c.lru.Init()
-}
-
-// stats reports hits and misses since start, for metrics.
-func (c *bearerCache) stats() (hits, misses uint64) {
-	if c == nil {
-		return 0, 0
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.hits, c.misses
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -90,7 +91,8 @@ func TestBearerCacheOffReadsEveryTime(t *testing.T) {
 // (a token, a user disabled, a client removed) is refused by B within one poll.
 func TestRevocationFeedReachesOtherInstances(t *testing.T) {
 	onBackends(t, Options{BearerCacheTTL: time.Hour}, func(t *testing.T, f *fixture) {
-		b := f.engine(Options{BearerCacheTTL: time.Hour})
+		seen := &cacheCounts{}
+		b := f.engine(Options{BearerCacheTTL: time.Hour, Observer: seen})
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
 		go b.FollowRevocations(ctx, 50*time.Millisecond)
@@ -129,8 +131,8 @@ func TestRevocationFeedReachesOtherInstances(t *testing.T) {
 		if !refusedByB(disabled.AccessToken) {
 			t.Fatal("B still accepts a disabled user's token after 1.5 s")
 		}
-		if hits, misses := b.CacheStats(); hits == 0 || misses == 0 {
-			t.Errorf("cache stats hits=%d misses=%d, want both counted", hits, misses)
+		if hits, misses := seen.counts(); hits == 0 || misses == 0 {
+			t.Errorf("cache hits=%d misses=%d, want both counted", hits, misses)
 		}
 	})
 }
@@ -182,4 +184,54 @@ func TestBearerCacheDropsAnswersOlderThanARevocation(t *testing.T) {
 	if _, ok := c.get("a", now); ok {
 		t.Fatal("an answer read before a revocation was cached")
 	}
+}
+
+// cacheCounts is an Observer that counts bearer cache lookups.
+type cacheCounts struct {
+	nopObserver
+	mu           sync.Mutex
+	hits, misses int
+}
+
+func (c *cacheCounts) BearerCache(hit bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if hit {
+		c.hits++
+	} else {
+		c.misses++
+	}
+}
+
+func (c *cacheCounts) counts() (hits, misses int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses
+}
+
+// Every bearer check is one lookup, counted once: the first check of a token is a miss, each
+// later one while it is cached a hit, a cached refusal a hit too. Off, the cache counts nothing.
+func TestBearerCacheCountsOneLookupPerCheck(t *testing.T) {
+	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
+		u := f.user(t, "count@example.com")
+		c, _ := f.client(t, NewClient{})
+		live, unknown := f.tokens(t, c, u, "").AccessToken, NewToken()
+		for _, ttl := range []time.Duration{time.Hour, 0} {
+			seen := &cacheCounts{}
+			eng := f.engine(Options{BearerCacheTTL: ttl, Observer: seen})
+			for i := range 8 {
+				token := map[bool]string{true: live, false: unknown}[i < 5]
+				if _, err := eng.AuthenticateBearer(t.Context(), token); (err == nil) != (token == live) {
+					t.Fatalf("check %d: %v", i, err)
+				}
+			}
+			hits, misses := seen.counts()
+			if ttl > 0 && (hits != 6 || misses != 2) {
+				t.Errorf("8 checks of 2 tokens counted %d hits and %d misses, want 6 and 2", hits, misses)
+			}
+			if ttl == 0 && hits+misses != 0 {
+				t.Errorf("with the cache off %d hits and %d misses were counted", hits, misses)
+			}
+		}
+	})
 }

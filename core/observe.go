@@ -65,7 +65,8 @@ func noteUser(ctx context.Context, userID uint) {
 }
 
 // observeBearer counts a bearer cache lookup (only a configured cache has hits or misses) and
-// notes whom a hit speaks for.
+// notes whom a hit speaks for. The Observer is the one count of hits and misses: the cache
+// keeps none of its own, so metrics cannot count a lookup twice.
 func (e *Engine) observeBearer(ctx context.Context, p *Principal, hit bool) {
 	if p != nil {
 		noteClient(ctx, p.ClientID)

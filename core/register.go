@@ -31,6 +31,8 @@ type ClientMetadata struct {
 	Scope                   string   `json:"scope,omitempty"`
 	ClientURI               string   `json:"client_uri,omitempty"`
 	LogoURI                 string   `json:"logo_uri,omitempty"`
+	TOSURI                  string   `json:"tos_uri,omitempty"`
+	PolicyURI               string   `json:"policy_uri,omitempty"`
 	Contacts                []string `json:"contacts,omitempty"`
 	PostLogoutRedirectURIs  []string `json:"post_logout_redirect_uris,omitempty"`
 }
@@ -75,7 +77,8 @@ func (e *Engine) Register(ctx context.Context, md ClientMetadata, policy Registr
 	}
 	c, secret, err := e.CreateClient(ctx, NewClient{Name: md.ClientName, RedirectURIs: md.RedirectURIs,
 		Scopes: ParseScope(md.Scope), AuthMethods: []string{md.TokenEndpointAuthMethod}, GrantTypes: md.GrantTypes,
-		RefreshRotation: new(true), PostLogoutRedirectURIs: md.PostLogoutRedirectURIs, SelfRegistered: true})
+		RefreshRotation: new(true), PostLogoutRedirectURIs: md.PostLogoutRedirectURIs, SelfRegistered: true,
+		Info: md.info()})
 	if errors.Is(err, ErrInvalidInput) {
 		return nil, metadataError("%s", strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": "))
 	}
@@ -132,12 +135,13 @@ func normaliseMetadata(md *ClientMetadata) *Error {
 			return metadataError("scope %q is not available.", s)
 		}
 	}
-	for _, u := range []string{md.ClientURI, md.LogoURI} {
-		if p, err := url.Parse(u); u != "" && (err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "") {
-			return metadataError("client_uri and logo_uri must be http(s) URLs.")
-		}
-	}
-	return nil
+	return checkClientInfo(md.info())
+}
+
+// info is the descriptive part of the metadata, stored on the client.
+func (md ClientMetadata) info() ClientInfo {
+	return ClientInfo{ClientURI: md.ClientURI, LogoURI: md.LogoURI, TOSURI: md.TOSURI, PolicyURI: md.PolicyURI,
+		Contacts: md.Contacts}
 }
 
 // checkRegisteredRedirects requires at least one redirect URI, each valid and on an allowed host.

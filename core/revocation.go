@@ -52,9 +52,6 @@ func (e *Engine) revokedUser(ctx context.Context, userID uint) {
 // subscriber calls it).
 func (e *Engine) Forget(r Revocation) { e.bearer.drop([]Revocation{r}) }
 
-// CacheStats reports the bearer cache's hits and misses since start (zero when it is off).
-func (e *Engine) CacheStats() (hits, misses uint64) { return e.bearer.stats() }
-
 // feedOverlap is how far back each poll reads. Rows are re-applied on every poll that sees
 // them (dropping is idempotent), which covers a row committed late with an earlier time
 // (concurrent writers, Galera) and an answer cached just before a revocation landed; the

@@ -49,6 +49,14 @@ type Client struct {
 	SelfRegistered bool `gorm:"not null;default:false"`
 	// PostLogoutRedirectURIs are newline-separated, matched exactly at end_session.
 	PostLogoutRedirectURIs string `gorm:"type:text"`
+	// What a client says about itself when it registers (RFC 7591 §2): its pages, and the
+	// e-mail addresses of its people (newline-separated). Text columns: they count nothing
+	// towards MySQL's row size limit, and older rows read them as empty.
+	ClientURI string `gorm:"type:text"`
+	LogoURI   string `gorm:"type:text"`
+	TOSURI    string `gorm:"column:tos_uri;type:text"`
+	PolicyURI string `gorm:"type:text"`
+	Contacts  string `gorm:"type:text"`
 }
 
 // ClientOrigin is a browser origin ("https://app.example.com") a client may call the token,

@@ -10,6 +10,7 @@ import (
 	"oauthd/adapters"
 	"oauthd/adapters/frappe"
 	"oauthd/adapters/odoo"
+	"oauthd/adapters/proxy"
 )
 
 // wellKnownPaths are the metadata and key documents every dialect shares (JWKS included, for
@@ -28,10 +29,7 @@ func corsPolicy(d adapters.Deps) fiber.Handler {
 	for _, p := range slices.Concat(wellKnownPaths, frappe.CORSPaths(), odoo.CORSPaths()) {
 		paths[p] = true
 	}
-	static := func() []string { return d.Config.CORS.AllowedOrigins }
-	if d.Live != nil {
-		static = d.Live.CORSOrigins // SIGHUP may change them
-	}
+	allowed := originPolicy(d)
 	answer := cors.New(cors.Config{
 		AllowOriginsFunc: func(string) bool { return true }, // allowed decided it before
 		AllowMethods:     "GET,POST",
@@ -39,18 +37,27 @@ func corsPolicy(d adapters.Deps) fiber.Handler {
 		ExposeHeaders:    "WWW-Authenticate",
 		MaxAge:           600,
 	})
-	allowed := func(c *fiber.Ctx, origin string) bool {
-		if origins := static(); slices.Contains(origins, "*") || slices.Contains(origins, origin) {
-			return true
-		}
-		ok, err := d.Engine.OriginAllowed(c.UserContext(), origin)
-		return err == nil && ok // a store error refuses: the request itself will report it
-	}
 	return func(c *fiber.Ctx) error {
 		origin := strings.ToLower(c.Get(fiber.HeaderOrigin))
 		if origin == "" || !paths[c.Path()] || !allowed(c, origin) {
 			return c.Next()
 		}
 		return answer(c)
+	}
+}
+
+// originPolicy is oauthd's one CORS rule, for its own endpoints and the built-in proxy's
+// prefixes: an origin listed in cors.allowed_origins (or "*"), or registered on a client.
+func originPolicy(d adapters.Deps) proxy.OriginPolicy {
+	static := func() []string { return d.Config.CORS.AllowedOrigins }
+	if d.Live != nil {
+		static = d.Live.CORSOrigins // SIGHUP may change them
+	}
+	return func(c *fiber.Ctx, origin string) bool {
+		if origins := static(); slices.Contains(origins, "*") || slices.Contains(origins, origin) {
+			return true
+		}
+		ok, err := d.Engine.OriginAllowed(c.UserContext(), origin)
+		return err == nil && ok // a store error refuses: the request itself will report it
 	}
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // The admin page in Chromium: sign in with an admin token, create a client (its secret shown
-// once), search, revoke the client's tokens and disable a user, under the page's own CSP.
+// once), search, revoke the client's tokens and disable a user (back at the same search), under
+// the page's own CSP.
 func TestAdminPageInChromium(t *testing.T) {
 	a := startAdmin(t)
 	a.AddUser(t, "ann@example.com", "ann-password", "Ann Lee")
@@ -58,6 +59,15 @@ func TestAdminPageInChromium(t *testing.T) {
 		browserScreenshot(shots+"user-disabled.png"))
 	if n := frappeCount(t, a.Server, "SELECT COUNT(*) FROM users WHERE email = 'ann@example.com' AND enabled = 0"); n != 1 {
 		t.Fatal("Disable did not disable ann")
+	}
+	if u := browserURL(t, tab); u.Path != "/" || u.Query().Get("q") != "ann" {
+		t.Fatalf("after Disable the browser is at %s, want back at the search for ann", u)
+	}
+	if q := readBrowser(t, tab, "search box", chromedp.Value(chromedp.CSS("#q"))); q != "ann" {
+		t.Fatalf("after Disable the search box holds %q, want ann", q)
+	}
+	if text := readBrowser(t, tab, "list after disable", chromedp.Text(chromedp.CSS("#users"))); strings.Contains(text, "Bob Stone") {
+		t.Fatalf("after Disable under the search 'ann' the users list shows everyone:\n%s", text)
 	}
 	browserAssertNoCSPViolations(t, console)
 

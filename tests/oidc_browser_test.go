@@ -2,7 +2,8 @@ package tests
 
 // OpenID Connect's authorize parameters and RP-initiated logout in a real browser: prompt=none
 // without a session, login_hint, max_age=0 forcing a new login, and end_session with and
-// without a registered post_logout_redirect_uri.
+// without a registered post_logout_redirect_uri, confirmed on the server's page when no
+// id_token_hint names the client.
 
 import (
 	"net/url"
@@ -120,12 +121,15 @@ func TestOIDCBrowserPromptMaxAgeEndSession(t *testing.T) {
 	runBrowser(t, tab, "signed out", chromedp.Navigate(oidcAuthorizeURL(s.URL, client.ID, cb.URL, "s6", "prompt", "none")))
 	expectAt("prompt=none after logout", url.Values{"error": {"login_required"}, "state": {"s6"}})
 
-	// end_session with nothing registered to return to: the server's signed-out page.
+	// end_session without id_token_hint: the user confirms on the server's page first, then
+	// sees the server's signed-out page (nothing registered to return to).
 	runBrowser(t, tab, "sign in for the last logout", chromedp.Navigate(oidcAuthorizeURL(s.URL, client.ID, cb.URL, "s7")),
 		browserSignIn(frappeEmail, frappePassword))
 	expectAt("signed in again", url.Values{"state": {"s7"}})
-	runBrowser(t, tab, "plain logout", chromedp.Navigate(s.URL+"/oauth2/end_session"),
-		chromedp.WaitVisible(chromedp.CSS("body")))
+	runBrowser(t, tab, "plain logout asks", chromedp.Navigate(s.URL+"/oauth2/end_session"),
+		chromedp.WaitVisible(chromedp.CSS("#logout-form")))
+	runBrowser(t, tab, "confirm the logout", chromedp.Click(chromedp.CSS("#logout")),
+		chromedp.WaitNotPresent(chromedp.CSS("#logout-form")), chromedp.WaitVisible(chromedp.CSS("body")))
 	if title := readBrowser(t, tab, "title", chromedp.Title()); title != "Signed out" {
 		t.Fatalf("end_session without a redirect shows %q", title)
 	}

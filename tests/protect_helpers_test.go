@@ -141,7 +141,8 @@ type echoed struct {
 }
 
 // startEcho starts the upstream. GET .../download?n=N answers N bytes of pattern instead of
-// the echo, pausing after the first MiB until release is closed; ?sleep=D waits D first.
+// the echo, pausing after the first MiB until release is closed; ?sleep=D waits D first;
+// ?acao=O answers Access-Control-Allow-Origin: O.
 func startEcho(t *testing.T) *echoUpstream {
 	t.Helper()
 	u := &echoUpstream{firstMiB: make(chan struct{}), release: make(chan struct{})}
@@ -164,6 +165,9 @@ func startEcho(t *testing.T) *echoUpstream {
 		n += more
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Upstream", "echo")
+		if o := r.URL.Query().Get("acao"); o != "" { // an upstream with a CORS policy of its own
+			w.Header().Set("Access-Control-Allow-Origin", o)
+		}
 		w.Header().Add("Set-Cookie", "a=1")
 		w.Header().Add("Set-Cookie", "b=2")
 		w.WriteHeader(http.StatusCreated)

@@ -7,6 +7,7 @@ package tests
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -169,5 +170,64 @@ func TestRegistrationCapAndRateLimit(t *testing.T) {
 	}
 	if n := frappeCount(t, s, "SELECT COUNT(*) FROM clients WHERE self_registered = ?", true); n != 2 {
 		t.Fatalf("%d self-registered clients, want the cap of 2", n)
+	}
+}
+
+// What a client says about itself (its pages and contacts) is stored: the registration answer,
+// the admin API's client read and the clients row all hold it. Page URIs are https, or http on
+// loopback; contacts are bare e-mail addresses.
+func TestRegistrationStoresClientInfo(t *testing.T) {
+	t.Parallel()
+	a := startAdmin(t, regEnabled("OAUTHD_REGISTRATION_RATE_LIMIT=100"))
+	info := map[string]any{"client_uri": "https://app.example/", "logo_uri": "http://127.0.0.1:8080/logo.png",
+		"tos_uri": "https://app.example/tos", "policy_uri": "https://app.example/privacy",
+		"contacts": []any{"ops@app.example", "dev@app.example"}}
+	md := map[string]any{"redirect_uris": []string{regRedirect}, "client_name": "Described"}
+	for k, v := range info {
+		md[k] = v
+	}
+	r := register(t, a.Server, "/oauth2/register", md)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("register: %s", r)
+	}
+	read := a.call(t, "GET", "/clients/"+r.Str("client_id"), nil)
+	expectStatus(t, "admin client read", read, http.StatusOK)
+	for k, v := range info {
+		if got := fmt.Sprint(r.JSON[k]); got != fmt.Sprint(v) {
+			t.Errorf("registration answer %s = %s, want %v", k, got, v)
+		}
+		if got := fmt.Sprint(read.JSON[k]); got != fmt.Sprint(v) {
+			t.Errorf("admin API %s = %s, want %v", k, got, v)
+		}
+	}
+	var uri, tos, contacts string
+	err := serverSQL(t, a.Server).QueryRow("SELECT client_uri, tos_uri, contacts FROM clients WHERE id = ?",
+		r.Str("client_id")).Scan(&uri, &tos, &contacts)
+	if err != nil || uri != "https://app.example/" || tos != "https://app.example/tos" ||
+		contacts != "ops@app.example\ndev@app.example" {
+		t.Fatalf("clients row: %q %q %q %v", uri, tos, contacts, err)
+	}
+
+	refused := map[string]map[string]any{
+		"client_uri http off loopback": {"client_uri": "http://app.example/"},
+		"logo_uri javascript":          {"logo_uri": "javascript:alert(1)"},
+		"tos_uri relative":             {"tos_uri": "/tos"},
+		"policy_uri with user info":    {"policy_uri": "https://bank.example@evil.example/"},
+		"contact not an address":       {"contacts": []string{"call us"}},
+		"contact with a name":          {"contacts": []string{"Ops <ops@app.example>"}},
+		"contacts not a list":          {"contacts": "ops@app.example"},
+	}
+	for name, extra := range refused {
+		md := map[string]any{"redirect_uris": []string{regRedirect}}
+		for k, v := range extra {
+			md[k] = v
+		}
+		if r := register(t, a.Server, "/oauth2/register", md); r.Status != http.StatusBadRequest ||
+			r.Str("error") != "invalid_client_metadata" {
+			t.Errorf("%s: %s, want 400 invalid_client_metadata", name, r)
+		}
+	}
+	if n := frappeCount(t, a.Server, "SELECT COUNT(*) FROM clients"); n != 1 {
+		t.Fatalf("refused registrations left %d clients, want 1", n)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,7 @@ type page struct {
 	Error, Notice, Secret string
 	Clients               []models.Client
 	Users                 []models.User
+	token                 string // the signed-in admin token, for pageDone's notice
 }
 
 // pageRoutes mounts the server-rendered page: no JavaScript, forms posting back here, every
@@ -46,11 +48,11 @@ func (h *handler) pageRoutes(app *fiber.App) {
 	app.Post("/clients/create", h.pageAction(h.pageCreateClient))
 	app.Post("/clients/revoke", h.pageAction(func(c *fiber.Ctx, p *page) error {
 		n, err := h.eng.RevokeClientTokens(c.UserContext(), c.FormValue("id"))
-		return h.pageResult(c, p, err, "Revoked "+strconv.FormatInt(n, 10)+" token(s) of "+c.FormValue("id")+".")
+		return h.pageDone(c, p, err, "Revoked "+strconv.FormatInt(n, 10)+" token(s) of "+c.FormValue("id")+".")
 	}))
 	app.Post("/users/disable", h.pageAction(func(c *fiber.Ctx, p *page) error {
 		_, err := h.eng.DisableUser(c.UserContext(), c.FormValue("email"))
-		return h.pageResult(c, p, err, "Disabled "+c.FormValue("email")+"; their tokens and sessions are revoked.")
+		return h.pageDone(c, p, err, "Disabled "+c.FormValue("email")+"; their tokens and sessions are revoked.")
 	}))
 }
 
@@ -70,6 +72,7 @@ func (h *handler) showPage(c *fiber.Ctx) error {
 	p := &page{SignedIn: ok, Query: c.Query("q")}
 	if ok {
 		p.CSRF = core.CSRFToken(token, adminForms)
+		p.Notice = takeNotice(c, token)
 	}
 	return h.renderPage(c, fiber.StatusOK, p)
 }
@@ -94,11 +97,13 @@ func (h *handler) pageAction(fn func(*fiber.Ctx, *page) error) fiber.Handler {
 		if !ok {
 			return h.renderPage(c, fiber.StatusUnauthorized, &page{Error: "Sign in first."})
 		}
+		// The search the form was posted from comes back with the answer (see pageDone).
+		p := &page{SignedIn: true, CSRF: core.CSRFToken(token, adminForms), Query: c.FormValue("q"), token: token}
 		if web.CrossSite(c) || !core.CheckCSRF(token, adminForms, c.FormValue("csrf_token")) {
-			return h.renderPage(c, fiber.StatusForbidden, &page{SignedIn: true, CSRF: core.CSRFToken(token, adminForms),
-				Error: "The form expired or came from another site; nothing was changed."})
+			p.Error = "The form expired or came from another site; nothing was changed."
+			return h.renderPage(c, fiber.StatusForbidden, p)
 		}
-		return fn(c, &page{SignedIn: true, CSRF: core.CSRFToken(token, adminForms)})
+		return fn(c, p)
 	}
 }
 
@@ -117,7 +122,24 @@ func (h *handler) pageCreateClient(c *fiber.Ctx, p *page) error {
 	return err
 }
 
-// pageResult renders the page after an action with its outcome.
+// pageDone answers an action that shows no secret: on success the browser is sent back to
+// the page it posted from, search included (post/redirect/get, so a reload repeats nothing),
+// with the notice carried in a one-time cookie; a refusal is rendered at once, with the same
+// search.
+func (h *handler) pageDone(c *fiber.Ctx, p *page, err error, notice string) error {
+	if err != nil {
+		return h.pageResult(c, p, err, "")
+	}
+	giveNotice(c, p.token, notice)
+	target := "/"
+	if p.Query != "" {
+		target += "?" + url.Values{"q": {p.Query}}.Encode()
+	}
+	return c.Redirect(target, fiber.StatusSeeOther)
+}
+
+// pageResult renders the page after an action with its outcome (a new client's secret is
+// shown here, once, and never carried through a redirect).
 func (h *handler) pageResult(c *fiber.Ctx, p *page, err error, notice string) error {
 	status := fiber.StatusOK
 	if err != nil {
@@ -150,7 +172,7 @@ func (h *handler) renderPage(c *fiber.Ctx, status int, p *page) error {
 
 // fillLists reads the clients and users the page shows, filtered by the search.
 func (h *handler) fillLists(c *fiber.Ctx, p *page) error {
-	q := strings.ToLower(strings.TrimSpace(c.Query("q")))
+	q := strings.ToLower(strings.TrimSpace(p.Query))
 	clients, err := h.eng.Clients(c.UserContext())
 	if err != nil {
 		return err

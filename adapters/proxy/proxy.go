@@ -32,6 +32,8 @@ type route struct {
 	need             core.Requirements
 	client           *fasthttp.Client
 	render           renderer
+	cors             string       // config.CORSOAuthd or config.CORSUpstream
+	allow            OriginPolicy // oauthd's CORS rule
 }
 
 // Proxy holds the routes, longest prefix first.
@@ -44,14 +46,17 @@ type Proxy struct {
 // client rather than read whole first.
 const streamThreshold = 64 << 10
 
-// New prepares the configured routes; nil when there are none.
-func New(eng *core.Engine, tables []config.Proxy) *Proxy {
+// New prepares the configured routes, answering browsers' CORS questions by allow; nil when
+// there are none.
+func New(eng *core.Engine, tables []config.Proxy, allow OriginPolicy) *Proxy {
 	if len(tables) == 0 {
 		return nil
 	}
 	p := &Proxy{eng: eng}
 	for _, t := range tables {
-		p.routes = append(p.routes, newRoute(t))
+		r := newRoute(t)
+		r.cors, r.allow = t.CORS, allow
+		p.routes = append(p.routes, r)
 	}
 	sort.SliceStable(p.routes, func(i, j int) bool { return len(p.routes[i].prefix) > len(p.routes[j].prefix) })
 	return p
@@ -136,13 +141,19 @@ var (
 		Description: "The upstream server did not answer."}
 )
 
-// serve verifies the bearer token exactly as /oauth2/verify does, then forwards. A body of a
-// declared length up to limit is read whole first (so that it can be sent twice, see
-// newRoute); a larger or chunked one streams.
+// serve verifies the bearer token exactly as /oauth2/verify does, then forwards. A CORS
+// preflight carries no token: oauthd answers it, or, with cors = "upstream", forwards it
+// without one. With cors = "oauthd" every cross-origin answer carries oauthd's CORS rule.
 func (r *route) serve(c *fiber.Ctx, eng *core.Engine, limit int) error {
 	raw := string(c.Request().URI().PathOriginal())
 	if !safePath(raw) {
 		return r.refuse(c, fiber.StatusBadRequest, errBadPath)
+	}
+	if preflight(c) {
+		if r.cors == config.CORSUpstream {
+			return r.forward(c, nil, raw, limit)
+		}
+		return answerPreflight(c, r.allow)
 	}
 	token := forwardauth.RequestToken(c, string(c.Request().RequestURI()))
 	p, err := eng.AuthorizeBearer(c.UserContext(), token, r.need)
@@ -151,6 +162,20 @@ func (r *route) serve(c *fiber.Ctx, eng *core.Engine, limit int) error {
 		forwardauth.Challenge(c, e, r.need)
 		return r.refuse(c, e.Status(), e)
 	}
+	origin := c.Get(fiber.HeaderOrigin)
+	if err := r.forward(c, p, raw, limit); err != nil {
+		return err
+	}
+	if r.cors == config.CORSOAuthd {
+		grantCORS(c, origin, r.allow)
+	}
+	return nil
+}
+
+// forward sends the request upstream as the principal p (nil: a preflight, which goes with no
+// identity at all). A body of a declared length up to limit is read whole first (so that it
+// can be sent twice, see newRoute); a larger or chunked one streams.
+func (r *route) forward(c *fiber.Ctx, p *core.Principal, raw string, limit int) error {
 	if n := c.Request().Header.ContentLength(); n >= 0 && n <= limit {
 		if err := limitBody(c, limit); err != nil {
 			return r.refuse(c, fiber.StatusBadRequest, errBadBody)
@@ -170,11 +195,15 @@ func (r *route) serve(c *fiber.Ctx, eng *core.Engine, limit int) error {
 }
 
 // refuse answers an error in the path's dialect and closes the connection: the request body
-// may be unread, and the server would otherwise parse its rest as the next request.
+// may be unread, and the server would otherwise parse its rest as the next request. A page of
+// an origin oauthd's CORS rule allows may read it, in either cors mode: it must see that its
+// token was refused.
 func (r *route) refuse(c *fiber.Ctx, status int, e *core.Error) error {
 	c.Context().SetConnectionClose()
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return r.render(c, status, e)
+	err := r.render(c, status, e)
+	grantCORS(c, c.Get(fiber.HeaderOrigin), r.allow)
+	return err
 }
 
 // target is the upstream URL for a request path and raw query: the prefix stripped when

@@ -18,7 +18,8 @@ var hopByHop = []string{"Keep-Alive", "Proxy-Authorization", "Proxy-Connection",
 
 // outgoingHeaders turns the client's headers into the upstream's: credentials and every
 // X-Auth-* header out (a client must not be able to claim an identity), the verified
-// identity in, and the usual X-Forwarded-* for the upstream's links and logs.
+// identity in (none for a preflight, which proves nothing), and the usual X-Forwarded-* for
+// the upstream's links and logs.
 func outgoingHeaders(c *fiber.Ctx, p *core.Principal) {
 	h := &c.Request().Header
 	var drop []string
@@ -32,7 +33,9 @@ func outgoingHeaders(c *fiber.Ctx, p *core.Principal) {
 	for _, k := range append(drop, hopByHop...) {
 		h.Del(k)
 	}
-	forwardauth.SetIdentity(p, h.Set)
+	if p != nil {
+		forwardauth.SetIdentity(p, h.Set)
+	}
 	if prior := h.Peek(fiber.HeaderXForwardedFor); len(prior) > 0 {
 		h.Set(fiber.HeaderXForwardedFor, string(prior)+", "+c.IP())
 	} else {

@@ -60,6 +60,15 @@ type ConsentPage struct {
 	RedirectURI    string   // its origin is allowed as a form-action target
 }
 
+// LogoutPage asks a signed-in user whether to sign out, for a logout request that does not
+// prove which client sent it (RP-initiated logout without id_token_hint).
+type LogoutPage struct {
+	Action      string  // end_session
+	UserEmail   string  // who is signed in
+	Hidden      []Field // the logout request and the CSRF token
+	RedirectURI string  // where signing out leads; its origin is allowed as a form-action target
+}
+
 // ErrorPage is an HTML error for a browser.
 type ErrorPage struct {
 	Title   string
@@ -76,6 +85,13 @@ func RenderLogin(c *fiber.Ctx, status int, p LoginPage) error {
 // approve redirect go only to the client's verified redirect URI origin.
 func RenderConsent(c *fiber.Ctx, p ConsentPage) error {
 	return render(c, fiber.StatusOK, "consent.html", p, origin(p.RedirectURI))
+}
+
+// RenderLogout writes the logout confirmation page, under the consent page's protections: a
+// CSP letting the form post only to us and the redirect after it go only to the client's
+// registered post-logout URI, and no framing.
+func RenderLogout(c *fiber.Ctx, p LogoutPage) error {
+	return render(c, fiber.StatusOK, "logout.html", p, origin(p.RedirectURI))
 }
 
 // RenderError writes an HTML error page.
