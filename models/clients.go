@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -50,17 +51,64 @@ func (s *Store) ClientOrigins(ctx context.Context, id string) ([]string, error) 
 
 // ClientByID finds a client by its client_id, exactly: MySQL's default collation would also
 // match another case or trailing spaces, and client ids are case-sensitive (RFC 6749 §2.2).
-// The owner's enabled flag comes with it (OwnerEnabled).
+// The owner's enabled flag comes with it (OwnerEnabled). Every token request authenticates its
+// client through here, so the statement is written out and its row scanned by hand: GORM's
+// query building and reflective scan measured about a quarter of this read's CPU on SQLite.
 func (s *Store) ClientByID(ctx context.Context, id string) (*Client, error) {
 	var c Client
-	err := s.db.WithContext(ctx).Table("clients").
-		Select("clients.*, COALESCE(users.enabled, false) AS owner_enabled").
-		Joins("LEFT JOIN users ON users.id = clients.owner_id").
-		Where("clients.id = ?", id).Take(&c).Error
-	if err == nil && c.ID != id {
+	rows, err := s.db.WithContext(ctx).Raw(clientByIDSQL, id).Rows()
+	if err != nil {
+		return &c, found(err, "client by id")
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return &c, found(err, "client by id")
+		}
+		return &c, ErrNotFound
+	}
+	if err := scanClient(rows, &c); err != nil {
+		return &Client{}, found(err, "client by id")
+	}
+	if c.ID != id {
 		return &Client{}, ErrNotFound
 	}
-	return &c, found(err, "client by id")
+	return &c, nil
+}
+
+// clientByIDSQL reads every column of Client (scanClient's order) and the owner's enabled flag.
+const clientByIDSQL = "SELECT clients.id, clients.secret_hash, clients.name, clients.redirect_uris, " +
+	"clients.default_redirect_uri, clients.scopes, clients.auth_method, clients.grant_types, " +
+	"clients.skip_authorization, clients.owner_id, clients.pkce, clients.allow_plain_pkce, " +
+	"clients.refresh_rotation, clients.created_at, clients.id_token_alg, clients.self_registered, " +
+	"clients.secret_sealed, clients.post_logout_redirect_uris, clients.client_uri, clients.logo_uri, " +
+	"clients.tos_uri, clients.policy_uri, clients.contacts, COALESCE(users.enabled, false) " +
+	"FROM clients LEFT JOIN users ON users.id = clients.owner_id WHERE clients.id = ? LIMIT 1"
+
+// scanClient reads a row of clientByIDSQL into c. The text columns without NOT NULL read as ""
+// when NULL, as GORM reads them.
+func scanClient(rows *sql.Rows, c *Client) error {
+	var owner sql.NullInt64
+	nullable := []*string{&c.SecretSealed, &c.PostLogoutRedirectURIs, &c.ClientURI, &c.LogoURI, &c.TOSURI,
+		&c.PolicyURI, &c.Contacts}
+	texts := make([]sql.NullString, len(nullable))
+	dest := []any{&c.ID, &c.SecretHash, &c.Name, &c.RedirectURIs, &c.DefaultRedirectURI, &c.Scopes,
+		&c.AuthMethods, &c.GrantTypes, &c.SkipAuthorization, &owner, &c.PKCE, &c.AllowPlainPKCE,
+		&c.RefreshRotation, &c.CreatedAt, &c.IDTokenAlg, &c.SelfRegistered}
+	for i := range texts {
+		dest = append(dest, &texts[i])
+	}
+	if err := rows.Scan(append(dest, &c.OwnerEnabled)...); err != nil {
+		return err
+	}
+	if owner.Valid {
+		id := uint(owner.Int64)
+		c.OwnerID = &id
+	}
+	for i, text := range texts {
+		*nullable[i] = text.String
+	}
+	return nil
 }
 
 // ListClients returns every client, oldest first.

@@ -66,3 +66,38 @@ func TestMigrateFromSingleAuthMethod(t *testing.T) {
 		}
 	})
 }
+
+// Migrating a SQLite database whose tables hold rows leaves them in place: the driver reports
+// the length of a sampled text value, which GORM's migrator would take for a changed column size
+// and answer by rebuilding the table (users, clients, tokens) at every start.
+func TestMigrateKeepsSQLiteTablesWithRows(t *testing.T) {
+	s := storetest.OpenSQLite(t)
+	ctx := t.Context()
+	owner := mustUser(t, s, "owner@example.com")
+	mustClient(t, s, "app-one", &owner.ID)
+	mustTokens(t, s, tok(hexID("a", 1), models.KindAccess, hexID("9", 1), "app-one", owner.ID, "all", 5000))
+	rootPages := func() map[string]int {
+		var rows []struct {
+			Name     string
+			RootPage int `gorm:"column:rootpage"`
+		}
+		if err := s.DB().Raw("SELECT name, rootpage FROM sqlite_master WHERE type = 'table'").Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, r := range rows {
+			out[r.Name] = r.RootPage
+		}
+		return out
+	}
+	before := rootPages()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := rootPages()
+	for _, table := range []string{"users", "clients", "tokens"} {
+		if before[table] == 0 || before[table] != after[table] {
+			t.Errorf("table %s: root page %d before migrating, %d after: it was rebuilt", table, before[table], after[table])
+		}
+	}
+}

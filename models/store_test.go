@@ -226,6 +226,70 @@ func TestClients(t *testing.T) {
 	})
 }
 
+// ClientByID's statement and scan are written by hand: a field added to Client and left out of
+// them would come back empty, which this test catches by filling every field.
+func TestClientByIDReadsEveryField(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T, s *models.Store) {
+		owner := mustUser(t, s, "owner@example.com")
+		want := models.Client{}
+		v := reflect.ValueOf(&want).Elem()
+		for i := range v.NumField() {
+			switch f := v.Field(i); f.Kind() {
+			case reflect.String:
+				f.SetString(fmt.Sprintf("v%d", i))
+			case reflect.Bool:
+				f.SetBool(true)
+			case reflect.Int64:
+				f.SetInt(int64(1000 + i))
+			case reflect.Pointer: // OwnerID
+				f.Set(reflect.ValueOf(&owner.ID))
+			default:
+				t.Fatalf("Client.%s is a %s: teach this test to fill it", v.Type().Field(i).Name, f.Kind())
+			}
+		}
+		if err := s.CreateClient(t.Context(), &want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ClientByID(t.Context(), want.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(*got, want) {
+			t.Errorf("ClientByID =\n%+v\nwant\n%+v", *got, want)
+		}
+	})
+}
+
+// CreateTokenForClient inserts a token only while its client exists, and a taken id is a
+// conflict, on every backend (SQLite groups concurrent calls; see group_insert_test.go).
+func TestCreateTokenForClient(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T, s *models.Store) {
+		ctx := t.Context()
+		owner := mustUser(t, s, "owner@example.com")
+		mustClient(t, s, "app-one", &owner.ID)
+		first := tok(hexID("a", 1), models.KindAccess, hexID("9", 1), "app-one", owner.ID, "all", 5000)
+		if ok, err := s.CreateTokenForClient(ctx, first); !ok || err != nil {
+			t.Fatalf("insert = %v, %v; want true, nil", ok, err)
+		}
+		if got, err := s.TokenByID(ctx, first.ID); err != nil || got.ClientID != "app-one" || got.Scope != "all" {
+			t.Errorf("TokenByID = %+v, %v", got, err)
+		}
+		gone := tok(hexID("a", 2), models.KindAccess, hexID("9", 2), "removed-app", owner.ID, "all", 5000)
+		if ok, err := s.CreateTokenForClient(ctx, gone); ok || err != nil {
+			t.Errorf("client gone: insert = %v, %v; want false, nil", ok, err)
+		}
+		if _, err := s.TokenByID(ctx, gone.ID); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("client gone: token stored (%v)", err)
+		}
+		again := tok(first.ID, models.KindAccess, hexID("9", 3), "app-one", owner.ID, "other", 5000)
+		if ok, err := s.CreateTokenForClient(ctx, again); ok || !errors.Is(err, models.ErrConflict) {
+			t.Errorf("taken id: insert = %v, %v; want ErrConflict", ok, err)
+		}
+	})
+}
+
 // Client ids are case-sensitive strings (RFC 6749 §2.2): a lookup must not find "App" for "app"
 // or "app " for "app" on a backend whose default collation folds case or pads spaces.
 func TestClientByIDIsExact(t *testing.T) {
