@@ -26,9 +26,9 @@ var (
 	errCodeExpired = fail(ErrInvalidGrant, ReasonCodeExpired, "Authorization code expired.")
 )
 
-// ExchangeCode redeems a code. The code is consumed by one conditional UPDATE inside the same
-// transaction that writes the tokens, so of concurrent exchanges exactly one succeeds and a
-// failure leaves no half-written grant. A code presented again revokes every token issued
+// ExchangeCode redeems a code. It reads the code with its user, then consumes it by one
+// conditional UPDATE inside the same transaction that writes the tokens, so of concurrent
+// exchanges exactly one succeeds and a failure leaves no half-written grant. A code presented again revokes every token issued
 // from it (RFC 6749 §4.1.2). A code that fails a check is burnt: one attempt per code.
 func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResult, error) {
 	if err := checkAccessTTL(req.AccessTTL); err != nil {
@@ -51,15 +51,17 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 	var idGrant idTokenGrant
 	err := e.store.Tx(ctx, func(tx *models.Store) error {
 		result, rejected, reusedGrant = nil, nil, "" // afresh: a deadlocked run is run again
-		won, err := tx.ConsumeCode(ctx, Digest(req.Code), now.Unix())
-		if err != nil {
-			return err
-		}
-		code, err := tx.CodeByID(ctx, Digest(req.Code))
+		code, user, err := tx.CodeWithUser(ctx, Digest(req.Code))
 		if errors.Is(err, models.ErrNotFound) {
 			rejected = errCodeUnknown
 			return nil
 		} else if err != nil {
+			return err
+		}
+		// The conditional UPDATE decides, not the read before it: of concurrent exchanges
+		// exactly one sees its row change.
+		won, err := tx.ConsumeCode(ctx, code.ID, now.Unix())
+		if err != nil {
 			return err
 		}
 		if !won {
@@ -69,9 +71,8 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 		if rejected = e.checkCode(code, req, now); rejected != nil {
 			return nil // commit: the code stays burnt
 		}
-		var user *models.User
-		if user, rejected, err = userEnabled(ctx, tx, code.UserID); rejected != nil || err != nil {
-			return err
+		if rejected = userEnabled(user); rejected != nil {
+			return nil
 		}
 		is := e.newIssue(now, code.GrantID, code.ClientID, code.UserID, code.Scope, code.Scope,
 			req.AccessTTL, allows(req.Client, GrantRefreshToken)).bind(code.AuthTime, cmp.Or(code.Resource, resource))
@@ -104,20 +105,13 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 // errUserDisabled refuses a grant for a user disabled since the code was issued.
 var errUserDisabled = fail(ErrInvalidGrant, ReasonAccessDenied, "The user of this grant is disabled.")
 
-// userEnabled checks, at exchange, that the code's user may still sign in: disabling a user
-// must stop codes already in flight, not only new logins. The user it read also fills the
-// id_token, so the exchange reads the user once.
-func userEnabled(ctx context.Context, tx *models.Store, userID uint) (*models.User, *Error, error) {
-	u, err := tx.UserByID(ctx, userID)
-	switch {
-	case errors.Is(err, models.ErrNotFound):
-		return nil, errUserDisabled, nil
-	case err != nil:
-		return nil, nil, err
-	case !u.Enabled:
-		return nil, errUserDisabled, nil
+// userEnabled checks, at exchange, that the code's user (read with the code; nil when removed)
+// may still sign in: disabling a user must stop codes already in flight, not only new logins.
+func userEnabled(u *models.User) *Error {
+	if u == nil || !u.Enabled {
+		return errUserDisabled
 	}
-	return u, nil, nil
+	return nil
 }
 
 // checkCode applies the bindings of a freshly consumed code.

@@ -1,6 +1,9 @@
 package models
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // CreateCode inserts an authorization code.
 func (s *Store) CreateCode(ctx context.Context, c *AuthorizationCode) error {
@@ -24,4 +27,35 @@ func (s *Store) CodeByID(ctx context.Context, id string) (*AuthorizationCode, er
 	var c AuthorizationCode
 	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&c).Error
 	return &c, found(err, "code by id")
+}
+
+// codeUserColumns are the user's columns in CodeWithUser, prefixed so they cannot collide with
+// the code's.
+const codeUserColumns = "u.id AS u_id, u.email AS u_email, u.full_name AS u_full_name, " +
+	"u.first_name AS u_first_name, u.last_name AS u_last_name, u.password_hash AS u_password_hash, " +
+	"u.enabled AS u_enabled, u.roles AS u_roles, u.subject AS u_subject, u.created_at AS u_created_at"
+
+// codeWithUser is one row of CodeWithUser.
+type codeWithUser struct {
+	AuthorizationCode `gorm:"embedded"`
+	User              User `gorm:"embedded;embeddedPrefix:u_"`
+}
+
+// CodeWithUser reads a code by digest together with its user, in one statement: a code exchange
+// needs both, and a statement fewer is a round trip fewer on every exchange. The user is nil when
+// it no longer exists.
+func (s *Store) CodeWithUser(ctx context.Context, id string) (*AuthorizationCode, *User, error) {
+	var row codeWithUser
+	res := s.db.WithContext(ctx).Raw("SELECT c.*, "+codeUserColumns+" FROM authorization_codes c "+
+		"LEFT JOIN users u ON u.id = c.user_id WHERE c.id = ?", id).Scan(&row)
+	if res.Error != nil {
+		return nil, nil, fmt.Errorf("code with user: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, nil, ErrNotFound
+	}
+	if row.User.ID == 0 {
+		return &row.AuthorizationCode, nil, nil
+	}
+	return &row.AuthorizationCode, &row.User, nil
 }

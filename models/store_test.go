@@ -334,6 +334,32 @@ func TestConsumeCodeIsSingleUse(t *testing.T) {
 	})
 }
 
+// CodeWithUser reads a code and its user in one statement: every column of both, the user nil
+// when the row is gone, ErrNotFound for an unknown code.
+func TestCodeWithUser(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T, s *models.Store) {
+		ctx := t.Context()
+		u := mustUser(t, s, "ada@example.com")
+		mustClient(t, s, "app", nil)
+		code := mustCode(t, s, hexID("c0de", 1), "app", u.ID)
+		gotCode, gotUser, err := s.CodeWithUser(ctx, code.ID)
+		if err != nil || gotUser == nil {
+			t.Fatalf("CodeWithUser = %v, %v, %v; want the code and its user", gotCode, gotUser, err)
+		}
+		if *gotCode != *code || *gotUser != *u {
+			t.Errorf("CodeWithUser = %+v, %+v; want %+v, %+v", gotCode, gotUser, code, u)
+		}
+		orphan := mustCode(t, s, hexID("c0de", 2), "app", u.ID+1000)
+		if gotCode, gotUser, err = s.CodeWithUser(ctx, orphan.ID); err != nil || gotUser != nil || *gotCode != *orphan {
+			t.Errorf("code of a removed user: %+v, %+v, %v; want the code and no user", gotCode, gotUser, err)
+		}
+		if _, _, err := s.CodeWithUser(ctx, hexID("c0de", 99)); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("unknown code: err = %v, want ErrNotFound", err)
+		}
+	})
+}
+
 func TestConsumeCodeConcurrent(t *testing.T) {
 	t.Parallel()
 	storetest.Run(t, func(t *testing.T, s *models.Store) {
