@@ -5,9 +5,10 @@ import (
 	"strings"
 )
 
-// Claims are the OpenID Connect userinfo claims of a token's user. family_name is null for a
-// user without a last name, as Frappe reports it.
-func Claims(p *Principal, issuer string) map[string]any {
+// claims are the OpenID Connect userinfo claims of a token's user, from a principal with its
+// claims (see Principal). family_name is null for a user without a last name, as Frappe
+// reports it.
+func claims(p *Principal, issuer string) map[string]any {
 	var family any
 	if p.LastName != "" {
 		family = p.LastName

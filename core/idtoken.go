@@ -53,7 +53,7 @@ func (e *Engine) mintIDToken(ctx context.Context, g idTokenGrant) (string, error
 		user = userPrincipal(u)
 	}
 	now := e.now()
-	claims := profileClaims(Claims(user, g.issuer), ParseScope(g.scope))
+	claims := profileClaims(claims(user, g.issuer), ParseScope(g.scope))
 	maps.Copy(claims, map[string]any{"iss": g.issuer, "sub": user.Subject, "aud": g.client.ID, "azp": g.client.ID,
 		"iat": now.Unix(), "exp": now.Add(g.ttl).Unix(), "at_hash": atHash(g.accessToken)})
 	if g.authTime != 0 {

@@ -40,9 +40,25 @@ type Trace struct {
 
 type traceKey struct{}
 
-// WithTrace returns ctx carrying t.
-func WithTrace(ctx context.Context, t *Trace) context.Context {
-	return context.WithValue(ctx, traceKey{}, t)
+// Traced returns ctx carrying a new Trace for a request of dialect, and the trace: one
+// allocation for both, as this runs on every request.
+func Traced(ctx context.Context, dialect string) (context.Context, *Trace) {
+	tc := &traceContext{Context: ctx, trace: Trace{Dialect: dialect}}
+	return tc, &tc.trace
+}
+
+// traceContext is a context carrying a Trace (what context.WithValue would give, in one
+// allocation with the Trace).
+type traceContext struct {
+	context.Context
+	trace Trace
+}
+
+func (c *traceContext) Value(key any) any {
+	if key == (traceKey{}) {
+		return &c.trace
+	}
+	return c.Context.Value(key)
 }
 
 // TraceOf returns the request's trace, or nil outside a traced request.

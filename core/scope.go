@@ -1,11 +1,22 @@
 package core
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // ParseScope splits a scope string on any whitespace, dropping empties and duplicates.
 func ParseScope(s string) []string {
 	fields := strings.Fields(s)
 	out := fields[:0]
+	if len(fields) <= smallScope { // every bearer check parses its token's scope: no map for a few
+		for _, f := range fields {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
 	seen := make(map[string]bool, len(fields))
 	for _, f := range fields {
 		if !seen[f] {
@@ -15,6 +26,9 @@ func ParseScope(s string) []string {
 	}
 	return out
 }
+
+// smallScope is the length up to which ParseScope finds duplicates by scanning.
+const smallScope = 16
 
 // JoinScope writes scopes space-separated, the form every response uses.
 func JoinScope(scopes []string) string { return strings.Join(scopes, " ") }

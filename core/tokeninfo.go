@@ -8,7 +8,9 @@ import (
 	"oauthd/models"
 )
 
-// Principal is who a valid access token speaks for.
+// Principal is who a valid access token speaks for. FirstName, LastName and Roles are claims,
+// which only userinfo and introspection report: a bearer check, on every API call, leaves them
+// out of its read, and UserInfo reads them when they are asked for.
 type Principal struct {
 	UserID    uint
 	Email     string
@@ -20,6 +22,7 @@ type Principal struct {
 	ClientID  string
 	Scopes    []string
 	ExpiresAt time.Time
+	profiled  bool // FirstName, LastName and Roles are set
 }
 
 // HasScope reports whether the token was granted scope s.
@@ -55,29 +58,43 @@ func (e *Engine) AuthenticateBearer(ctx context.Context, token string) (*Princip
 		e.bearer.put(epoch, digest, "", nil, now)
 		return nil, errTokenInvalid
 	}
-	p := principal(t)
-	e.bearer.put(epoch, digest, t.GrantID, p, now)
+	p := bearerPrincipal(t)
+	if e.bearer != nil { // the cache keeps a copy of its own: callers may change theirs
+		cached := *p
+		e.bearer.put(epoch, digest, t.GrantID, &cached, now)
+	}
 	noteClient(ctx, p.ClientID)
 	noteUser(ctx, p.UserID)
-	cp := *p
-	return &cp, nil
+	return p, nil
 }
 
 func active(t *models.TokenOwner, now time.Time) bool {
 	return t.RevokedAt == 0 && !expired(t.ExpiresAt, now) && t.Enabled && t.ClientExists
 }
 
-func principal(t *models.TokenOwner) *Principal {
+// bearerPrincipal is the principal of a bearer check's read (models.Store.BearerByID): no claims.
+func bearerPrincipal(t *models.TokenOwner) *Principal {
 	p := &Principal{UserID: t.UserID, Email: t.Email, FullName: t.FullName, Subject: t.Subject,
-		ClientID: t.ClientID, Scopes: ParseScope(t.Scope), Roles: userRoles(t.Roles)}
-	p.FirstName, p.LastName = t.FirstName, t.LastName
-	if p.FirstName == "" && p.LastName == "" { // a row from before the name columns
-		_, p.FirstName, p.LastName = userNames(t.Email, t.FullName, "", "")
-	}
+		ClientID: t.ClientID, Scopes: ParseScope(t.Scope)}
 	if t.ExpiresAt != 0 {
 		p.ExpiresAt = time.Unix(t.ExpiresAt, 0).UTC()
 	}
 	return p
+}
+
+// principal is the principal of a whole token row with its user, claims included.
+func principal(t *models.TokenOwner) *Principal {
+	p := bearerPrincipal(t)
+	profile(p, t.Email, t.FullName, t.FirstName, t.LastName, t.Roles)
+	return p
+}
+
+// profile sets p's claims from its user's row.
+func profile(p *Principal, email, full, first, last, roles string) {
+	p.FirstName, p.LastName, p.Roles, p.profiled = first, last, userRoles(roles), true
+	if first == "" && last == "" { // a row from before the name columns
+		_, p.FirstName, p.LastName = userNames(email, full, "", "")
+	}
 }
 
 // Introspection is what RFC 7662 reports about a token. Inactive tokens carry nothing else.

@@ -2,31 +2,65 @@ package core
 
 import (
 	"errors"
+	"slices"
 	"testing"
+
+	"oauthd/models"
 )
 
-func TestUserInfoNeedsOpenIDScope(t *testing.T) {
-	p := &Principal{Email: "ada@example.com", FullName: "Ada Lovelace", FirstName: "Ada", LastName: "Lovelace", Subject: "sub-1", Scopes: []string{"all"}}
-	_, err := UserInfo(p, "https://issuer.example")
-	var e *Error
-	if !errors.As(err, &e) || e.Code != ErrInsufficientScope || e.Reason != ReasonInsufficientScope || e.Status() != 403 {
-		t.Fatalf("UserInfo without openid = %v, want insufficient_scope (403)", err)
-	}
+func TestUserInfo(t *testing.T) {
+	t.Parallel()
+	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
+		ctx := t.Context()
+		mary, err := f.eng.CreateUser(ctx, NewUser{Email: "mary@example.com", Password: password,
+			FullName: "Mary Ann Smith", FirstName: "Mary Ann", LastName: "Smith", Roles: []string{"Sales User"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plato, err := f.eng.CreateUser(ctx, NewUser{Email: "plato@example.com", Password: password, FullName: "Plato"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		app, _ := f.client(t, NewClient{ID: "app", Scopes: []string{"all", "openid"}})
+		userinfo := func(u *models.User, scope string) (map[string]any, error) {
+			p, err := f.eng.AuthenticateBearer(ctx, f.tokens(t, app, u, scope).AccessToken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f.eng.UserInfo(ctx, p, "https://issuer.example")
+		}
 
-	p.Scopes = []string{"all", "openid"}
-	claims, err := UserInfo(p, "https://issuer.example")
-	if err != nil {
-		t.Fatalf("UserInfo with openid: %v", err)
-	}
-	if claims["sub"] != "sub-1" || claims["email"] != "ada@example.com" || claims["iss"] != "https://issuer.example" ||
-		claims["given_name"] != "Ada" || claims["family_name"] != "Lovelace" {
-		t.Fatalf("claims = %v", claims)
-	}
-	// One-word names have no family name: null, as Frappe reports a user without last_name.
-	p.FullName, p.FirstName, p.LastName = "Plato", "Plato", ""
-	if claims, _ = UserInfo(p, ""); claims["given_name"] != "Plato" || claims["family_name"] != nil {
-		t.Fatalf("one-word name: claims = %v", claims)
-	}
+		_, err = userinfo(mary, "all")
+		var e *Error
+		if !errors.As(err, &e) || e.Code != ErrInsufficientScope || e.Reason != ReasonInsufficientScope || e.Status() != 403 {
+			t.Fatalf("UserInfo without openid = %v, want insufficient_scope (403)", err)
+		}
+		claims, err := userinfo(mary, "all openid")
+		if err != nil {
+			t.Fatalf("UserInfo with openid: %v", err)
+		}
+		// The stored names, not ones split from the full name (a bearer check does not read them).
+		if claims["sub"] != mary.Subject || claims["email"] != "mary@example.com" || claims["iss"] != "https://issuer.example" ||
+			claims["name"] != "Mary Ann Smith" || claims["given_name"] != "Mary Ann" || claims["family_name"] != "Smith" ||
+			!slices.Equal(claims["roles"].([]string), []string{"Sales User", "All", "Guest"}) {
+			t.Fatalf("claims = %v", claims)
+		}
+		// One-word names have no family name: null, as Frappe reports a user without last_name.
+		if claims, err = userinfo(plato, "openid"); err != nil || claims["given_name"] != "Plato" || claims["family_name"] != nil {
+			t.Fatalf("one-word name: claims = %v, %v", claims, err)
+		}
+
+		p, err := f.eng.AuthenticateBearer(ctx, f.tokens(t, app, plato, "openid").AccessToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.store.DB().Exec("DELETE FROM users WHERE id = ?", plato.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.eng.UserInfo(ctx, p, ""); !errors.As(err, &e) || e.Code != ErrInvalidToken {
+			t.Errorf("UserInfo for a user removed after the bearer check = %v, want invalid_token", err)
+		}
+	})
 }
 
 func TestUserNames(t *testing.T) {

@@ -24,7 +24,7 @@ func TestLabelsStayBounded(t *testing.T) {
 
 func TestObserverReadsTheDialectFromTheTrace(t *testing.T) {
 	m := New()
-	ctx := core.WithTrace(context.Background(), &core.Trace{Dialect: "odoo"})
+	ctx, _ := core.Traced(context.Background(), "odoo")
 	m.TokenIssued(ctx, core.GrantRefreshToken)
 	m.TokenIssued(context.Background(), core.GrantClientCredentials) // a CLI call: no trace
 	m.Login(ctx, core.LoginLimited)

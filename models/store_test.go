@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -738,4 +739,58 @@ func TestOpenUnknownDriver(t *testing.T) {
 	if _, err := models.Open("postgres", "x", models.Options{}); err == nil {
 		t.Fatal("Open with an unknown driver succeeded")
 	}
+}
+
+// BearerByID reads what a bearer check needs, through the prepared-statement pool too (the
+// server's default), on every backend.
+func TestBearerByID(t *testing.T) {
+	t.Parallel()
+	check := func(t *testing.T, s *models.Store) {
+		ctx := t.Context()
+		u := mustUser(t, s, "ada@example.com")
+		mustClient(t, s, "app", nil)
+		access := tok(hexID("acc", 1), models.KindAccess, hexID("9", 1), "app", u.ID, "all openid", 5000)
+		access.RevokedAt = 4000
+		mustTokens(t, s, access)
+
+		got, err := s.BearerByID(ctx, access.ID)
+		if err != nil {
+			t.Fatalf("BearerByID: %v", err)
+		}
+		want := models.TokenOwner{Token: *access, Email: u.Email, FullName: u.FullName, Enabled: true,
+			Subject: u.Subject, ClientExists: true}
+		want.ID, want.IssuedAt = "", 0 // not read, nor the user's names and roles
+		if !reflect.DeepEqual(*got, want) {
+			t.Errorf("BearerByID =\n%+v\nwant\n%+v", *got, want)
+		}
+		if _, err := s.BearerByID(ctx, hexID("acc", 99)); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("unknown token: err = %v, want ErrNotFound", err)
+		}
+		if err := s.DB().Model(&models.User{}).Where("id = ?", u.ID).Update("enabled", false).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.BearerByID(ctx, access.ID); err != nil || got.Enabled {
+			t.Errorf("disabled user: %+v, %v; want Enabled false", got, err)
+		}
+		if err := s.DB().Exec("DELETE FROM users WHERE id = ?", u.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.BearerByID(ctx, access.ID); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("token of a deleted user: err = %v, want ErrNotFound", err)
+		}
+	}
+	storetest.Run(t, check)
+	t.Run("sqlite, prepared statements", func(t *testing.T) {
+		t.Parallel()
+		s, err := models.Open("sqlite", filepath.Join(t.TempDir(), "oauthd.db"),
+			models.Options{MaxOpenConns: 4, MaxIdleConns: 4, PrepareStatements: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		check(t, s)
+	})
 }

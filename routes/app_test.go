@@ -42,9 +42,10 @@ func TestAppBasics(t *testing.T) {
 		name, method, path, body string
 		status                   int
 		want                     map[string]any
+		secured                  bool // a page or API answer: the security headers
 	}{
-		{"health", "GET", "/healthz", "", 200, map[string]any{"status": "ok"}},
-		{"unknown path", "GET", "/nope", "", 404, map[string]any{"error": "not_found", "message": "Not found"}},
+		{"health", "GET", "/healthz", "", 200, map[string]any{"status": "ok"}, false},
+		{"unknown path", "GET", "/nope", "", 404, map[string]any{"error": "not_found", "message": "Not found"}, true},
 	} {
 		req := httptest.NewRequest(tc.method, tc.path, strings.NewReader(tc.body))
 		if tc.body != "" {
@@ -68,8 +69,9 @@ func TestAppBasics(t *testing.T) {
 				t.Errorf("%s: %s = %v, want %v", tc.name, k, got[k], v)
 			}
 		}
-		if resp.Header.Get(fiber.HeaderXFrameOptions) != "DENY" || resp.Header.Get("Referrer-Policy") != "same-origin" {
-			t.Errorf("%s: security headers missing: %v", tc.name, resp.Header)
+		secured := resp.Header.Get(fiber.HeaderXFrameOptions) == "DENY" && resp.Header.Get("Referrer-Policy") == "same-origin"
+		if secured != tc.secured || !uuidForm.MatchString(resp.Header.Get(fiber.HeaderXRequestID)) {
+			t.Errorf("%s: security headers %v (want %v) or no X-Request-ID: %v", tc.name, secured, tc.secured, resp.Header)
 		}
 	}
 }

@@ -26,6 +26,7 @@ func withProxyStreaming(d adapters.Deps, cfg fiber.Config) fiber.Config {
 func protectAPIs(app *fiber.App, d adapters.Deps) {
 	if p := proxy.New(d.Engine, d.Config.Proxies, originPolicy(d)); p != nil {
 		app.Use(p.Handler(d.Config.Server.BodyLimit))
+		app.Get("/healthz", health(d)) // answering early is safe once the body is read
 	}
 	// From here on every Bearer refusal, /oauth2/verify's included, names the resource metadata;
 	// the upstreams' own answers above pass through untouched.

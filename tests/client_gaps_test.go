@@ -39,8 +39,9 @@ type namesEnv struct {
 func namesSetup(t *testing.T) *namesEnv {
 	t.Helper()
 	s := StartServer(t)
-	s.CLI(t, "user", "add", "--email", "ada@example.com", "--password", "ada-password", "--first-name", "Ada",
-		"--last-name", "King Lovelace", "--role", "Sales User")
+	// Stored names that a split of the full name would not give back: claims must report them.
+	s.CLI(t, "user", "add", "--email", "ada@example.com", "--password", "ada-password", "--first-name", "Ada King",
+		"--last-name", "Lovelace", "--role", "Sales User")
 	s.CLI(t, "user", "add", "--email", "plato@example.com", "--password", "plato-password", "--full-name", "Plato")
 	client := func(owner string) Client {
 		return s.AddClient(t, "--name", "Reports "+owner, "--redirect-uri", "https://app.example/cb", "--owner", owner,
@@ -87,14 +88,14 @@ func TestNamesAndStandardRoles(t *testing.T) {
 		return r.Str("access_token")
 	}
 	ada, plato := token(e.ada), token(e.plato)
-	claims := map[string]any{"sub": e.adaSub, "name": "Ada King Lovelace", "given_name": "Ada",
-		"family_name": "King Lovelace", "roles": []string{"Sales User", "All", "Guest"}}
+	claims := map[string]any{"sub": e.adaSub, "name": "Ada King Lovelace", "given_name": "Ada King",
+		"family_name": "Lovelace", "roles": []string{"Sales User", "All", "Guest"}}
 	frappeExpect(t, "openid_profile", Send(t, nil, "GET", e.s.URL+frappeOAuth+"openid_profile", nil,
 		"Authorization", "Bearer "+ada), http.StatusOK, claims)
 	frappeExpect(t, "introspect_token", SendForm(t, nil, "POST", e.s.URL+frappeOAuth+"introspect_token",
 		url.Values{"token": {ada}, "client_id": {e.ada.ID}, "client_secret": {e.ada.Secret}}), http.StatusOK, claims)
 	odooExpect(t, odooGet(t, nil, e.s.URL+odooOAuth+"/userinfo", "Authorization", "Bearer "+ada), http.StatusOK,
-		map[string]any{"given_name": "Ada", "family_name": "King Lovelace",
+		map[string]any{"given_name": "Ada King", "family_name": "Lovelace",
 			"roles": []any{"Sales User", "All", "Guest"}})
 
 	// A one-word name: family_name is null, as Frappe reports a user without last_name.

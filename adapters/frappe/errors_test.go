@@ -1,6 +1,7 @@
 package frappe
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -121,6 +122,22 @@ func TestOnly(t *testing.T) {
 		}
 		if got := answerOf(c); got.status != tc.status || got.allow != tc.allow {
 			t.Errorf("%s: %+v", tc.method, got)
+		}
+	}
+}
+
+// message writes plain messages itself: the bytes must be encoding/json's for any message.
+func TestMessageIsJSON(t *testing.T) {
+	t.Parallel()
+	for _, msg := range []string{"", "ada@example.com", `a"b`, `back\slash`, "<b>&amp;</b>", "tab\there",
+		"Zoë", "line\u2028sep", "\x7f", "~ !#$%'()*+,-./:;=?@[]^_`{|}"} {
+		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "")
+		if err := message(c, 201, msg); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(map[string]string{"message": msg})
+		if got := answerOf(c); got.body != string(want) || got.status != 201 || got.ctype != fiber.MIMEApplicationJSON {
+			t.Errorf("message %q: %+v, want body %s", msg, got, want)
 		}
 	}
 }

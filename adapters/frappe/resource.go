@@ -75,9 +75,13 @@ func (h *handler) userinfo(c *fiber.Ctx) error {
 	if e != nil {
 		return renderBearer(c, e)
 	}
-	claims, err := core.UserInfo(p, web.Issuer(c, h.opt.Issuer))
+	claims, err := h.eng.UserInfo(c.UserContext(), p, web.Issuer(c, h.opt.Issuer))
 	if err != nil {
-		return renderBearer(c, errNoOpenID) // Frappe's words for core's insufficient_scope
+		e = core.AsError(err)
+		if e.Code == core.ErrInsufficientScope {
+			e = errNoOpenID // Frappe's words for it
+		}
+		return renderBearer(c, e)
 	}
 	noStore(c)
 	return c.JSON(claims)
@@ -127,7 +131,7 @@ func introspection(in *core.Introspection, issuer string) fiber.Map {
 	pr := in.Principal
 	out := fiber.Map{}
 	if pr.HasScope("openid") {
-		maps.Copy(out, core.Claims(pr, issuer))
+		maps.Copy(out, in.Claims(issuer))
 	}
 	trusted := 0 // Frappe reports its Check field as 0 or 1
 	if in.TrustedClient {

@@ -49,10 +49,7 @@ func TestEncodeXMLClaims(t *testing.T) {
 	for _, roles := range [][]string{nil, {"System Manager"}} {
 		p := &core.Principal{Email: "a@example.com", FullName: "Alice Doe", Roles: roles, Subject: "s",
 			Scopes: []string{"openid"}}
-		claims, err := core.UserInfo(p, "http://issuer")
-		if err != nil {
-			t.Fatal(err)
-		}
+		claims := (&core.Introspection{Principal: p}).Claims("http://issuer")
 		if _, err := encodeXML(claims); err != nil {
 			t.Errorf("claims with roles %q: %v", roles, err)
 		}

@@ -26,13 +26,19 @@ func (h *handler) bearer(c *fiber.Ctx) (*core.Principal, *failure) {
 	}
 	principal, err := h.eng.AuthenticateBearer(c.UserContext(), token)
 	if err != nil {
-		if e := core.AsError(err); e.Unavailable() {
-			return nil, unavailable(e)
-		}
-		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`) // RFC 6750 §3
-		return nil, errTokenInvalid
+		return nil, bearerFailure(c, core.AsError(err))
 	}
 	return principal, nil
+}
+
+// bearerFailure answers a bearer token refused, or not checked because the store did not
+// respond.
+func bearerFailure(c *fiber.Ctx, e *core.Error) *failure {
+	if e.Unavailable() {
+		return unavailable(e)
+	}
+	c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`) // RFC 6750 §3
+	return errTokenInvalid
 }
 
 // userinfo serves the OpenID Connect claims of the token's user, the same as the Frappe
@@ -42,9 +48,12 @@ func (h *handler) userinfo(c *fiber.Ctx) error {
 	if f != nil {
 		return fail(c, f)
 	}
-	claims, err := core.UserInfo(principal, web.Issuer(c, h.opt.Issuer))
+	claims, err := h.eng.UserInfo(c.UserContext(), principal, web.Issuer(c, h.opt.Issuer))
 	if err != nil {
 		e := core.AsError(err)
+		if e.Code != core.ErrInsufficientScope {
+			return fail(c, bearerFailure(c, e))
+		}
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="insufficient_scope", scope="openid"`)
 		return fail(c, moduleFailure(fiber.StatusForbidden, e.Code, e))
 	}

@@ -79,10 +79,11 @@ func (h *handler) resourceMetadata(c *fiber.Ctx) error {
 func ResourceMetadataChallenge(issuer string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		err := c.Next()
-		status := c.Response().StatusCode()
+		if status := c.Response().StatusCode(); status != fiber.StatusUnauthorized && status != fiber.StatusForbidden {
+			return err
+		}
 		challenge := c.GetRespHeader(fiber.HeaderWWWAuthenticate)
-		if (status == fiber.StatusUnauthorized || status == fiber.StatusForbidden) &&
-			strings.HasPrefix(challenge, "Bearer") && !strings.Contains(challenge, "resource_metadata=") {
+		if strings.HasPrefix(challenge, "Bearer") && !strings.Contains(challenge, "resource_metadata=") {
 			meta := `resource_metadata="` + web.Issuer(c, issuer) + adapters.ResourceMetadataPath + `"`
 			if strings.TrimSpace(challenge) == "Bearer" {
 				challenge = "Bearer " + meta
