@@ -33,7 +33,10 @@ import (
 )
 
 // BenchmarkBaselineFiberJSON is a bare Fiber app answering GET with a small JSON.
-func BenchmarkBaselineFiberJSON(b *testing.B) {
+func BenchmarkBaselineFiberJSON(b *testing.B) { benchBareJSON(b) }
+
+// benchBareJSON serves and measures the bare app of the GET baselines.
+func benchBareJSON(b *testing.B) {
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Get("/json", func(c *fiber.Ctx) error {
 		return c.JSON(fiber.Map{"message": benchEmail})
@@ -51,15 +54,7 @@ func BenchmarkBaselineFiberJSON(b *testing.B) {
 // costs what the baseline does): /healthz is at its floor when it matches this row.
 func BenchmarkBaselineFiberJSONBesideApp(b *testing.B) {
 	newBenchEnv(b, "sqlite")
-	app := fiber.New(fiber.Config{DisableStartupMessage: true})
-	app.Get("/json", func(c *fiber.Ctx) error {
-		return c.JSON(fiber.Map{"message": benchEmail})
-	})
-	base, client := benchServe(b, app)
-	url := base + "/json"
-	timed(b, func() {
-		parallel(b, func(buf *bytes.Buffer) error { return get(client, url, "", buf) })
-	})
+	benchBareJSON(b)
 }
 
 // baselineTokenJSON is exactly 60 bytes, the size class of a small token response.
