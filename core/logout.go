@@ -79,8 +79,8 @@ func (e *Engine) askBeforeLogout(ctx context.Context, req EndSessionRequest, out
 	if err != nil || s.User == nil {
 		return false, err
 	}
-	if !checkFormToken(req.SessionID, logoutForm(req), req.CSRFToken) {
-		out.Confirm, out.UserEmail = formToken(req.SessionID, logoutForm(req)...), s.User.Email
+	if !CheckFormToken(req.SessionID, logoutForm(req), req.CSRFToken) {
+		out.Confirm, out.UserEmail = FormToken(req.SessionID, logoutForm(req)...), s.User.Email
 		return true, nil
 	}
 	out.Kept = req.Decision != LogoutConfirmed

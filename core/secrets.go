@@ -75,7 +75,7 @@ func equal(a, b string) bool {
 // (so any instance can check it), it dies with the session, and a token that leaks (a
 // screenshot, a log of form posts) approves that one request and no other.
 func CSRFToken(sessionID string, req AuthorizeRequest) string {
-	return formToken(sessionID, "oauthd consent csrf v2", req.ClientID, req.RedirectURI, req.ResponseType,
+	return FormToken(sessionID, "oauthd consent csrf v2", req.ClientID, req.RedirectURI, req.ResponseType,
 		req.Scope, req.State, req.CodeChallenge, req.CodeChallengeMethod, req.Nonce)
 }
 
@@ -84,9 +84,9 @@ func CheckCSRF(sessionID string, req AuthorizeRequest, token string) bool {
 	return sessionID != "" && token != "" && equal(CSRFToken(sessionID, req), token)
 }
 
-// formToken is the HMAC, keyed by the session id, of a form's purpose (its first field) and
+// FormToken is the HMAC, keyed by the session id, of a form's purpose (its first field) and
 // what it submits: every server-rendered form's CSRF token.
-func formToken(sessionID string, fields ...string) string {
+func FormToken(sessionID string, fields ...string) string {
 	mac := hmac.New(sha256.New, []byte(sessionID))
 	mac.Write([]byte(fields[0]))
 	for _, v := range fields[1:] {
@@ -99,7 +99,7 @@ func formToken(sessionID string, fields ...string) string {
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// checkFormToken verifies, in constant time, a token from formToken.
-func checkFormToken(sessionID string, fields []string, token string) bool {
-	return sessionID != "" && token != "" && equal(formToken(sessionID, fields...), token)
+// CheckFormToken verifies, in constant time, a token from FormToken.
+func CheckFormToken(sessionID string, fields []string, token string) bool {
+	return sessionID != "" && token != "" && equal(FormToken(sessionID, fields...), token)
 }

@@ -14,14 +14,12 @@ import (
 // so that nothing but this page's own actions can put words on it.
 const noticeCookie = "oauthd_admin_notice"
 
-// noticeRequest is what a notice's MAC covers: a request no client can make, like adminForms.
-func noticeRequest(notice string) core.AuthorizeRequest {
-	return core.AuthorizeRequest{ClientID: "oauthd admin notice", State: notice}
-}
+// noticeForm is what a notice's MAC covers: its purpose and the notice.
+func noticeForm(notice string) []string { return []string{"oauthd admin notice v1", notice} }
 
 // giveNotice sets the notice the next page view shows.
 func giveNotice(c *fiber.Ctx, token, notice string) {
-	value := base64.RawURLEncoding.EncodeToString([]byte(notice)) + "." + core.CSRFToken(token, noticeRequest(notice))
+	value := base64.RawURLEncoding.EncodeToString([]byte(notice)) + "." + core.FormToken(token, noticeForm(notice)...)
 	c.Cookie(&fiber.Cookie{Name: noticeCookie, Value: value, Path: "/", MaxAge: 60, HTTPOnly: true,
 		SameSite: "Strict", Secure: c.Protocol() == "https"})
 }
@@ -36,7 +34,7 @@ func takeNotice(c *fiber.Ctx, token string) string {
 	c.Cookie(&fiber.Cookie{Name: noticeCookie, Path: "/", MaxAge: -1, HTTPOnly: true, SameSite: "Strict"})
 	encoded, mac, _ := strings.Cut(value, ".")
 	notice, err := base64.RawURLEncoding.DecodeString(encoded)
-	if err != nil || !core.CheckCSRF(token, noticeRequest(string(notice)), mac) {
+	if err != nil || !core.CheckFormToken(token, noticeForm(string(notice)), mac) {
 		return ""
 	}
 	return string(notice)

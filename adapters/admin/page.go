@@ -63,15 +63,15 @@ func (h *handler) signedIn(c *fiber.Ctx) (string, bool) {
 	return token, err == nil
 }
 
-// adminForms is what the admin page's CSRF tokens are bound to: a request no client can make,
-// so a consent form's token never passes here, nor this page's on a consent form.
-var adminForms = core.AuthorizeRequest{ClientID: "oauthd admin page"}
+// adminForms is the purpose the admin page's CSRF tokens are bound to: distinct from every
+// other form's, so a consent form's token never passes here, nor this page's elsewhere.
+const adminForms = "oauthd admin page csrf v1"
 
 func (h *handler) showPage(c *fiber.Ctx) error {
 	token, ok := h.signedIn(c)
 	p := &page{SignedIn: ok, Query: c.Query("q")}
 	if ok {
-		p.CSRF = core.CSRFToken(token, adminForms)
+		p.CSRF = core.FormToken(token, adminForms)
 		p.Notice = takeNotice(c, token)
 	}
 	return h.renderPage(c, fiber.StatusOK, p)
@@ -98,8 +98,8 @@ func (h *handler) pageAction(fn func(*fiber.Ctx, *page) error) fiber.Handler {
 			return h.renderPage(c, fiber.StatusUnauthorized, &page{Error: "Sign in first."})
 		}
 		// The search the form was posted from comes back with the answer (see pageDone).
-		p := &page{SignedIn: true, CSRF: core.CSRFToken(token, adminForms), Query: c.FormValue("q"), token: token}
-		if web.CrossSite(c) || !core.CheckCSRF(token, adminForms, c.FormValue("csrf_token")) {
+		p := &page{SignedIn: true, CSRF: core.FormToken(token, adminForms), Query: c.FormValue("q"), token: token}
+		if web.CrossSite(c) || !core.CheckFormToken(token, []string{adminForms}, c.FormValue("csrf_token")) {
 			p.Error = "The form expired or came from another site; nothing was changed."
 			return h.renderPage(c, fiber.StatusForbidden, p)
 		}
