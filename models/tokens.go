@@ -42,9 +42,11 @@ func (s *Store) TokenByID(ctx context.Context, id string) (*TokenOwner, error) {
 }
 
 // bearerSQL is BearerByID's statement, fixed text: GORM builds nothing per call, and the
-// prepared-statement cache keys on it.
-const bearerSQL = "SELECT kind, grant_id, client_id, user_id, scope, expires_at, revoked_at, email, full_name, " +
-	"enabled, subject FROM tokens JOIN users ON users.id = user_id WHERE tokens.id = ?"
+// prepared-statement cache keys on it. Every column is qualified, so a column added to either
+// table later cannot make the statement ambiguous.
+const bearerSQL = "SELECT tokens.kind, tokens.grant_id, tokens.client_id, tokens.user_id, tokens.scope, " +
+	"tokens.expires_at, tokens.revoked_at, users.email, users.full_name, users.enabled, users.subject " +
+	"FROM tokens JOIN users ON users.id = tokens.user_id WHERE tokens.id = ?"
 
 // BearerByID reads what a bearer check needs and no more, since it runs on every API call: the
 // token and its user, one two-table join, scanned straight into the fields (GORM's statement
