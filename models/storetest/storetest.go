@@ -1,15 +1,19 @@
 // Package storetest opens fresh, migrated stores on every database backend oauthd supports, so
-// the same test functions run against SQLite and MySQL/MariaDB.
+// the same test functions run against SQLite, MySQL/MariaDB and PostgreSQL.
 //
 // MySQL: each Open creates its own database (oauthd_test_<random>) on the server named by
 // OAUTHD_TEST_MYSQL_DSN (default root@tcp(127.0.0.1:3306)/) and drops it when the test ends.
-// An unreachable server skips the test, unless OAUTHD_REQUIRE_MYSQL=1, which fails it.
+// PostgreSQL: the same, through the connection OAUTHD_TEST_POSTGRES_DSN names (default the role
+// oauthd_test, which may create databases, at 127.0.0.1:5432). An unreachable server skips the
+// test, unless OAUTHD_REQUIRE_MYSQL=1 (OAUTHD_REQUIRE_POSTGRES=1) fails it.
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,9 +31,10 @@ type Backend struct {
 	Open func(t testing.TB) *models.Store
 }
 
-// Backends lists every backend: SQLite always, MySQL when reachable (see package comment).
+// Backends lists every backend: SQLite always, the servers when reachable (see package comment).
 func Backends() []Backend {
-	return []Backend{{Name: "sqlite", Open: OpenSQLite}, {Name: "mysql", Open: OpenMySQL}}
+	return []Backend{{Name: "sqlite", Open: OpenSQLite}, {Name: "mysql", Open: OpenMySQL},
+		{Name: "postgres", Open: OpenPostgres}}
 }
 
 // Run runs fn as a parallel subtest on a fresh store of every backend.
@@ -61,37 +66,59 @@ func OpenSQLite(t testing.TB) *models.Store {
 // OpenMySQL opens a migrated store in a new database of its own.
 func OpenMySQL(t testing.TB) *models.Store {
 	t.Helper()
-	server := os.Getenv("OAUTHD_TEST_MYSQL_DSN")
-	if server == "" {
-		server = "root@tcp(127.0.0.1:3306)/"
-	}
-	admin, err := adminConn(t, server)
+	server := cmp.Or(os.Getenv("OAUTHD_TEST_MYSQL_DSN"), "root@tcp(127.0.0.1:3306)/")
+	return openServer(t, serverKind{driver: "mysql", require: "OAUTHD_REQUIRE_MYSQL", timeout: "timeout=3s",
+		create: " CHARACTER SET utf8mb4", drop: "", dsn: withDatabase}, server)
+}
+
+// OpenPostgres opens a migrated PostgreSQL store in a new database of its own.
+func OpenPostgres(t testing.TB) *models.Store {
+	t.Helper()
+	server := cmp.Or(os.Getenv("OAUTHD_TEST_POSTGRES_DSN"),
+		"postgres://oauthd_test:oauthd_test@127.0.0.1:5432/postgres?sslmode=disable")
+	return openServer(t, serverKind{driver: "postgres", require: "OAUTHD_REQUIRE_POSTGRES",
+		timeout: "connect_timeout=3", drop: " WITH (FORCE)", dsn: withPath}, server)
+}
+
+// serverKind is what differs between the database servers in creating a test's database.
+type serverKind struct {
+	driver, require string
+	timeout         string // the DSN parameter that makes an unreachable server fail fast
+	create, drop    string // what follows CREATE DATABASE name, DROP DATABASE IF EXISTS name
+	dsn             func(server, name string) string
+}
+
+// openServer creates a database of its own on server, drops it when the test ends, and opens a
+// migrated store in it.
+func openServer(t testing.TB, k serverKind, server string) *models.Store {
+	t.Helper()
+	admin, err := adminConn(k, server)
 	if err != nil {
-		if os.Getenv("OAUTHD_REQUIRE_MYSQL") == "1" {
-			t.Fatalf("mysql unreachable at %s (OAUTHD_REQUIRE_MYSQL=1): %v", server, err)
+		if os.Getenv(k.require) == "1" {
+			t.Fatalf("%s unreachable at %s (%s=1): %v", k.driver, server, k.require, err)
 		}
-		t.Skipf("mysql unreachable at %s: %v", server, err)
+		t.Skipf("%s unreachable at %s: %v", k.driver, server, err)
 	}
 	name := "oauthd_test_" + randomHex(8)
-	if err := admin.DB().Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4").Error; err != nil {
+	if err := admin.DB().Exec("CREATE DATABASE " + name + k.create).Error; err != nil {
 		_ = admin.Close()
 		t.Fatalf("create database %s: %v", name, err)
 	}
 	_ = admin.Close()
 	t.Cleanup(func() {
-		a, err := adminConn(t, server)
+		a, err := adminConn(k, server)
 		if err != nil {
 			t.Errorf("drop database %s: %v", name, err)
 			return
 		}
 		defer a.Close()
-		if err := a.DB().Exec("DROP DATABASE IF EXISTS " + name).Error; err != nil {
+		if err := a.DB().Exec("DROP DATABASE IF EXISTS " + name + k.drop).Error; err != nil {
 			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
-	s, err := models.Open("mysql", withDatabase(server, name), pool())
+	s, err := models.Open(k.driver, k.dsn(server, name), pool())
 	if err != nil {
-		t.Fatalf("open mysql database %s: %v", name, err)
+		t.Fatalf("open %s database %s: %v", k.driver, name, err)
 	}
 	t.Cleanup(func() { _ = s.Close() }) // runs before the drop (cleanups run last-in first-out)
 	migrate(t, s)
@@ -99,12 +126,12 @@ func OpenMySQL(t testing.TB) *models.Store {
 }
 
 // adminConn connects to the server without choosing a database, failing fast when it is down.
-func adminConn(t testing.TB, server string) (*models.Store, error) {
+func adminConn(k serverKind, server string) (*models.Store, error) {
 	dsn := server
-	if !strings.Contains(dsn, "timeout=") {
-		dsn += map[bool]string{true: "&", false: "?"}[strings.Contains(dsn, "?")] + "timeout=3s"
+	if !strings.Contains(dsn, strings.SplitAfter(k.timeout, "=")[0]) {
+		dsn += map[bool]string{true: "&", false: "?"}[strings.Contains(dsn, "?")] + k.timeout
 	}
-	s, err := models.Open("mysql", dsn, models.Options{MaxOpenConns: 1})
+	s, err := models.Open(k.driver, dsn, models.Options{MaxOpenConns: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +157,16 @@ func withDatabase(server, name string) string {
 		dsn += "?" + params
 	}
 	return dsn
+}
+
+// withPath puts a database name into a server URL such as postgres://user:pass@host:5432/postgres.
+func withPath(server, name string) string {
+	u, err := url.Parse(server)
+	if err != nil {
+		return server
+	}
+	u.Path = "/" + name
+	return u.String()
 }
 
 func migrate(t testing.TB, s *models.Store) {
