@@ -1,20 +1,23 @@
 package routes_test
 
 // Helpers for bench_test.go: a real server on a loopback listener, a keep-alive HTTP client,
-// a real database (SQLite file in WAL mode, or a throw-away MariaDB database) and a GORM
-// statement counter. Every benchmark run (the testing package calls a benchmark function
+// a real database (SQLite file in WAL mode, or a throw-away MariaDB or PostgreSQL database) and
+// a GORM statement counter. Every benchmark run (the testing package calls a benchmark function
 // several times with growing b.N) builds its own environment and tears it down in Cleanup.
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,6 +51,9 @@ const (
 	benchPassword  = "bench-password"
 	benchRedirect  = "http://127.0.0.1:9000/callback"
 	benchMySQLAddr = "127.0.0.1:3306"
+	// benchPostgresDSN is the role the tests use, which may create databases
+	// (OAUTHD_TEST_POSTGRES_DSN overrides it).
+	benchPostgresDSN = "postgres://oauthd_test:oauthd_test@127.0.0.1:5432/postgres?sslmode=disable"
 
 	pathLoggedUser  = "/api/method/frappe.auth.get_logged_user"
 	pathFrappeToken = "/api/method/frappe.integrations.oauth2.get_token"
@@ -139,11 +145,11 @@ type benchEnv struct {
 	http    *http.Client
 	counter queryCounter
 	user    *models.User
-	dbPID   int // the MariaDB server process, for db-cpu-us/op; 0 on SQLite
+	dbProcs []string // the database server's process names, for db-cpu-us/op; none on SQLite
 }
 
 // newBenchEnv builds the app as cli.serve does, on a fresh SQLite file in b.TempDir()
-// (driver "sqlite") or a fresh MariaDB database (driver "mysql").
+// (driver "sqlite") or a fresh MariaDB (driver "mysql") or PostgreSQL (driver "postgres") database.
 func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *benchEnv {
 	b.Helper()
 	// Defaults plus OAUTHD_* variables (routes/ has no config.toml), as the server would load them.
@@ -162,6 +168,8 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 		cfg.Database.DSN = filepath.Join(b.TempDir(), "oauthd.db")
 	case "mysql":
 		cfg.Database.DSN = benchMySQLDatabase(b)
+	case "postgres":
+		cfg.Database.DSN = benchPostgresDatabase(b)
 	default:
 		b.Fatalf("unknown driver %q", driver)
 	}
@@ -176,10 +184,8 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 	if err := store.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	e := &benchEnv{cfg: cfg, store: store}
-	if driver == "mysql" {
-		e.dbPID = mariadbPID()
-	}
+	e := &benchEnv{cfg: cfg, store: store, dbProcs: map[string][]string{
+		"mysql": {"mariadbd", "mysqld"}, "postgres": {"postgres"}}[driver]}
 	for _, h := range store.Handles() {
 		e.counter.install(b, h)
 	}
@@ -227,6 +233,38 @@ func benchMySQLDatabase(b *testing.B) string {
 		admin.Close()
 	})
 	return "root@tcp(" + benchMySQLAddr + ")/" + name
+}
+
+// benchPostgresDatabase creates a throw-away database on the local PostgreSQL and returns its
+// DSN, or skips the benchmark when PostgreSQL is not reachable.
+func benchPostgresDatabase(b *testing.B) string {
+	b.Helper()
+	server := cmp.Or(os.Getenv("OAUTHD_TEST_POSTGRES_DSN"), benchPostgresDSN)
+	admin, err := models.Open("postgres", server, models.Options{MaxOpenConns: 1})
+	if err == nil {
+		err = admin.Ping(context.Background())
+	}
+	if err != nil {
+		if admin != nil {
+			admin.Close()
+		}
+		b.Skipf("PostgreSQL not usable at %s: %v", server, err)
+	}
+	name := "oauthd_bench_" + randomHex(6)
+	if err := admin.DB().Exec("CREATE DATABASE " + name).Error; err != nil {
+		admin.Close()
+		b.Skipf("PostgreSQL: cannot create a database: %v", err)
+	}
+	b.Cleanup(func() {
+		admin.DB().Exec("DROP DATABASE " + name + " WITH (FORCE)")
+		admin.Close()
+	})
+	u, err := url.Parse(server)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
 }
 
 func randomHex(n int) string {
@@ -333,14 +371,14 @@ func (e *benchEnv) accessToken(b *testing.B, c *models.Client) string {
 
 // timed runs the measured region: the counter is on only while the timer runs, and
 // queries/op, tx/op and cpu-us/op are reported.
-func (e *benchEnv) timed(b *testing.B, run func()) { timedDB(b, &e.counter, e.dbPID, run) }
+func (e *benchEnv) timed(b *testing.B, run func()) { timedDB(b, &e.counter, e.dbProcs, run) }
 
 // timed runs the measured region and reports cpu-us/op (process CPU: client and server).
-func timed(b *testing.B, run func()) { timedDB(b, nil, 0, run) }
+func timed(b *testing.B, run func()) { timedDB(b, nil, nil, run) }
 
 // timedDB is timed that also reports queries/op and tx/op from q unless it is nil, and
-// db-cpu-us/op (the database server's CPU) when dbPID is not 0.
-func timedDB(b *testing.B, q *queryCounter, dbPID int, run func()) {
+// db-cpu-us/op (the database server's CPU: its processes named dbProcs) unless dbProcs is empty.
+func timedDB(b *testing.B, q *queryCounter, dbProcs []string, run func()) {
 	b.Helper()
 	b.ReportAllocs()
 	if q != nil {
@@ -348,31 +386,50 @@ func timedDB(b *testing.B, q *queryCounter, dbPID int, run func()) {
 		q.txs.Store(0)
 		q.on.Store(true)
 	}
-	dbCPU := pidCPU(dbPID)
+	dbCPU := procsCPU(dbProcs)
 	cpu := processCPU()
 	b.ResetTimer()
 	run()
 	b.StopTimer()
 	cpu = processCPU() - cpu
-	dbCPU = pidCPU(dbPID) - dbCPU
+	dbCPU = procsCPU(dbProcs) - dbCPU
 	if q != nil {
 		q.on.Store(false)
 		b.ReportMetric(float64(q.queries.Load())/float64(b.N), "queries/op")
 		b.ReportMetric(float64(q.txs.Load())/float64(b.N), "tx/op")
 	}
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-us/op")
-	if dbPID != 0 {
+	if len(dbProcs) != 0 {
 		b.ReportMetric(float64(dbCPU.Microseconds())/float64(b.N), "db-cpu-us/op")
 	}
 }
 
-// pidCPU is the user+system CPU time of another process on this machine, from /proc (10 ms
-// resolution), or 0 when pid is 0 or unreadable.
-func pidCPU(pid int) time.Duration {
-	if pid == 0 {
+// procsCPU is the user+system CPU time of the processes on this machine whose name is one of
+// names, from /proc (10 ms resolution): MariaDB's one server process, or PostgreSQL's
+// postmaster with a process per connection (the connections the run opens count from their
+// start, so a difference of two readings is the run's database CPU), or 0 for no names.
+func procsCPU(names []string) time.Duration {
+	if len(names) == 0 {
 		return 0
 	}
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	var total time.Duration
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		if _, err := strconv.Atoi(d.Name()); err != nil {
+			continue
+		}
+		comm, err := os.ReadFile("/proc/" + d.Name() + "/comm")
+		if err != nil || !slices.Contains(names, strings.TrimSpace(string(comm))) {
+			continue
+		}
+		total += statCPU("/proc/" + d.Name() + "/stat")
+	}
+	return total
+}
+
+// statCPU reads utime + stime from a /proc/<pid>/stat file, 0 when unreadable.
+func statCPU(path string) time.Duration {
+	stat, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}
@@ -384,25 +441,6 @@ func pidCPU(pid int) time.Duration {
 	utime, _ := strconv.ParseInt(f[11], 10, 64)
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(utime+stime) * (time.Second / 100) // USER_HZ is 100 on Linux
-}
-
-// mariadbPID finds the local MariaDB (or MySQL) server process, or returns 0.
-func mariadbPID() int {
-	dirs, _ := os.ReadDir("/proc")
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(d.Name())
-		if err != nil {
-			continue
-		}
-		comm, err := os.ReadFile("/proc/" + d.Name() + "/comm")
-		if err != nil {
-			continue
-		}
-		if name := strings.TrimSpace(string(comm)); name == "mariadbd" || name == "mysqld" {
-			return pid
-		}
-	}
-	return 0
 }
 
 // processCPU is the user+system CPU time this process has used (client and server together).
