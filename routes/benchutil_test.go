@@ -7,14 +7,12 @@ package routes_test
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,6 +32,7 @@ import (
 	"oauthd/config"
 	"oauthd/core"
 	"oauthd/models"
+	"oauthd/models/storetest"
 	"oauthd/routes"
 )
 
@@ -47,13 +46,9 @@ var benchParallelism = func() int {
 }()
 
 const (
-	benchEmail     = "bench@example.com"
-	benchPassword  = "bench-password"
-	benchRedirect  = "http://127.0.0.1:9000/callback"
-	benchMySQLAddr = "127.0.0.1:3306"
-	// benchPostgresDSN is the role the tests use, which may create databases
-	// (OAUTHD_TEST_POSTGRES_DSN overrides it).
-	benchPostgresDSN = "postgres://oauthd_test:oauthd_test@127.0.0.1:5432/postgres?sslmode=disable"
+	benchEmail    = "bench@example.com"
+	benchPassword = "bench-password"
+	benchRedirect = "http://127.0.0.1:9000/callback"
 
 	pathLoggedUser  = "/api/method/frappe.auth.get_logged_user"
 	pathFrappeToken = "/api/method/frappe.integrations.oauth2.get_token"
@@ -166,10 +161,8 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 	switch driver {
 	case "sqlite":
 		cfg.Database.DSN = filepath.Join(b.TempDir(), "oauthd.db")
-	case "mysql":
-		cfg.Database.DSN = benchMySQLDatabase(b)
-	case "postgres":
-		cfg.Database.DSN = benchPostgresDatabase(b)
+	case "mysql", "postgres":
+		cfg.Database.DSN = storetest.Database(b, driver) // skipped when the server is unreachable
 	default:
 		b.Fatalf("unknown driver %q", driver)
 	}
@@ -202,69 +195,6 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 	}
 	e.base, e.http = benchServe(b, routes.New(adapters.Deps{Engine: e.eng, Config: cfg}))
 	return e
-}
-
-// benchMySQLDatabase creates a throw-away database on the local MariaDB and returns its DSN,
-// or skips the benchmark when MariaDB is not reachable.
-func benchMySQLDatabase(b *testing.B) string {
-	b.Helper()
-	conn, err := net.DialTimeout("tcp", benchMySQLAddr, time.Second)
-	if err != nil {
-		b.Skipf("MariaDB not reachable at %s: %v", benchMySQLAddr, err)
-	}
-	conn.Close()
-	admin, err := models.Open("mysql", "root@tcp("+benchMySQLAddr+")/", models.Options{MaxOpenConns: 1})
-	if err == nil {
-		err = admin.Ping(context.Background())
-	}
-	if err != nil {
-		if admin != nil {
-			admin.Close()
-		}
-		b.Skipf("MariaDB not usable at %s: %v", benchMySQLAddr, err)
-	}
-	name := "oauthd_bench_" + randomHex(6)
-	if err := admin.DB().Exec("CREATE DATABASE " + name).Error; err != nil {
-		admin.Close()
-		b.Skipf("MariaDB: cannot create a database: %v", err)
-	}
-	b.Cleanup(func() {
-		admin.DB().Exec("DROP DATABASE " + name)
-		admin.Close()
-	})
-	return "root@tcp(" + benchMySQLAddr + ")/" + name
-}
-
-// benchPostgresDatabase creates a throw-away database on the local PostgreSQL and returns its
-// DSN, or skips the benchmark when PostgreSQL is not reachable.
-func benchPostgresDatabase(b *testing.B) string {
-	b.Helper()
-	server := cmp.Or(os.Getenv("OAUTHD_TEST_POSTGRES_DSN"), benchPostgresDSN)
-	admin, err := models.Open("postgres", server, models.Options{MaxOpenConns: 1})
-	if err == nil {
-		err = admin.Ping(context.Background())
-	}
-	if err != nil {
-		if admin != nil {
-			admin.Close()
-		}
-		b.Skipf("PostgreSQL not usable at %s: %v", server, err)
-	}
-	name := "oauthd_bench_" + randomHex(6)
-	if err := admin.DB().Exec("CREATE DATABASE " + name).Error; err != nil {
-		admin.Close()
-		b.Skipf("PostgreSQL: cannot create a database: %v", err)
-	}
-	b.Cleanup(func() {
-		admin.DB().Exec("DROP DATABASE " + name + " WITH (FORCE)")
-		admin.Close()
-	})
-	u, err := url.Parse(server)
-	if err != nil {
-		b.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
 }
 
 func randomHex(n int) string {

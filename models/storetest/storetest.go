@@ -54,50 +54,51 @@ func pool() models.Options { return models.Options{MaxOpenConns: 8, MaxIdleConns
 // OpenSQLite opens a migrated SQLite store in a file under t.TempDir().
 func OpenSQLite(t testing.TB) *models.Store {
 	t.Helper()
-	s, err := models.Open("sqlite", filepath.Join(t.TempDir(), "oauthd.db"), pool())
-	if err != nil {
-		t.Fatalf("open sqlite: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	migrate(t, s)
-	return s
+	return openIn(t, "sqlite", filepath.Join(t.TempDir(), "oauthd.db"))
 }
 
 // OpenMySQL opens a migrated store in a new database of its own.
 func OpenMySQL(t testing.TB) *models.Store {
 	t.Helper()
-	server := cmp.Or(os.Getenv("OAUTHD_TEST_MYSQL_DSN"), "root@tcp(127.0.0.1:3306)/")
-	return openServer(t, serverKind{driver: "mysql", require: "OAUTHD_REQUIRE_MYSQL", timeout: "timeout=3s",
-		create: " CHARACTER SET utf8mb4", drop: "", dsn: withDatabase}, server)
+	return openIn(t, "mysql", Database(t, "mysql"))
 }
 
 // OpenPostgres opens a migrated PostgreSQL store in a new database of its own.
 func OpenPostgres(t testing.TB) *models.Store {
 	t.Helper()
-	server := cmp.Or(os.Getenv("OAUTHD_TEST_POSTGRES_DSN"),
-		"postgres://oauthd_test:oauthd_test@127.0.0.1:5432/postgres?sslmode=disable")
-	return openServer(t, serverKind{driver: "postgres", require: "OAUTHD_REQUIRE_POSTGRES",
-		timeout: "connect_timeout=3", drop: " WITH (FORCE)", dsn: withPath}, server)
+	return openIn(t, "postgres", Database(t, "postgres"))
 }
 
 // serverKind is what differs between the database servers in creating a test's database.
 type serverKind struct {
-	driver, require string
-	timeout         string // the DSN parameter that makes an unreachable server fail fast
-	create, drop    string // what follows CREATE DATABASE name, DROP DATABASE IF EXISTS name
-	dsn             func(server, name string) string
+	server       string // the server's DSN, without a database
+	require      string
+	timeout      string // the DSN parameter that makes an unreachable server fail fast
+	create, drop string // what follows CREATE DATABASE name, DROP DATABASE IF EXISTS name
+	dsn          func(server, name string) string
 }
 
-// openServer creates a database of its own on server, drops it when the test ends, and opens a
-// migrated store in it.
-func openServer(t testing.TB, k serverKind, server string) *models.Store {
+// serverKinds are the database servers, by driver (see the package comment).
+var serverKinds = map[string]serverKind{
+	"mysql": {server: cmp.Or(os.Getenv("OAUTHD_TEST_MYSQL_DSN"), "root@tcp(127.0.0.1:3306)/"),
+		require: "OAUTHD_REQUIRE_MYSQL", timeout: "timeout=3s", create: " CHARACTER SET utf8mb4", dsn: withDatabase},
+	"postgres": {server: cmp.Or(os.Getenv("OAUTHD_TEST_POSTGRES_DSN"),
+		"postgres://oauthd_test:oauthd_test@127.0.0.1:5432/postgres?sslmode=disable"),
+		require: "OAUTHD_REQUIRE_POSTGRES", timeout: "connect_timeout=3", drop: " WITH (FORCE)", dsn: withPath},
+}
+
+// Database creates an empty database of its own on the server of driver ("mysql" or "postgres"),
+// drops it when the test ends, and returns its DSN. An unreachable server skips the test (see
+// the package comment).
+func Database(t testing.TB, driver string) string {
 	t.Helper()
-	admin, err := adminConn(k, server)
+	k := serverKinds[driver]
+	admin, err := adminConn(driver, k)
 	if err != nil {
 		if os.Getenv(k.require) == "1" {
-			t.Fatalf("%s unreachable at %s (%s=1): %v", k.driver, server, k.require, err)
+			t.Fatalf("%s unreachable at %s (%s=1): %v", driver, k.server, k.require, err)
 		}
-		t.Skipf("%s unreachable at %s: %v", k.driver, server, err)
+		t.Skipf("%s unreachable at %s: %v", driver, k.server, err)
 	}
 	name := "oauthd_test_" + randomHex(8)
 	if err := admin.DB().Exec("CREATE DATABASE " + name + k.create).Error; err != nil {
@@ -106,7 +107,7 @@ func openServer(t testing.TB, k serverKind, server string) *models.Store {
 	}
 	_ = admin.Close()
 	t.Cleanup(func() {
-		a, err := adminConn(k, server)
+		a, err := adminConn(driver, k)
 		if err != nil {
 			t.Errorf("drop database %s: %v", name, err)
 			return
@@ -116,22 +117,29 @@ func openServer(t testing.TB, k serverKind, server string) *models.Store {
 			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
-	s, err := models.Open(k.driver, k.dsn(server, name), pool())
+	return k.dsn(k.server, name)
+}
+
+// openIn opens a migrated store at dsn, closed when the test ends (before a Database drop:
+// cleanups run last-in first-out).
+func openIn(t testing.TB, driver, dsn string) *models.Store {
+	t.Helper()
+	s, err := models.Open(driver, dsn, pool())
 	if err != nil {
-		t.Fatalf("open %s database %s: %v", k.driver, name, err)
+		t.Fatalf("open %s database: %v", driver, err)
 	}
-	t.Cleanup(func() { _ = s.Close() }) // runs before the drop (cleanups run last-in first-out)
+	t.Cleanup(func() { _ = s.Close() })
 	migrate(t, s)
 	return s
 }
 
 // adminConn connects to the server without choosing a database, failing fast when it is down.
-func adminConn(k serverKind, server string) (*models.Store, error) {
-	dsn := server
+func adminConn(driver string, k serverKind) (*models.Store, error) {
+	dsn := k.server
 	if !strings.Contains(dsn, strings.SplitAfter(k.timeout, "=")[0]) {
 		dsn += map[bool]string{true: "&", false: "?"}[strings.Contains(dsn, "?")] + k.timeout
 	}
-	s, err := models.Open(k.driver, dsn, models.Options{MaxOpenConns: 1})
+	s, err := models.Open(driver, dsn, models.Options{MaxOpenConns: 1})
 	if err != nil {
 		return nil, err
 	}
