@@ -39,7 +39,8 @@ type Store struct {
 	tx      *gorm.DB // where transactions begin: w, or on MySQL w's pool over the text protocol
 	cluster bool     // a Galera node: transactions check they are still open before COMMIT
 	// tokens groups concurrent CreateTokenForClient calls into one statement on SQLite (see
-	// group_insert.go); nil on MySQL, whose writers do not queue, and inside a transaction.
+	// group_insert.go); nil on MySQL and PostgreSQL, whose writers do not queue, and inside a
+	// transaction.
 	tokens *tokenGroup
 	// bearerSQL is BearerByID's statement in the engine's placeholder syntax.
 	bearerSQL string
