@@ -49,6 +49,9 @@ func New(d adapters.Deps) *fiber.App {
 		app.Get("/healthz", health(d))
 	}
 	app.Use(secure)
+	if d.Ephemeral != nil {
+		app.Use(faults(d.Ephemeral.Faults))
+	}
 	protectAPIs(app, d)
 	app.Use(singleCredentials)
 	app.Use(corsPolicy(d))
