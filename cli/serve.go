@@ -25,21 +25,42 @@ import (
 func (e *env) serve(args []string) error {
 	fs := e.commandFlags("serve")
 	demo := fs.Bool("demo", false, "create a demo user and client and print how to try them")
+	addr := fs.String("addr", "", "listen address; overrides server.addr (a :0 port is a free one)")
+	eph := fs.Bool("ephemeral", false, "in-memory database and keys, a test clock and faults, a JSON ready line")
+	public := fs.Bool("public", false, "let --ephemeral listen beyond loopback")
+	fixturesPath := fs.String("fixtures", "", "users, clients, consents and (with --ephemeral) tokens to create")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
+	if *public && !*eph {
+		return fmt.Errorf("%w: --public goes with --ephemeral", errUsage)
+	}
 	ctx := context.Background()
-	e.logTo = e.out
 	cfg, err := config.Load(e.configPath)
 	if err != nil {
 		return configError{err}
+	}
+	if *addr != "" {
+		cfg.Server.Addr = *addr
+	}
+	e.logTo, e.kit = e.out, newKit(*eph)
+	if *eph {
+		e.logTo = e.errOut // standard output carries the ready line alone
+		ephemeralSettings(cfg)
+		if err := checkLoopback(cfg, *public); err != nil {
+			return err
+		}
+	}
+	fixtures, err := fixturesFor(*fixturesPath, *eph)
+	if err != nil {
+		return err
 	}
 	var m *metrics.Metrics
 	if cfg.Metrics.Addr != "" {
 		m = metrics.New()
 		e.observer, e.requests = m, m
 	}
-	cfg, store, eng, err := e.open(ctx)
+	store, eng, err := e.openWith(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -51,6 +72,11 @@ func (e *env) serve(args []string) error {
 	if err := applyStatic(ctx, eng, cfg, e.log.Logger); err != nil {
 		return err
 	}
+	if fixtures != nil {
+		if err := applyFixtures(ctx, eng, *fixturesPath, fixtures); err != nil {
+			return err
+		}
+	}
 	if m != nil {
 		stop, err := e.serveMetrics(cfg, m, store)
 		if err != nil {
@@ -58,12 +84,18 @@ func (e *env) serve(args []string) error {
 		}
 		defer stop()
 	}
+	var ready func(url string) error
 	if cfg.Admin.Addr != "" {
-		stop, err := e.serveAdmin(cfg, eng)
+		adminURL, stop, err := e.serveAdmin(cfg, eng)
 		if err != nil {
 			return err
 		}
 		defer stop()
+		if e.kit != nil {
+			if ready, err = e.announce(ctx, eng, adminURL); err != nil {
+				return err
+			}
+		}
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
@@ -89,14 +121,32 @@ func (e *env) serve(args []string) error {
 			return err
 		}
 	}
-	return e.run(cfg, eng, ln, base)
+	return e.run(cfg, eng, ln, base, ready)
+}
+
+// announce gives an ephemeral server's admin API a token of its own, in memory like the rest,
+// and returns what prints the ready line once the server listens at url.
+func (e *env) announce(ctx context.Context, eng *core.Engine, adminURL string) (func(url string) error, error) {
+	token, _, err := eng.CreateAdminToken(ctx, "ephemeral")
+	if err != nil {
+		return nil, fmt.Errorf("admin token: %w", err)
+	}
+	return func(url string) error {
+		line, err := readyLine(url, adminURL, token)
+		if err == nil {
+			_, err = e.out.Write(line)
+		}
+		return err
+	}, nil
 }
 
 // run serves until SIGTERM or SIGINT, then lets in-flight requests finish (up to
-// server.shutdown_timeout) and returns nil so the process exits 0.
-func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base string) error {
+// server.shutdown_timeout) and returns nil so the process exits 0. ready, when set, is told
+// the URL once the server accepts requests.
+func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base string, ready func(string) error) error {
 	live := adapters.NewLive(cfg)
-	app := routes.New(adapters.Deps{Engine: eng, Config: cfg, Log: e.log.Logger, Observe: e.requests, Live: live})
+	app := routes.New(adapters.Deps{Engine: eng, Config: cfg, Log: e.log.Logger, Observe: e.requests, Live: live,
+		Ephemeral: e.kit})
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(stop)
@@ -106,9 +156,16 @@ func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base st
 	watchCtx, stopWatch := context.WithCancel(context.Background())
 	defer stopWatch()
 	go watchDatabase(watchCtx, eng, e.log.Logger, databaseCheckInterval)
-	go e.reloadOnHUP(watchCtx, cfg, eng, live)
+	if e.kit == nil { // an ephemeral server's settings are its command line's, fixed
+		go e.reloadOnHUP(watchCtx, cfg, eng, live)
+	}
 	fmt.Fprintf(e.errOut, "oauthd listening on %s (database: %s)\n", base, cfg.Database.Driver)
 	e.log.Info("listening", "addr", base, "driver", cfg.Database.Driver, "version", buildVersion())
+	if ready != nil {
+		if err := ready(base); err != nil {
+			return err
+		}
+	}
 	select {
 	case err := <-served:
 		e.log.Error("serve failed", "error", err.Error())
