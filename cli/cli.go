@@ -3,6 +3,7 @@ package cli
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"flag"
 	"fmt"
@@ -74,7 +75,8 @@ type env struct {
 	log         *logging.Logger // set by open
 	observer    core.Observer   // metrics of serve; nil: none
 	requests    adapters.RequestObserver
-	kit         *ephemeral.Kit // serve --ephemeral: the test clock and faults; nil otherwise
+	kit         *ephemeral.Kit                          // serve --ephemeral: the test clock and faults; nil otherwise
+	newKey      func(alg string) (crypto.Signer, error) // serve --ephemeral: see earlyKey; nil otherwise
 }
 
 // Run executes a command line and returns the process exit code.
@@ -209,7 +211,7 @@ func (e *env) openWith(ctx context.Context, cfg *config.Config) (*models.Store, 
 		opt.Counters = e.redis.Counters() // one login budget across every instance
 	}
 	if e.kit != nil {
-		opt.Clock = e.kit.Clock.Now
+		opt.Clock, opt.OIDC.NewKey = e.kit.Clock.Now, e.newKey
 	}
 	opt.Observer = e.observer
 	return store, core.New(store, opt), nil

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
+	"sync/atomic"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -144,4 +146,28 @@ func newKit(eph bool) *ephemeral.Kit {
 		return nil
 	}
 	return ephemeral.New()
+}
+
+// earlyKey starts generating a key pair for alg at once and returns a NewKey that hands it to
+// the first signing key, then generates afresh for any later one (a rotation must not reuse
+// it). An RSA key takes 20 to 200 ms of prime search, as long as the rest of the start-up:
+// begun before the configuration is even read, it mostly overlaps it.
+func earlyKey(alg string) func(string) (crypto.Signer, error) {
+	type pair struct {
+		key crypto.Signer
+		err error
+	}
+	early := make(chan pair, 1)
+	go func() {
+		k, err := core.GenerateKey(alg)
+		early <- pair{k, err}
+	}()
+	var taken atomic.Bool
+	return func(want string) (crypto.Signer, error) {
+		if want != alg || taken.Swap(true) {
+			return core.GenerateKey(want)
+		}
+		p := <-early
+		return p.key, p.err
+	}
 }

@@ -45,6 +45,7 @@ func (e *env) serve(args []string) error {
 	}
 	e.logTo, e.kit = e.out, newKit(*eph)
 	if *eph {
+		e.newKey = earlyKey(cfg.OAuth.IDTokenAlg)
 		e.logTo = e.errOut // standard output carries the ready line alone
 		ephemeralSettings(cfg)
 		if err := checkLoopback(cfg, *public); err != nil {
