@@ -59,6 +59,9 @@ const usage = `usage:
   oauthd keys list                             the id_token signing keys: kid, alg, signing, published
   oauthd keys rotate                           a new key signs from now on; old ones stay published
   oauthd keys remove KID                       drop a retired key at once (its tokens stop verifying)
+  oauthd check BASE_URL --user U --password P --client-id ID [--client-secret S] --redirect-uri U
+         [--dialect frappe|odoo|both] [--scope all] [--odoo-db DB] [--against NEW_URL] [--json] [--strict]
+                                               the seed documents' flows against any server: PASS/DIFF/FAIL
   oauthd version                               version, commit and Go version of this build
   Every command also takes --config FILE and --help.`
 
@@ -152,6 +155,8 @@ func (e *env) dispatch(args []string) error {
 		return nil
 	case "keys":
 		return e.keys(rest)
+	case "check":
+		return e.check(rest)
 	case "help", "-h", "--help":
 		return flag.ErrHelp
 	default:
