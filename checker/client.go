@@ -16,13 +16,15 @@ import (
 	"strings"
 )
 
-// session is one browser-like client of one server: its own cookies, redirects not followed
-// (each is a step's answer), and every exchange described for the report.
+// session is the two parties of a flow on one server, neither following redirects (each is
+// a step's answer): the user's browser, with its cookies, and the client application's
+// backend, with none, as a real app calls the token endpoint and APIs (Frappe would demand
+// its CSRF token from a POST that carried the browser's session).
 type session struct {
-	ctx  context.Context
-	opt  Options
-	base *url.URL
-	hc   *http.Client
+	ctx              context.Context
+	opt              Options
+	base             *url.URL
+	browser, backend *http.Client
 }
 
 func newSession(ctx context.Context, opt Options) (*session, error) {
@@ -31,18 +33,20 @@ func newSession(ctx context.Context, opt Options) (*session, error) {
 		return nil, fmt.Errorf("%q is not an http(s) URL", opt.BaseURL)
 	}
 	jar, _ := cookiejar.New(nil) // never fails without options
-	hc := &http.Client{Jar: jar, Timeout: opt.Timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &session{ctx: ctx, opt: opt, base: base, hc: hc}, nil
+	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &session{ctx: ctx, opt: opt, base: base,
+		browser: &http.Client{Jar: jar, Timeout: opt.Timeout, CheckRedirect: noRedirect},
+		backend: &http.Client{Timeout: opt.Timeout, CheckRedirect: noRedirect}}, nil
 }
 
 // request is what a step sends. Path may carry a query; Form is sent url-encoded, JSON as a
-// JSON body; Header holds name/value pairs.
+// JSON body; Header holds name/value pairs. Browser requests carry the user's cookies.
 type request struct {
 	Method, Path string
 	Form         url.Values
 	JSON         any
 	Header       []string
+	Browser      bool
 }
 
 // answer is what came back; err is set when nothing did (refused, reset, timed out).
@@ -93,12 +97,16 @@ func (s *session) do(r request) exchange {
 	for i := 0; i+1 < len(r.Header); i += 2 {
 		req.Header.Set(r.Header[i], r.Header[i+1])
 	}
-	x.ans = s.send(req)
+	hc := s.backend
+	if r.Browser {
+		hc = s.browser
+	}
+	x.ans = send(hc, req)
 	return x
 }
 
-func (s *session) send(req *http.Request) *answer {
-	res, err := s.hc.Do(req)
+func send(hc *http.Client, req *http.Request) *answer {
+	res, err := hc.Do(req)
 	if err != nil {
 		return &answer{err: err}
 	}

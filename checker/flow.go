@@ -99,7 +99,7 @@ func (s *session) follow(x exchange) flight {
 			case hops == 5:
 				return flight{last: x, problem: "more than 5 redirects"}
 			}
-			x = s.do(request{Method: http.MethodGet, Path: loc.String(), Header: acceptHTML})
+			x = s.do(request{Method: http.MethodGet, Path: loc.String(), Header: acceptHTML, Browser: true})
 			continue
 		}
 		if mt, _, _ := mime.ParseMediaType(a.contentType); a.status == http.StatusOK && mt == "text/html" {
@@ -120,7 +120,7 @@ func (s *session) decide(d *decision) flight {
 		return flight{last: exchange{req: "navigate to " + maskURL(d.target.String()), ans: &answer{}},
 			redirect: d.target}
 	}
-	r := request{Method: d.method, Path: d.target.String(), Header: acceptHTML}
+	r := request{Method: d.method, Path: d.target.String(), Header: acceptHTML, Browser: true}
 	if d.method == http.MethodPost {
 		r.Form = d.form
 	}

@@ -72,7 +72,7 @@ func (f *frappeRun) loggedUser(header, token string) exchange {
 
 func (f *frappeRun) login() bool {
 	r := newResult(Frappe, "login")
-	x := f.s.do(request{Method: http.MethodPost, Path: frappeLogin, Header: acceptJSON,
+	x := f.s.do(request{Method: http.MethodPost, Path: frappeLogin, Header: acceptJSON, Browser: true,
 		Form: url.Values{"usr": {f.opt.User}, "pwd": {f.opt.Password}}})
 	if why := worked(x, "message"); why != "" {
 		f.add(failed(r, x, &frappeLoginShape, why))
@@ -97,7 +97,7 @@ func (f *frappeRun) authorizeURL(clientID, redirectURI, state string) string {
 func (f *frappeRun) authorize() {
 	state := nonce(24)
 	first := f.s.follow(f.s.do(request{Method: http.MethodGet, Path: f.authorizeURL(f.opt.ClientID, f.opt.RedirectURI, state),
-		Header: acceptHTML}))
+		Header: acceptHTML, Browser: true}))
 	r := newResult(Frappe, "authorize")
 	switch {
 	case first.consent == nil:
@@ -114,7 +114,7 @@ func (f *frappeRun) authorize() {
 	f.add(f.deny(first.consent))
 	state = nonce(24)
 	second := f.s.follow(f.s.do(request{Method: http.MethodGet, Path: f.authorizeURL(f.opt.ClientID, f.opt.RedirectURI, state),
-		Header: acceptHTML}))
+		Header: acceptHTML, Browser: true}))
 	allow := newResult(Frappe, "consent_allow")
 	if second.consent == nil {
 		f.add(failed(allow, second.last, nil, "the second authorization showed no consent page: "+second.problem))
@@ -230,7 +230,7 @@ func (f *frappeRun) authorizeErrors() {
 		"error_unknown_client":    f.authorizeURL("checker-"+nonce(16), f.opt.RedirectURI, nonce(24)),
 		"error_redirect_mismatch": f.authorizeURL(f.opt.ClientID, strings.TrimRight(f.opt.RedirectURI, "/")+"/checker-unregistered", nonce(24)),
 	} {
-		x := f.s.do(request{Method: http.MethodGet, Path: target, Header: acceptJSON})
+		x := f.s.do(request{Method: http.MethodGet, Path: target, Header: acceptJSON, Browser: true})
 		f.add(refusal(newResult(Frappe, step), x, frappeAuthorizeErr))
 	}
 }

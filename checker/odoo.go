@@ -78,7 +78,7 @@ func (o *odooRun) login() bool {
 	if o.opt.OdooDB != "" {
 		params["db"] = o.opt.OdooDB
 	}
-	x := o.s.do(request{Method: http.MethodPost, Path: odooSession, Header: acceptJSON,
+	x := o.s.do(request{Method: http.MethodPost, Path: odooSession, Header: acceptJSON, Browser: true,
 		JSON: map[string]any{"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}})
 	if why := worked(x); why != "" || x.ans.json["result"] == nil {
 		if why == "" {
@@ -97,7 +97,7 @@ func (o *odooRun) authorizeHeader() {
 	state := nonce(30)
 	x := o.s.do(request{Method: http.MethodGet, Path: odooOAuth + "/authorize", Header: append([]string{"Authorization",
 		header("client_id", o.opt.ClientID, "state", state, "redirect_uri", o.opt.RedirectURI, "response_type", "code")},
-		acceptJSON...)})
+		acceptJSON...), Browser: true})
 	if f := o.s.follow(x); f.redirect != nil { // a redirect works for a browser, not for the document's client
 		var code string
 		if r, code = authorized(r, f, state); r.Status != Fail {
@@ -128,7 +128,8 @@ func (o *odooRun) authorizeQuery() {
 	state := nonce(30)
 	q := url.Values{"client_id": {o.opt.ClientID}, "redirect_uri": {o.opt.RedirectURI}, "response_type": {"code"},
 		"state": {state}}
-	f := o.s.follow(o.s.do(request{Method: http.MethodGet, Path: odooOAuth + "/authorize?" + q.Encode(), Header: acceptHTML}))
+	f := o.s.follow(o.s.do(request{Method: http.MethodGet, Path: odooOAuth + "/authorize?" + q.Encode(),
+		Header: acceptHTML, Browser: true}))
 	r := newResult(Odoo, "authorize")
 	if f.consent == nil {
 		r, o.code = authorized(r, f, state)
@@ -218,7 +219,8 @@ func (o *odooRun) userinfo() Result {
 func (o *odooRun) authorizeErrors() {
 	authorize := func(clientID, redirectURI string) exchange {
 		q := url.Values{"client_id": {clientID}, "redirect_uri": {redirectURI}, "response_type": {"code"}, "state": {nonce(30)}}
-		return o.s.do(request{Method: http.MethodGet, Path: odooOAuth + "/authorize?" + q.Encode(), Header: acceptJSON})
+		return o.s.do(request{Method: http.MethodGet, Path: odooOAuth + "/authorize?" + q.Encode(), Header: acceptJSON,
+			Browser: true})
 	}
 	o.add(refusal(newResult(Odoo, "error_unknown_client"), authorize("checker-"+nonce(16), o.opt.RedirectURI),
 		odooError(401, "Invalid Credentials.")))
