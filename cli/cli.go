@@ -61,6 +61,7 @@ const usage = `usage:
   oauthd keys remove KID                       drop a retired key at once (its tokens stop verifying)
   oauthd check BASE_URL --user U --password P --client-id ID [--client-secret S] --redirect-uri U
          [--dialect frappe|odoo|both] [--scope all] [--odoo-db DB] [--against NEW_URL] [--json] [--strict]
+         [--timeout 15s]
                                                the seed documents' flows against any server: PASS/DIFF/FAIL
   oauthd version                               version, commit and Go version of this build
   Every command also takes --config FILE and --help.`
