@@ -73,33 +73,34 @@ type shape struct {
 	fields []field
 }
 
-// The documented answers, each once. Sources: the seed documents 000-003 and the research
-// notes on real Frappe (frappe.md) and the real Odoo module (odoo.md).
+// The documented answers, each once. Sources: the seed documents 000-003, and what real
+// Frappe and the real REST API module answer where the documents say nothing (the project's
+// research notes on both: frappe.md §1.1, §1.3, §1.11, §3.5; odoo.md §3.2, §3.3, §3.6, §5).
 var (
-	frappeLoginShape = shape{"frappe.md §1.11", []int{200}, []field{{"message", str, "Logged In"}}}
-	frappeTokenShape = shape{"seed 000", []int{200}, []field{{"access_token", str, nil}, {"token_type", str, nil},
+	frappeLoginShape = shape{"Frappe's login API", []int{200}, []field{{"message", str, "Logged In"}}}
+	frappeTokenShape = shape{"seed 000: Frappe's Using OAuth", []int{200}, []field{{"access_token", str, nil}, {"token_type", str, nil},
 		{"expires_in", num, nil}, {"refresh_token", str, nil}, {"scope", str, nil}}}
-	frappeUserShape   = shape{"frappe.md §1.11", []int{200}, []field{{"message", str, nil}}}
-	frappeRevokeShape = shape{"seed 000", []int{200}, []field{{"message", str, "success"}}}
-	frappeBadRevoke   = shape{"seed 000", []int{400}, []field{{"message", str, "bad request"}}}
-	// Frappe v15+ answers a refused bearer token 401, v14 403 (frappe.md §3.5).
-	frappeRefused      = shape{"frappe.md §3.5", []int{401, 403}, nil}
-	frappeInvalidGrant = shape{"frappe.md §1.3", []int{400}, []field{{"error", str, "invalid_grant"}}}
-	frappeAuthorizeErr = shape{"frappe.md §1.1", []int{400}, []field{{"description", str, nil},
+	frappeUserShape   = shape{"Frappe's get_logged_user", []int{200}, []field{{"message", str, nil}}}
+	frappeRevokeShape = shape{"seed 000: Frappe's Using OAuth", []int{200}, []field{{"message", str, "success"}}}
+	frappeBadRevoke   = shape{"seed 000: Frappe's Using OAuth", []int{400}, []field{{"message", str, "bad request"}}}
+	// Frappe v15+ answers a refused bearer token 401, v14 403.
+	frappeRefused      = shape{"Frappe v15+, v14", []int{401, 403}, nil}
+	frappeInvalidGrant = shape{"Frappe's get_token (oauthlib)", []int{400}, []field{{"error", str, "invalid_grant"}}}
+	frappeAuthorizeErr = shape{"Frappe's authorize errors", []int{400}, []field{{"description", str, nil},
 		{"status_code", num, nil}, {"error", str, "invalid_request"}}}
 
 	odooSessionShape = shape{"Odoo JSON-RPC /web/session/authenticate", []int{200},
 		[]field{{"jsonrpc", str, "2.0"}, {"result", obj, nil}}}
-	odooCodeShape  = shape{"seed 003", []int{200}, []field{{"code", str, nil}, {"state", str, nil}}}
-	odooTokenShape = shape{"seed 003, odoo.md §3.3", []int{200}, []field{{"access_token", str, nil},
+	odooCodeShape  = shape{"seed 003: the REST API module's OAuth2 page", []int{200}, []field{{"code", str, nil}, {"state", str, nil}}}
+	odooTokenShape = shape{"seed 003 (a date), the module's code (seconds)", []int{200}, []field{{"access_token", str, nil},
 		{"token_type", str, nil}, {"access_token_validity", validity, nil}, {"refresh_token", str, nil}}}
-	odooUserinfoShape = shape{"odoo.md §5 (NextAuth clients; the module has none)", []int{200},
+	odooUserinfoShape = shape{"OpenID Connect userinfo, which NextAuth-built clients expect (the module has none)", []int{200},
 		[]field{{"sub", str, nil}}}
 )
 
 // odooError is one of the module's error answers (odoo.md §3.2, §3.3, §3.6).
 func odooError(status int, message string) shape {
-	return shape{"odoo.md §3", []int{status}, []field{{"code", num, float64(status)}, {"message", str, message}}}
+	return shape{"the REST API module's code", []int{status}, []field{{"code", num, float64(status)}, {"message", str, message}}}
 }
 
 // describe is the documented answer in a line, for the report.

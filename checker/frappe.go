@@ -164,7 +164,7 @@ func (f *frappeRun) tokens() {
 	f.add(f.bearer("bearer", "Authorization"))
 	misspelt := f.bearer("bearer_misspelt", "Authorizaton")
 	if misspelt.Status == Fail {
-		misspelt.Note = "the seed documents print this spelling; Frappe itself reads only Authorization (frappe.md §3.5)"
+		misspelt.Note = "the seed documents print this spelling; Frappe itself reads only Authorization"
 	}
 	f.add(misspelt)
 	f.add(f.refreshed())

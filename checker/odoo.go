@@ -25,7 +25,7 @@ type odooRun struct {
 }
 
 // headerNote explains a header-style FAIL against the real module.
-const headerNote = "the real module reads OAuth2 parameters from the query and form only (odoo.md §0)"
+const headerNote = "the real module reads OAuth2 parameters from the query and form only"
 
 func odooFlow(ctx context.Context, opt Options) []Result {
 	s, err := newSession(ctx, opt)
@@ -209,7 +209,7 @@ func (o *odooRun) userinfo() Result {
 		Header: append([]string{"Authorization", "Bearer " + o.access}, acceptJSON...)})
 	if why := worked(x, "sub"); why != "" {
 		r = failed(r, x, &odooUserinfoShape, why)
-		r.Note = "the module has no userinfo; clients built with NextAuth expect one (odoo.md §5)"
+		r.Note = "the module has no userinfo; clients built with NextAuth expect one"
 		return r
 	}
 	return judged(r, x, odooUserinfoShape)

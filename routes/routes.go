@@ -49,12 +49,12 @@ func New(d adapters.Deps) *fiber.App {
 		app.Get("/healthz", health(d))
 	}
 	app.Use(secure)
-	if d.Ephemeral != nil {
-		app.Use(faults(d.Ephemeral.Faults))
-	}
 	protectAPIs(app, d)
 	app.Use(singleCredentials)
 	app.Use(corsPolicy(d))
+	if d.Ephemeral != nil { // after CORS, so that a browser app can read an injected failure
+		app.Use(faults(d.Ephemeral.Faults))
+	}
 	frappe.Register(app, d.Engine, frappeOptions(d.Config))
 	odoo.Register(app, d.Engine, odooOptions(d.Config))
 	standard.Register(app, d.Engine, standardOptions(d.Config))

@@ -26,6 +26,7 @@ func odooRefresh(t *testing.T, s *Server, refresh string) *Resp {
 // A 503 with Retry-After in each dialect's own error shape, for the next count requests to
 // that endpoint of that dialect only.
 func TestFaultUnavailable(t *testing.T) {
+	t.Setenv("OAUTHD_CORS_ALLOWED_ORIGINS", "https://app.example")
 	s := startEphemeralSuite(t)
 	queueFault(t, s, map[string]any{"endpoint": "token", "dialect": "frappe", "kind": "unavailable", "count": 2,
 		"retry_after": "3s"})
@@ -52,6 +53,15 @@ func TestFaultUnavailable(t *testing.T) {
 	}
 	if r := frappeBearerUser(t, s, ephAliceAccess); r.Status != http.StatusOK {
 		t.Fatalf("the bearer fault served more than its count: %s", r)
+	}
+	// a browser app reads an injected failure like a real one: CORS headers, Retry-After exposed
+	queueFault(t, s, map[string]any{"endpoint": "revoke", "dialect": "frappe", "kind": "unavailable", "retry_after": "4s"})
+	r = SendForm(t, nil, http.MethodPost, s.URL+frappeOAuth+"revoke_token", url.Values{"token": {ephBobAccess},
+		"client_id": {ephSPA}}, "Origin", "https://app.example")
+	if r.Status != http.StatusServiceUnavailable || r.Str("error") != "temporarily_unavailable" || r.Header.Get("Retry-After") != "4" ||
+		r.Header.Get("Access-Control-Allow-Origin") != "https://app.example" ||
+		!strings.Contains(r.Header.Get("Access-Control-Expose-Headers"), "Retry-After") {
+		t.Fatalf("a cross-origin revoke under the fault: %s %v", r, r.Header)
 	}
 }
 
