@@ -158,7 +158,7 @@ func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base st
 	defer stopWatch()
 	go watchDatabase(watchCtx, eng, e.log.Logger, databaseCheckInterval)
 	if e.kit == nil { // an ephemeral server's settings are its command line's, fixed
-		go e.reloadOnHUP(watchCtx, cfg, eng, live)
+		e.reloadOnHUP(watchCtx, cfg, eng, live)
 	}
 	fmt.Fprintf(e.errOut, "oauthd listening on %s (database: %s)\n", base, cfg.Database.Driver)
 	e.log.Info("listening", "addr", base, "driver", cfg.Database.Driver, "version", buildVersion())
