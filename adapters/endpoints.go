@@ -18,3 +18,10 @@ type Endpoint struct {
 	// refresh gets is not the one a code exchange gets.
 	GrantType func(c *fiber.Ctx) string
 }
+
+// EndpointMaker returns what makes a dialect's Endpoint values.
+func EndpointMaker(dialect string) func(path, kind string, render func(*fiber.Ctx, *core.Error) error) Endpoint {
+	return func(path, kind string, render func(*fiber.Ctx, *core.Error) error) Endpoint {
+		return Endpoint{Path: path, Kind: kind, Dialect: dialect, Render: render}
+	}
+}

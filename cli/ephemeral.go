@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"oauthd/adapters/ephemeral"
 	"oauthd/config"
 	"oauthd/core"
 )
@@ -138,14 +137,6 @@ func fixturesFor(path string, eph bool) (*config.Fixtures, error) {
 			entryName("tokens", 0, f.Tokens[0].ClientID))}
 	}
 	return f, nil
-}
-
-// newKit is the test clock and faults of an ephemeral server; nil otherwise.
-func newKit(eph bool) *ephemeral.Kit {
-	if !eph {
-		return nil
-	}
-	return ephemeral.New()
 }
 
 // earlyKey starts generating a key pair for alg at once and returns a NewKey that hands it to

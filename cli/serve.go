@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"oauthd/adapters"
+	"oauthd/adapters/ephemeral"
 	"oauthd/config"
 	"oauthd/core"
 	"oauthd/metrics"
@@ -23,36 +24,8 @@ import (
 )
 
 func (e *env) serve(args []string) error {
-	fs := e.commandFlags("serve")
-	demo := fs.Bool("demo", false, "create a demo user and client and print how to try them")
-	addr := fs.String("addr", "", "listen address; overrides server.addr (a :0 port is a free one)")
-	eph := fs.Bool("ephemeral", false, "in-memory database and keys, a test clock and faults, a JSON ready line")
-	public := fs.Bool("public", false, "let --ephemeral listen beyond loopback")
-	fixturesPath := fs.String("fixtures", "", "users, clients, consents and (with --ephemeral) tokens to create")
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if *public && !*eph {
-		return fmt.Errorf("%w: --public goes with --ephemeral", errUsage)
-	}
 	ctx := context.Background()
-	cfg, err := config.Load(e.configPath)
-	if err != nil {
-		return configError{err}
-	}
-	if *addr != "" {
-		cfg.Server.Addr = *addr
-	}
-	e.logTo, e.kit = e.out, newKit(*eph)
-	if *eph {
-		e.newKey = earlyKey(cfg.OAuth.IDTokenAlg)
-		e.logTo = e.errOut // standard output carries the ready line alone
-		ephemeralSettings(cfg)
-		if err := checkLoopback(cfg, *public); err != nil {
-			return err
-		}
-	}
-	fixtures, err := fixturesFor(*fixturesPath, *eph)
+	cfg, flags, fixtures, err := e.serveSetup(args)
 	if err != nil {
 		return err
 	}
@@ -66,17 +39,8 @@ func (e *env) serve(args []string) error {
 		return err
 	}
 	defer store.Close()
-	if err := ensureSigningKey(ctx, cfg, eng); err != nil {
+	if err := e.provision(ctx, cfg, eng, flags.fixtures, fixtures); err != nil {
 		return err
-	}
-	slog.SetDefault(e.log.Logger)
-	if err := applyStatic(ctx, eng, cfg, e.log.Logger); err != nil {
-		return err
-	}
-	if fixtures != nil {
-		if err := applyFixtures(ctx, eng, *fixturesPath, fixtures); err != nil {
-			return err
-		}
 	}
 	if m != nil {
 		stop, err := e.serveMetrics(cfg, m, store)
@@ -107,7 +71,7 @@ func (e *env) serve(args []string) error {
 		fmt.Fprintln(e.errOut, "oauthd: "+w)
 		slog.Warn("server.issuer not set on a non-loopback address", "addr", ln.Addr().String(), "detail", w)
 	}
-	if *demo {
+	if flags.demo {
 		if err := e.demo(ctx, eng, base); err != nil {
 			ln.Close()
 			return err
@@ -123,6 +87,65 @@ func (e *env) serve(args []string) error {
 		}
 	}
 	return e.run(cfg, eng, ln, base, ready)
+}
+
+// provision gives a freshly opened server what it needs before its first request: a signing
+// key, the static [[users]] and [[clients]], then the fixtures.
+func (e *env) provision(ctx context.Context, cfg *config.Config, eng *core.Engine, path string,
+	fixtures *config.Fixtures) error {
+	if err := ensureSigningKey(ctx, cfg, eng); err != nil {
+		return err
+	}
+	slog.SetDefault(e.log.Logger)
+	if err := applyStatic(ctx, eng, cfg, e.log.Logger); err != nil {
+		return err
+	}
+	if fixtures == nil {
+		return nil
+	}
+	return applyFixtures(ctx, eng, path, fixtures)
+}
+
+// serveFlags are serve's own flags.
+type serveFlags struct {
+	demo, ephemeral, public bool
+	addr, fixtures          string
+}
+
+// serveSetup reads serve's flags and the configuration they adjust (an ephemeral server's
+// settings, the address), and loads the fixtures; nothing is opened yet.
+func (e *env) serveSetup(args []string) (*config.Config, serveFlags, *config.Fixtures, error) {
+	var f serveFlags
+	fs := e.commandFlags("serve")
+	fs.BoolVar(&f.demo, "demo", false, "create a demo user and client and print how to try them")
+	fs.StringVar(&f.addr, "addr", "", "listen address; overrides server.addr (a :0 port is a free one)")
+	fs.BoolVar(&f.ephemeral, "ephemeral", false, "in-memory database and keys, a test clock and faults, a JSON ready line")
+	fs.BoolVar(&f.public, "public", false, "let --ephemeral listen beyond loopback")
+	fs.StringVar(&f.fixtures, "fixtures", "", "users, clients, consents and (with --ephemeral) tokens to create")
+	if err := parse(fs, args, 0); err != nil {
+		return nil, f, nil, err
+	}
+	if f.public && !f.ephemeral {
+		return nil, f, nil, fmt.Errorf("%w: --public goes with --ephemeral", errUsage)
+	}
+	cfg, err := config.Load(e.configPath)
+	if err != nil {
+		return nil, f, nil, configError{err}
+	}
+	if f.addr != "" {
+		cfg.Server.Addr = f.addr
+	}
+	e.logTo = e.out
+	if f.ephemeral {
+		e.kit, e.newKey = ephemeral.New(), earlyKey(cfg.OAuth.IDTokenAlg)
+		e.logTo = e.errOut // standard output carries the ready line alone
+		ephemeralSettings(cfg)
+		if err := checkLoopback(cfg, f.public); err != nil {
+			return nil, f, nil, err
+		}
+	}
+	fixtures, err := fixturesFor(f.fixtures, f.ephemeral)
+	return cfg, f, fixtures, err
 }
 
 // announce gives an ephemeral server's admin API a token of its own, in memory like the rest,

@@ -5,15 +5,12 @@ import (
 
 	"oauthd/adapters"
 	"oauthd/adapters/ephemeral"
-	"oauthd/core"
 )
 
 // Endpoints lists the dialect's endpoints that faults can target, under both prefixes, each
 // with the renderer its handler answers errors with.
 func Endpoints() []adapters.Endpoint {
-	ep := func(path, kind string, render func(*fiber.Ctx, *core.Error) error) adapters.Endpoint {
-		return adapters.Endpoint{Path: path, Kind: kind, Dialect: "frappe", Render: render}
-	}
+	ep := adapters.EndpointMaker("frappe")
 	out := []adapters.Endpoint{ep(loggedUserPath, ephemeral.EndpointBearer, renderBearer)}
 	for _, prefix := range []string{oauthPrefix, legacyPrefix} {
 		token := ep(prefix+"get_token", ephemeral.EndpointToken, renderRFC)

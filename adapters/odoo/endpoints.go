@@ -11,9 +11,7 @@ import (
 // Endpoints lists the dialect's endpoints that faults can target, each with the renderer its
 // handler answers errors with (the module's {"code","message"} shapes and messages).
 func Endpoints() []adapters.Endpoint {
-	ep := func(path, kind string, render func(*fiber.Ctx, *core.Error) error) adapters.Endpoint {
-		return adapters.Endpoint{Path: path, Kind: kind, Dialect: "odoo", Render: render}
-	}
+	ep := adapters.EndpointMaker("odoo")
 	token := ep(oauth2Path+"/access_token", ephemeral.EndpointToken,
 		func(c *fiber.Ctx, e *core.Error) error { return tokenError(c, e, false) })
 	token.GrantType = func(c *fiber.Ctx) string {
