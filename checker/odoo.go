@@ -24,8 +24,16 @@ type odooRun struct {
 	access, refreshTok string
 }
 
-// headerNote explains a header-style FAIL against the real module.
+// headerNote explains why the real module refuses a header-style request as an unknown client.
 const headerNote = "the real module reads OAuth2 parameters from the query and form only"
+
+// noteIfUnknownClient is headerNote for a refusal with 401, the module's "Invalid Credentials.".
+func noteIfUnknownClient(x exchange) string {
+	if x.ans.status == http.StatusUnauthorized {
+		return headerNote
+	}
+	return ""
+}
 
 func odooFlow(ctx context.Context, opt Options) []Result {
 	s, err := newSession(ctx, opt)
@@ -110,7 +118,7 @@ func (o *odooRun) authorizeHeader() {
 	}
 	if why := worked(x, "code"); why != "" {
 		r = failed(r, x, &odooCodeShape, why)
-		r.Note = headerNote
+		r.Note = noteIfUnknownClient(x)
 		o.add(r)
 		return
 	}
@@ -171,7 +179,7 @@ func (o *odooRun) tokens() {
 		}
 		pairs = append(pairs, "redirect_uri", o.opt.RedirectURI, "code", o.headerCode, "grant_type", "authorization_code")
 		x := o.token(nil, "Authorization", header(pairs...))
-		o.add(o.tokenResult("token_code_header", x, headerNote))
+		o.add(o.tokenResult("token_code_header", x, noteIfUnknownClient(x)))
 	}
 	if o.code == "" {
 		for _, step := range []string{"token_code", "userinfo", "refresh"} {

@@ -69,8 +69,8 @@ type OIDCOptions struct {
 	// Resources are the RFC 8707 resource indicators served; empty means the issuer alone.
 	Resources []string
 	// NewKey makes the key pair of a new signing key; nil is GenerateKey. serve --ephemeral
-	// hands over one it started generating before anything else, so that RSA's prime search
-	// overlaps the rest of the start-up.
+	// hands over one it began as soon as the configuration was read, so that RSA's prime
+	// search overlaps the rest of the start-up.
 	NewKey func(alg string) (crypto.Signer, error)
 }
 
