@@ -236,6 +236,19 @@ func describeRequest(r request, base *url.URL) string {
 	return out
 }
 
+// clientForm is a form of the name/value pairs kv with the client's credentials in the body,
+// as both documents send them: client_id, and client_secret when the client has one.
+func (s *session) clientForm(kv ...string) url.Values {
+	v := url.Values{"client_id": {s.opt.ClientID}}
+	if s.opt.ClientSecret != "" {
+		v.Set("client_secret", s.opt.ClientSecret)
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v
+}
+
 // nonce is a random value for state parameters and for codes and tokens no server issued.
 func nonce(n int) string {
 	b := make([]byte, n)

@@ -48,19 +48,6 @@ func frappeFlow(ctx context.Context, opt Options) []Result {
 
 func (f *frappeRun) add(r Result) { f.out = append(f.out, r) }
 
-// form is a token endpoint form with the client's credentials as the document sends them
-// (client_id in the body), plus client_secret when the client has one.
-func (f *frappeRun) form(kv ...string) url.Values {
-	v := url.Values{"client_id": {f.opt.ClientID}}
-	if f.opt.ClientSecret != "" {
-		v.Set("client_secret", f.opt.ClientSecret)
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		v.Set(kv[i], kv[i+1])
-	}
-	return v
-}
-
 func (f *frappeRun) post(method string, form url.Values) exchange {
 	return f.s.do(request{Method: http.MethodPost, Path: frappeMethods + method, Form: form, Header: acceptJSON})
 }
@@ -151,7 +138,7 @@ func (f *frappeRun) tokens() {
 		}
 		return
 	}
-	x := f.post("get_token", f.form("grant_type", "authorization_code", "code", f.code, "redirect_uri", f.opt.RedirectURI))
+	x := f.post("get_token", f.s.clientForm("grant_type", "authorization_code", "code", f.code, "redirect_uri", f.opt.RedirectURI))
 	if why := worked(x, "access_token"); why != "" {
 		f.add(failed(r, x, &frappeTokenShape, why))
 		for _, step := range []string{"bearer", "bearer_misspelt", "refresh", "revoke", "revoked_refused"} {
@@ -190,7 +177,7 @@ func (f *frappeRun) refreshed() Result {
 	if f.refresh == "" {
 		return skipped(r, "the code exchange gave no refresh_token")
 	}
-	x := f.post("get_token", f.form("grant_type", "refresh_token", "refresh_token", f.refresh,
+	x := f.post("get_token", f.s.clientForm("grant_type", "refresh_token", "refresh_token", f.refresh,
 		"redirect_uri", f.opt.RedirectURI))
 	if why := worked(x, "access_token"); why != "" {
 		return failed(r, x, &frappeTokenShape, why)
@@ -238,12 +225,12 @@ func (f *frappeRun) authorizeErrors() {
 // tokenErrors need no session: an unknown code, the used code, an unknown bearer token, and
 // revoke_token without a token.
 func (f *frappeRun) tokenErrors() {
-	x := f.post("get_token", f.form("grant_type", "authorization_code", "code", nonce(30), "redirect_uri", f.opt.RedirectURI))
+	x := f.post("get_token", f.s.clientForm("grant_type", "authorization_code", "code", nonce(30), "redirect_uri", f.opt.RedirectURI))
 	f.add(refusal(newResult(Frappe, "error_unknown_code"), x, frappeInvalidGrant))
 	if f.code == "" {
 		f.add(skipped(newResult(Frappe, "error_code_reused"), "needs an authorization code"))
 	} else {
-		x = f.post("get_token", f.form("grant_type", "authorization_code", "code", f.code, "redirect_uri", f.opt.RedirectURI))
+		x = f.post("get_token", f.s.clientForm("grant_type", "authorization_code", "code", f.code, "redirect_uri", f.opt.RedirectURI))
 		f.add(refusal(newResult(Frappe, "error_code_reused"), x, frappeInvalidGrant))
 	}
 	f.add(refusal(newResult(Frappe, "error_bad_bearer"), f.loggedUser("Authorization", nonce(30)), frappeRefused))

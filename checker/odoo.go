@@ -156,18 +156,6 @@ func (o *odooRun) token(form url.Values, hdr ...string) exchange {
 		Header: append(hdr, acceptJSON...)})
 }
 
-// credentials are the client's, as the module's clients send them in the form.
-func (o *odooRun) credentials(kv ...string) url.Values {
-	v := url.Values{"client_id": {o.opt.ClientID}}
-	if o.opt.ClientSecret != "" {
-		v.Set("client_secret", o.opt.ClientSecret)
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		v.Set(kv[i], kv[i+1])
-	}
-	return v
-}
-
 // tokens exchanges both codes (header style, form style), reads userinfo and refreshes.
 func (o *odooRun) tokens() {
 	if o.headerCode == "" {
@@ -187,7 +175,7 @@ func (o *odooRun) tokens() {
 		}
 		return
 	}
-	x := o.token(o.credentials("code", o.code, "redirect_uri", o.opt.RedirectURI, "grant_type", "authorization_code"))
+	x := o.token(o.s.clientForm("code", o.code, "redirect_uri", o.opt.RedirectURI, "grant_type", "authorization_code"))
 	r := o.tokenResult("token_code", x, "")
 	o.add(r)
 	if r.Status == Fail {
@@ -197,7 +185,7 @@ func (o *odooRun) tokens() {
 	}
 	o.access, o.refreshTok = x.ans.str("access_token"), x.ans.str("refresh_token")
 	o.add(o.userinfo())
-	x = o.token(o.credentials("grant_type", "refresh_token", "refresh_token", o.refreshTok))
+	x = o.token(o.s.clientForm("grant_type", "refresh_token", "refresh_token", o.refreshTok))
 	o.add(o.tokenResult("refresh", x, ""))
 }
 
@@ -243,13 +231,13 @@ func (o *odooRun) tokenErrors() {
 	if o.opt.ClientSecret == "" {
 		o.add(skipped(newResult(Odoo, "error_bad_secret"), "a public client has no secret"))
 	} else {
-		form := o.credentials("grant_type", "authorization_code", "code", nonce(32), "redirect_uri", o.opt.RedirectURI)
+		form := o.s.clientForm("grant_type", "authorization_code", "code", nonce(32), "redirect_uri", o.opt.RedirectURI)
 		form.Set("client_secret", "checker-wrong-"+nonce(16))
 		o.add(refusal(newResult(Odoo, "error_bad_secret"), o.token(form), odooError(401, "Invalid Credentials.")))
 	}
-	o.add(refusal(newResult(Odoo, "error_unknown_code"), o.token(o.credentials("grant_type", "authorization_code",
+	o.add(refusal(newResult(Odoo, "error_unknown_code"), o.token(o.s.clientForm("grant_type", "authorization_code",
 		"code", nonce(32), "redirect_uri", o.opt.RedirectURI)), odooError(401, "Invalid Authentication Code.")))
-	o.add(refusal(newResult(Odoo, "error_bad_refresh"), o.token(o.credentials("grant_type", "refresh_token",
+	o.add(refusal(newResult(Odoo, "error_bad_refresh"), o.token(o.s.clientForm("grant_type", "refresh_token",
 		"refresh_token", nonce(32))), odooError(400, "Invalid Refresh Token.")))
 	bad := o.s.do(request{Method: http.MethodGet, Path: odooOAuth + "/userinfo",
 		Header: append([]string{"Authorization", "Bearer " + nonce(32)}, acceptJSON...)})
@@ -258,6 +246,6 @@ func (o *odooRun) tokenErrors() {
 		o.add(skipped(newResult(Odoo, "error_code_reused"), "needs the query-style authorization's code"))
 		return
 	}
-	x := o.token(o.credentials("code", o.code, "redirect_uri", o.opt.RedirectURI, "grant_type", "authorization_code"))
+	x := o.token(o.s.clientForm("code", o.code, "redirect_uri", o.opt.RedirectURI, "grant_type", "authorization_code"))
 	o.add(refusal(newResult(Odoo, "error_code_reused"), x, odooError(400, "Authentication code expired")))
 }
