@@ -64,16 +64,8 @@ func LoadFixtures(path string) (*Fixtures, error) {
 	}
 	f := &Fixtures{}
 	f.Clients, f.Users = r.static()
-	for i, t := range r.tables("consents") {
-		if c, ok := readTable(r, "consents", i, t, "client_id", consentKeys, fixtureConsent); ok {
-			f.Consents = append(f.Consents, c)
-		}
-	}
-	for i, t := range r.tables("tokens") {
-		if tok, ok := readTable(r, "tokens", i, t, "client_id", tokenKeys, fixtureToken); ok {
-			f.Tokens = append(f.Tokens, tok)
-		}
-	}
+	f.Consents = readTables(r, "consents", "client_id", consentKeys, fixtureConsent)
+	f.Tokens = readTables(r, "tokens", "client_id", tokenKeys, fixtureToken)
 	return f, r.err
 }
 

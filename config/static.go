@@ -43,19 +43,19 @@ var (
 
 // static reads the [[clients]] and [[users]] tables.
 func (r *reader) static() ([]StaticClient, []StaticUser) {
-	var cs []StaticClient
-	for i, t := range r.tables("clients") {
-		if c, ok := readTable(r, "clients", i, t, "client_id", clientKeys, staticClient); ok {
-			cs = append(cs, c)
+	return readTables(r, "clients", "client_id", clientKeys, staticClient),
+		readTables(r, "users", "email", userKeys, staticUser)
+}
+
+// readTables reads every table of the array kind ([[kind]]) with read; see readTable.
+func readTables[T any](r *reader, kind, nameKey string, allowed []string, read func(*reader, *koanf.Koanf) T) []T {
+	var out []T
+	for i, t := range r.tables(kind) {
+		if v, ok := readTable(r, kind, i, t, nameKey, allowed, read); ok {
+			out = append(out, v)
 		}
 	}
-	var us []StaticUser
-	for i, t := range r.tables("users") {
-		if u, ok := readTable(r, "users", i, t, "email", userKeys, staticUser); ok {
-			us = append(us, u)
-		}
-	}
-	return cs, us
+	return out
 }
 
 // tables reads an array of tables ([[key]]); anything else under key is an error, not ignored.
