@@ -68,10 +68,14 @@ func errNoSecret(driver string) error {
 }
 
 // sealer builds the engine's Sealer from keys.encryption_secret. With SQLite and no secret,
-// one is generated into a 0600 file beside the database (read back on later starts); with a
-// database server no secret means none (serve then refuses to start: see errNoSecret).
-func sealer(cfg *config.Config) (*core.Sealer, error) {
+// one is generated into a 0600 file beside the database (read back on later starts), or for
+// an ephemeral server's in-memory database kept in memory with it; with a database server no
+// secret means none (serve then refuses to start: see errNoSecret).
+func (e *env) sealer(cfg *config.Config) (*core.Sealer, error) {
 	secret := cfg.Keys.EncryptionSecret
+	if secret == "" && e.kit != nil {
+		secret = core.NewSealSecret()
+	}
 	if secret == "" && cfg.Database.Driver == "sqlite" {
 		var err error
 		if secret, err = secretBeside(cfg.Database.DSN); err != nil {

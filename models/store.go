@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -42,6 +43,7 @@ type Store struct {
 	// group_insert.go); nil on MySQL and PostgreSQL, whose writers do not queue, and inside a
 	// transaction.
 	tokens *tokenGroup
+	pin    *sql.DB // OpenMemory: keeps the in-memory database alive; nil otherwise
 	// bearerSQL is BearerByID's statement in the engine's placeholder syntax.
 	bearerSQL string
 }
@@ -158,6 +160,9 @@ func (s *Store) Close() error {
 	err := closePool(s.db)
 	if s.w != s.db {
 		err = errors.Join(err, closePool(s.w))
+	}
+	if s.pin != nil {
+		err = errors.Join(err, s.pin.Close())
 	}
 	return err
 }

@@ -1,5 +1,6 @@
 // Package storetest opens fresh, migrated stores on every database backend oauthd supports, so
-// the same test functions run against SQLite, MySQL/MariaDB and PostgreSQL.
+// the same test functions run against SQLite (in a file and in memory), MySQL/MariaDB and
+// PostgreSQL.
 //
 // MySQL: each Open creates its own database (oauthd_test_<random>) on the server named by
 // OAUTHD_TEST_MYSQL_DSN (default root@tcp(127.0.0.1:3306)/) and drops it when the test ends.
@@ -31,10 +32,11 @@ type Backend struct {
 	Open func(t testing.TB) *models.Store
 }
 
-// Backends lists every backend: SQLite always, the servers when reachable (see package comment).
+// Backends lists every backend: SQLite in a file and in memory (serve --ephemeral) always,
+// the servers when reachable (see package comment).
 func Backends() []Backend {
-	return []Backend{{Name: "sqlite", Open: OpenSQLite}, {Name: "mysql", Open: OpenMySQL},
-		{Name: "postgres", Open: OpenPostgres}}
+	return []Backend{{Name: "sqlite", Open: OpenSQLite}, {Name: "memory", Open: OpenMemory},
+		{Name: "mysql", Open: OpenMySQL}, {Name: "postgres", Open: OpenPostgres}}
 }
 
 // Run runs fn as a parallel subtest on a fresh store of every backend.
@@ -127,6 +129,18 @@ func openIn(t testing.TB, driver, dsn string) *models.Store {
 	s, err := models.Open(driver, dsn, pool())
 	if err != nil {
 		t.Fatalf("open %s database: %v", driver, err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	migrate(t, s)
+	return s
+}
+
+// OpenMemory opens a migrated SQLite store held in memory.
+func OpenMemory(t testing.TB) *models.Store {
+	t.Helper()
+	s, err := models.OpenMemory(pool())
+	if err != nil {
+		t.Fatalf("open memory: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	migrate(t, s)
