@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -140,7 +141,15 @@ type benchEnv struct {
 	http    *http.Client
 	counter queryCounter
 	user    *models.User
-	dbProcs []string // the database server's process names, for db-cpu-us/op; none on SQLite
+	dbProcs dbProcs // the database server's processes, for db-cpu-us/op; none on SQLite
+}
+
+// dbProcs picks the database server's processes on this machine: those named one of names and,
+// when title is set, whose command line holds it (PostgreSQL titles each connection's process
+// with its database, so other databases' work on a shared server is left out).
+type dbProcs struct {
+	names []string
+	title string
 }
 
 // newBenchEnv builds the app as cli.serve does, on a fresh SQLite file in b.TempDir()
@@ -177,8 +186,13 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 	if err := store.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	e := &benchEnv{cfg: cfg, store: store, dbProcs: map[string][]string{
-		"mysql": {"mariadbd", "mysqld"}, "postgres": {"postgres"}}[driver]}
+	e := &benchEnv{cfg: cfg, store: store}
+	switch driver {
+	case "mysql":
+		e.dbProcs = dbProcs{names: []string{"mariadbd", "mysqld"}}
+	case "postgres":
+		e.dbProcs = dbProcs{names: []string{"postgres"}, title: " " + strings.TrimPrefix(dbPath(cfg.Database.DSN), "/") + " "}
+	}
 	for _, h := range store.Handles() {
 		e.counter.install(b, h)
 	}
@@ -195,6 +209,15 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 	}
 	e.base, e.http = benchServe(b, routes.New(adapters.Deps{Engine: e.eng, Config: cfg}))
 	return e
+}
+
+// dbPath is the path of a URL DSN: PostgreSQL's "/database".
+func dbPath(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return ""
+	}
+	return u.Path
 }
 
 func randomHex(n int) string {
@@ -304,11 +327,11 @@ func (e *benchEnv) accessToken(b *testing.B, c *models.Client) string {
 func (e *benchEnv) timed(b *testing.B, run func()) { timedDB(b, &e.counter, e.dbProcs, run) }
 
 // timed runs the measured region and reports cpu-us/op (process CPU: client and server).
-func timed(b *testing.B, run func()) { timedDB(b, nil, nil, run) }
+func timed(b *testing.B, run func()) { timedDB(b, nil, dbProcs{}, run) }
 
 // timedDB is timed that also reports queries/op and tx/op from q unless it is nil, and
-// db-cpu-us/op (the database server's CPU: its processes named dbProcs) unless dbProcs is empty.
-func timedDB(b *testing.B, q *queryCounter, dbProcs []string, run func()) {
+// db-cpu-us/op (the CPU of the database server's processes procs) unless procs names none.
+func timedDB(b *testing.B, q *queryCounter, procs dbProcs, run func()) {
 	b.Helper()
 	b.ReportAllocs()
 	if q != nil {
@@ -316,30 +339,30 @@ func timedDB(b *testing.B, q *queryCounter, dbProcs []string, run func()) {
 		q.txs.Store(0)
 		q.on.Store(true)
 	}
-	dbCPU := procsCPU(dbProcs)
+	dbCPU := procs.cpu()
 	cpu := processCPU()
 	b.ResetTimer()
 	run()
 	b.StopTimer()
 	cpu = processCPU() - cpu
-	dbCPU = procsCPU(dbProcs) - dbCPU
+	dbCPU = procs.cpu() - dbCPU
 	if q != nil {
 		q.on.Store(false)
 		b.ReportMetric(float64(q.queries.Load())/float64(b.N), "queries/op")
 		b.ReportMetric(float64(q.txs.Load())/float64(b.N), "tx/op")
 	}
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-us/op")
-	if len(dbProcs) != 0 {
+	if len(procs.names) != 0 {
 		b.ReportMetric(float64(dbCPU.Microseconds())/float64(b.N), "db-cpu-us/op")
 	}
 }
 
-// procsCPU is the user+system CPU time of the processes on this machine whose name is one of
-// names, from /proc (10 ms resolution): MariaDB's one server process, or PostgreSQL's
-// postmaster with a process per connection (the connections the run opens count from their
-// start, so a difference of two readings is the run's database CPU), or 0 for no names.
-func procsCPU(names []string) time.Duration {
-	if len(names) == 0 {
+// cpu is the user+system CPU time of the processes p picks, from /proc (10 ms resolution):
+// MariaDB's one server process, or PostgreSQL's process per connection to the database (the
+// connections the run opens count from their start, so a difference of two readings is the
+// run's database CPU), or 0 when p names none.
+func (p dbProcs) cpu() time.Duration {
+	if len(p.names) == 0 {
 		return 0
 	}
 	var total time.Duration
@@ -349,7 +372,10 @@ func procsCPU(names []string) time.Duration {
 			continue
 		}
 		comm, err := os.ReadFile("/proc/" + d.Name() + "/comm")
-		if err != nil || !slices.Contains(names, strings.TrimSpace(string(comm))) {
+		if err != nil || !slices.Contains(p.names, strings.TrimSpace(string(comm))) {
+			continue
+		}
+		if title, _ := os.ReadFile("/proc/" + d.Name() + "/cmdline"); !strings.Contains(string(title), p.title) {
 			continue
 		}
 		total += statCPU("/proc/" + d.Name() + "/stat")
