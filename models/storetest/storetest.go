@@ -56,19 +56,19 @@ func pool() models.Options { return models.Options{MaxOpenConns: 8, MaxIdleConns
 // OpenSQLite opens a migrated SQLite store in a file under t.TempDir().
 func OpenSQLite(t testing.TB) *models.Store {
 	t.Helper()
-	return openIn(t, "sqlite", filepath.Join(t.TempDir(), "oauthd.db"))
+	return OpenIn(t, "sqlite", filepath.Join(t.TempDir(), "oauthd.db"))
 }
 
 // OpenMySQL opens a migrated store in a new database of its own.
 func OpenMySQL(t testing.TB) *models.Store {
 	t.Helper()
-	return openIn(t, "mysql", Database(t, "mysql"))
+	return OpenIn(t, "mysql", Database(t, "mysql"))
 }
 
 // OpenPostgres opens a migrated PostgreSQL store in a new database of its own.
 func OpenPostgres(t testing.TB) *models.Store {
 	t.Helper()
-	return openIn(t, "postgres", Database(t, "postgres"))
+	return OpenIn(t, "postgres", Database(t, "postgres"))
 }
 
 // serverKind is what differs between the database servers in creating a test's database.
@@ -122,9 +122,9 @@ func Database(t testing.TB, driver string) string {
 	return k.dsn(k.server, name)
 }
 
-// openIn opens a migrated store at dsn, closed when the test ends (before a Database drop:
+// OpenIn opens a migrated store at dsn, closed when the test ends (before a Database drop:
 // cleanups run last-in first-out).
-func openIn(t testing.TB, driver, dsn string) *models.Store {
+func OpenIn(t testing.TB, driver, dsn string) *models.Store {
 	t.Helper()
 	s, err := models.Open(driver, dsn, pool())
 	if err != nil {
