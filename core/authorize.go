@@ -127,18 +127,23 @@ func checkAuthorizeRules(a *Authorization, req AuthorizeRequest) *Error {
 
 // ErrorRedirect builds the redirect for a Redirectable error, keeping state.
 func (a *Authorization) ErrorRedirect(err *Error) string {
-	v := url.Values{"error": {err.Code}, "error_description": {err.Description}}
-	if a.State != "" {
-		v.Set("state", a.State)
-	}
-	return AppendQuery(a.RedirectURI, v)
+	return a.response(url.Values{"error": {err.Code}, "error_description": {err.Description}})
 }
 
 // CodeRedirect is where an approval leads: the code and the original state.
 func (a *Authorization) CodeRedirect(code string) string {
-	v := url.Values{"code": {code}}
+	return a.response(url.Values{"code": {code}})
+}
+
+// response is an authorization response at the verified redirect URI, success or error: the
+// parameters, the original state, and the issuer (RFC 9207), which lets a client talking to
+// several authorization servers tell which one answered (the mix-up attack).
+func (a *Authorization) response(v url.Values) string {
 	if a.State != "" {
 		v.Set("state", a.State)
+	}
+	if a.Request.Issuer != "" {
+		v.Set("iss", a.Request.Issuer)
 	}
 	return AppendQuery(a.RedirectURI, v)
 }

@@ -115,3 +115,25 @@ func TestAppendQuery(t *testing.T) {
 		}
 	}
 }
+
+// Every authorization response names the issuer (RFC 9207), success and error alike, beside
+// the state and after the redirect URI's own query.
+func TestAuthorizationResponseIssuer(t *testing.T) {
+	t.Parallel()
+	a := &Authorization{RedirectURI: "https://app.example/cb?tenant=7", State: "st",
+		Request: AuthorizeRequest{Issuer: "https://id.example"}}
+	for name, got := range map[string]string{
+		"code":  a.CodeRedirect("c0de"),
+		"error": a.ErrorRedirect(&Error{Code: ErrAccessDenied, Description: "no"}),
+	} {
+		u, err := url.Parse(got)
+		if err != nil || !strings.HasPrefix(got, "https://app.example/cb?") || u.Query().Get("tenant") != "7" ||
+			u.Query()["iss"][0] != "https://id.example" || len(u.Query()["iss"]) != 1 || u.Query().Get("state") != "st" {
+			t.Errorf("%s response %q: want tenant, state and iss", name, got)
+		}
+	}
+	a.Request.Issuer, a.State = "", ""
+	if got := a.CodeRedirect("c0de"); got != "https://app.example/cb?tenant=7&code=c0de" {
+		t.Errorf("without issuer or state: %q", got)
+	}
+}

@@ -38,7 +38,7 @@ func (h *handler) metadata(c *fiber.Ctx) error {
 		"prompt_values_supported":                        []string{"none", "login", "consent"},
 		"claims_parameter_supported":                     false,
 		"request_parameter_supported":                    false,
-		"authorization_response_iss_parameter_supported": false,
+		"authorization_response_iss_parameter_supported": true,
 	}
 	if h.opt.RegistrationEnabled {
 		m["registration_endpoint"] = iss + adapters.FrappeRegisterPath
