@@ -171,6 +171,10 @@ func validateClient(nc *NewClient) error {
 		return invalid("at least one redirect URI is required")
 	case nc.PKCE != "required" && nc.PKCE != "optional":
 		return invalid("unknown PKCE policy %q (want required or optional)", nc.PKCE)
+	case nc.RefreshRotation != nil && !*nc.RefreshRotation && slices.Contains(nc.AuthMethods, AuthNone):
+		// A public client's refresh token is all it takes to act as the client: rotation is what
+		// makes a stolen one detectable (RFC 9700 §4.14.2; MCP 2026-07-28 makes it a MUST).
+		return invalid("a public client (auth method none) always rotates its refresh tokens: refresh rotation cannot be off")
 	}
 	for _, u := range nc.RedirectURIs {
 		if !ValidRedirectURI(u) {
