@@ -89,6 +89,9 @@ type NewClient struct {
 	PostLogoutRedirectURIs []string
 	SelfRegistered         bool       // created through dynamic registration (RFC 7591)
 	Info                   ClientInfo // the client's pages and contacts, as it registered them
+	// ApplicationType is web (the default) or native; registration and metadata documents
+	// hold the redirect URIs to it, an operator's clients are not held to it.
+	ApplicationType string
 }
 
 // CreateClient validates and stores a client, returning it with its secret in clear (the only
@@ -104,7 +107,7 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 		RefreshRotation: *nc.RefreshRotation, CreatedAt: e.now().Unix(), IDTokenAlg: nc.IDTokenAlg,
 		SelfRegistered: nc.SelfRegistered, PostLogoutRedirectURIs: strings.Join(nc.PostLogoutRedirectURIs, "\n"),
 		ClientURI: nc.Info.ClientURI, LogoURI: nc.Info.LogoURI, TOSURI: nc.Info.TOSURI, PolicyURI: nc.Info.PolicyURI,
-		Contacts: strings.Join(nc.Info.Contacts, "\n")}
+		Contacts: strings.Join(nc.Info.Contacts, "\n"), ApplicationType: nc.ApplicationType}
 	if nc.OwnerEmail != "" {
 		owner, err := e.store.UserByEmail(ctx, strings.ToLower(nc.OwnerEmail))
 		if err != nil {
@@ -158,6 +161,11 @@ func (e *Engine) fillClientDefaults(nc *NewClient) error {
 	if nc.RefreshRotation == nil {
 		nc.RefreshRotation = new(true)
 	}
+	appType, aerr := checkApplicationType(nc.ApplicationType)
+	if aerr != nil {
+		return invalid("%s", aerr.Description)
+	}
+	nc.ApplicationType = appType
 	return validateClient(nc)
 }
 

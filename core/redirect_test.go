@@ -69,6 +69,7 @@ func TestValidRedirectURI(t *testing.T) {
 		"http://127.0.0.1:8080/cb",
 		"http://localhost/cb",
 		"com.example.app://callback",
+		"com.example.app:/callback",
 	} {
 		if !ValidRedirectURI(s) {
 			t.Errorf("ValidRedirectURI(%q) = false, want true", s)
@@ -92,6 +93,8 @@ func TestValidRedirectURI(t *testing.T) {
 		"javascript:alert(1)",
 		"data:text/html,hi",
 		"https://[::1/cb",
+		"com.example.app:/cb#x",
+		"app:/callback",
 	} {
 		if ValidRedirectURI(s) {
 			t.Errorf("ValidRedirectURI(%q) = true, want false", s)

@@ -57,6 +57,9 @@ type Client struct {
 	TOSURI    string `gorm:"column:tos_uri;type:text"`
 	PolicyURI string `gorm:"type:text"`
 	Contacts  string `gorm:"type:text"`
+	// ApplicationType is web or native (OpenID Connect registration); rows older than the
+	// column read as web, the default.
+	ApplicationType string `gorm:"size:8;not null;default:'web'"`
 }
 
 // ClientOrigin is a browser origin ("https://app.example.com") a client may call the token,
