@@ -65,8 +65,11 @@ type OIDCOptions struct {
 	IDTokenAlg string
 	// KeyRetention is how long a retired key stays in the JWKS: longer than any id_token lives.
 	KeyRetention time.Duration
-	// Resources are the RFC 8707 resource indicators served; empty means the issuer alone.
+	// Resources are the RFC 8707 resource indicators served (oauth.resources); empty means
+	// the issuer.
 	Resources []string
+	// Proxies are the APIs the built-in proxy guards, also served as resources.
+	Proxies []ProtectedResource
 }
 
 // Engine runs the OAuth rules over a store.

@@ -45,6 +45,7 @@ const (
 	ReasonRefreshInvalid
 	ReasonRefreshReused
 	ReasonTokenInvalid
+	ReasonTokenMissing // no access token was sent at all
 	ReasonInsufficientScope
 	ReasonLoginFailed
 	ReasonAccessDenied

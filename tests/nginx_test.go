@@ -190,8 +190,13 @@ func protectGateCases(t *testing.T, base string, api *echoUpstream, tok *protect
 		if r.Status != c.status {
 			t.Errorf("%s: %s, want %d", c.name, r, c.status)
 		}
-		if c.status == http.StatusUnauthorized && !strings.Contains(r.Header.Get("WWW-Authenticate"), `error="invalid_token"`) {
-			t.Errorf("%s: WWW-Authenticate %q", c.name, r.Header.Get("WWW-Authenticate"))
+		// A request without a token is told where to get one and for which scopes, with no
+		// error (RFC 6750 §3.1); a bad token is invalid_token.
+		challenge := r.Header.Get("WWW-Authenticate")
+		if c.status == http.StatusUnauthorized && (!strings.Contains(challenge, `scope="all"`) ||
+			!strings.Contains(challenge, `resource_metadata="`) ||
+			strings.Contains(challenge, `error="invalid_token"`) != (c.token != "")) {
+			t.Errorf("%s: WWW-Authenticate %q", c.name, challenge)
 		}
 	}
 	if got := api.hits.Load(); got != hits {

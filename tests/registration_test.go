@@ -240,7 +240,7 @@ func TestRegistrationApplicationType(t *testing.T) {
 	a := startAdmin(t, regEnabled("OAUTHD_REGISTRATION_RATE_LIMIT=100"))
 	web := register(t, a.Server, "/oauth2/register", map[string]any{"redirect_uris": []string{regRedirect}})
 	native := register(t, a.Server, "/oauth2/register", map[string]any{"application_type": "native",
-		"redirect_uris": []string{"com.example.desktop:/callback", "http://localhost:7777/cb"},
+		"redirect_uris":              []string{"com.example.desktop:/callback", "http://localhost:7777/cb"},
 		"token_endpoint_auth_method": "none"})
 	for name, r := range map[string]*Resp{"web": web, "native": native} {
 		if r.Status != http.StatusCreated || r.Str("application_type") != name {
