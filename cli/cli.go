@@ -183,6 +183,10 @@ func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.En
 		store.Close()
 		return nil, nil, nil, err
 	}
+	if opt.Documents, err = clientDocuments(cfg.CIMD); err != nil {
+		store.Close()
+		return nil, nil, nil, configError{err}
+	}
 	if cfg.Redis.URL != "" {
 		if e.redis, err = cluster.Open(ctx, cfg.Redis.URL, cfg.Redis.Prefix); err != nil {
 			store.Close()

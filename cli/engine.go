@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"crypto/x509"
+	"fmt"
+	"os"
 	"time"
 
 	"oauthd/adapters/proxy"
+	"oauthd/cimd"
 	"oauthd/config"
 	"oauthd/core"
 )
@@ -30,6 +34,27 @@ func proxied(cfg *config.Config) []core.ProtectedResource {
 		out = append(out, proxy.Resource(t))
 	}
 	return out
+}
+
+// clientDocuments is the fetcher of client ID metadata documents, nil when they are off.
+func clientDocuments(c config.CIMD) (core.ClientDocuments, error) {
+	if !c.Enabled {
+		return nil, nil
+	}
+	opt := cimd.Options{AllowedHosts: c.AllowedHosts}
+	if c.CAFile != "" {
+		pem, err := os.ReadFile(c.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("config: cimd.ca_file: %w", err)
+		}
+		if opt.RootCAs, err = x509.SystemCertPool(); err != nil {
+			opt.RootCAs = x509.NewCertPool()
+		}
+		if !opt.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("config: cimd.ca_file: %s holds no PEM certificate", c.CAFile)
+		}
+	}
+	return cimd.New(opt), nil
 }
 
 // loginLimits are the core's login limits from the configuration.

@@ -69,6 +69,10 @@ func (e *Engine) CreateUser(ctx context.Context, nu NewUser) (*models.User, erro
 	return u, nil
 }
 
+// MaxClientIDLength is the longest client id: the size of the client_id columns of clients,
+// codes, tokens and consents.
+const MaxClientIDLength = 191
+
 // NewClient describes a client to register.
 type NewClient struct {
 	ID                string // empty: chosen by the server; set it to keep a migrated client's id
@@ -92,6 +96,8 @@ type NewClient struct {
 	// ApplicationType is web (the default) or native; registration and metadata documents
 	// hold the redirect URIs to it, an operator's clients are not held to it.
 	ApplicationType string
+	// MetadataDocument: the client is known by its client ID metadata document (ID is its URL).
+	MetadataDocument bool
 }
 
 // CreateClient validates and stores a client, returning it with its secret in clear (the only
@@ -100,14 +106,7 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 	if err := e.fillClientDefaults(&nc); err != nil {
 		return nil, "", err
 	}
-	c := &models.Client{ID: nc.ID, Name: nc.Name, RedirectURIs: strings.Join(nc.RedirectURIs, "\n"),
-		DefaultRedirectURI: nc.RedirectURIs[0], Scopes: JoinScope(nc.Scopes),
-		AuthMethods: strings.Join(nc.AuthMethods, " "), GrantTypes: strings.Join(nc.GrantTypes, " "),
-		SkipAuthorization: nc.SkipAuthorization, PKCE: nc.PKCE, AllowPlainPKCE: nc.AllowPlainPKCE,
-		RefreshRotation: *nc.RefreshRotation, CreatedAt: e.now().Unix(), IDTokenAlg: nc.IDTokenAlg,
-		SelfRegistered: nc.SelfRegistered, PostLogoutRedirectURIs: strings.Join(nc.PostLogoutRedirectURIs, "\n"),
-		ClientURI: nc.Info.ClientURI, LogoURI: nc.Info.LogoURI, TOSURI: nc.Info.TOSURI, PolicyURI: nc.Info.PolicyURI,
-		Contacts: strings.Join(nc.Info.Contacts, "\n"), ApplicationType: nc.ApplicationType}
+	c := clientRow(nc, e.now())
 	if nc.OwnerEmail != "" {
 		owner, err := e.store.UserByEmail(ctx, strings.ToLower(nc.OwnerEmail))
 		if err != nil {
@@ -133,6 +132,19 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 		return nil, "", err
 	}
 	return c, secret, nil
+}
+
+// clientRow is the row of a client whose defaults are filled in.
+func clientRow(nc NewClient, now time.Time) *models.Client {
+	return &models.Client{ID: nc.ID, Name: nc.Name, RedirectURIs: strings.Join(nc.RedirectURIs, "\n"),
+		DefaultRedirectURI: nc.RedirectURIs[0], Scopes: JoinScope(nc.Scopes),
+		AuthMethods: strings.Join(nc.AuthMethods, " "), GrantTypes: strings.Join(nc.GrantTypes, " "),
+		SkipAuthorization: nc.SkipAuthorization, PKCE: nc.PKCE, AllowPlainPKCE: nc.AllowPlainPKCE,
+		RefreshRotation: *nc.RefreshRotation, CreatedAt: now.Unix(), IDTokenAlg: nc.IDTokenAlg,
+		SelfRegistered: nc.SelfRegistered, PostLogoutRedirectURIs: strings.Join(nc.PostLogoutRedirectURIs, "\n"),
+		ClientURI: nc.Info.ClientURI, LogoURI: nc.Info.LogoURI, TOSURI: nc.Info.TOSURI, PolicyURI: nc.Info.PolicyURI,
+		Contacts: strings.Join(nc.Info.Contacts, "\n"), ApplicationType: nc.ApplicationType,
+		MetadataDocument: nc.MetadataDocument}
 }
 
 // fillClientDefaults is the one place client defaults are decided; the CLI (and any other
@@ -173,7 +185,7 @@ func validateClient(nc *NewClient) error {
 	switch {
 	case strings.TrimSpace(nc.Name) == "":
 		return invalid("client name must not be empty")
-	case len(nc.ID) > 191 || strings.ContainsAny(nc.ID, " \t\r\n"):
+	case len(nc.ID) > MaxClientIDLength || strings.ContainsAny(nc.ID, " \t\r\n"):
 		return invalid("invalid client id %q", nc.ID)
 	case len(nc.RedirectURIs) == 0:
 		return invalid("at least one redirect URI is required")

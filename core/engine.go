@@ -54,6 +54,9 @@ type Options struct {
 	// Observer is told about tokens, logins and cache use (metrics); nil: nobody.
 	Observer Observer
 	OIDC     OIDCOptions
+	// Documents fetches client ID metadata documents; nil: an https client_id is not looked
+	// up (cimd.enabled off).
+	Documents ClientDocuments
 }
 
 // OIDCOptions are the OpenID Connect and resource settings.

@@ -106,6 +106,8 @@ func renderOutcome(c *fiber.Ctx, o core.Outcome, api bool) error {
 		return fail(c, errBadCSRF)
 	case e.Reason == core.ReasonRedirectMismatch:
 		return fail(c, errRedirectMismatch)
+	case e.Reason == core.ReasonClientDocument: // the module's answer, and why
+		return fail(c, moduleFailure(errInvalidClient.status, errInvalidClient.message, e))
 	case o.Redirect == "":
 		return fail(c, errInvalidClient)
 	case api:
