@@ -40,11 +40,13 @@ http {
             auth_request_set $auth_client  $upstream_http_x_auth_client;
             auth_request_set $auth_scope   $upstream_http_x_auth_scope;
             auth_request_set $auth_name    $upstream_http_x_auth_name;
+    auth_request_set $auth_audience $upstream_http_x_auth_audience;
             proxy_set_header X-Auth-User    $auth_user;
             proxy_set_header X-Auth-Subject $auth_subject;
             proxy_set_header X-Auth-Client  $auth_client;
             proxy_set_header X-Auth-Scope   $auth_scope;
             proxy_set_header X-Auth-Name    $auth_name;
+    proxy_set_header X-Auth-Audience $auth_audience;
             proxy_set_header Authorization  "";
             proxy_pass http://%[3]s;
         }
