@@ -78,13 +78,18 @@ func Refuse(c *fiber.Ctx, e *core.Error, scopes []string, metadata string) {
 	}
 }
 
-// CompleteChallenge gives the challenge a 401 or 403 answered with, when it names no metadata,
-// the URL metadata: the document of oauthd's own endpoints, which is what the MCP
-// authorization spec asks every Bearer challenge to point at.
-func CompleteChallenge(c *fiber.Ctx, metadata string) {
+// Challenged reports whether the response is a refusal that may carry a challenge (401, 403).
+func Challenged(c *fiber.Ctx) bool {
 	status := c.Response().StatusCode()
+	return status == fiber.StatusUnauthorized || status == fiber.StatusForbidden
+}
+
+// CompleteChallenge gives the challenge of a refusal, when it names no metadata, the URL
+// metadata: the document of oauthd's own endpoints, which is what the MCP authorization spec
+// asks every Bearer challenge to point at.
+func CompleteChallenge(c *fiber.Ctx, metadata string) {
 	b, ok := c.Locals(challengeKey{}).(BearerChallenge)
-	if !ok || b.ResourceMetadata != "" || (status != fiber.StatusUnauthorized && status != fiber.StatusForbidden) {
+	if !ok || b.ResourceMetadata != "" || !Challenged(c) {
 		return
 	}
 	b.ResourceMetadata = metadata

@@ -22,6 +22,11 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(format, args...))
 }
 
+// inputProblem is what an ErrInvalidInput error says, without its prefix, for a client to read.
+func inputProblem(err error) string {
+	return strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": ")
+}
+
 // NewUser describes a user to create. FirstName and LastName, when both absent, are derived
 // from FullName; FullName, when absent, is made of them (or of the email's local part).
 type NewUser struct {

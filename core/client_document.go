@@ -70,7 +70,7 @@ func (e *Engine) documentClient(ctx context.Context, id string) (*models.Client,
 		return nil, derr
 	}
 	if err := e.fillClientDefaults(&nc); err != nil {
-		return nil, documentError("The client's metadata document: %s.", strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": "))
+		return nil, documentError("The client's metadata document: %s.", inputProblem(err))
 	}
 	return clientRow(nc, e.now()), nil
 }

@@ -81,7 +81,7 @@ func (e *Engine) Register(ctx context.Context, md ClientMetadata, policy Registr
 		RefreshRotation: new(true), PostLogoutRedirectURIs: md.PostLogoutRedirectURIs, SelfRegistered: true,
 		ApplicationType: md.ApplicationType, Info: md.info()})
 	if errors.Is(err, ErrInvalidInput) {
-		return nil, metadataError("%s", strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": "))
+		return nil, metadataError("%s", inputProblem(err))
 	}
 	if err != nil {
 		return nil, stored(err)

@@ -105,7 +105,9 @@ func sendResourceDocument(c *fiber.Ctx, doc fiber.Map) error {
 func ResourceMetadataChallenge(issuer string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		err := c.Next()
-		adapters.CompleteChallenge(c, web.Issuer(c, issuer)+adapters.ResourceMetadataPath)
+		if adapters.Challenged(c) { // every request passes here: build the URL for refusals only
+			adapters.CompleteChallenge(c, web.Issuer(c, issuer)+adapters.ResourceMetadataPath)
+		}
 		return err
 	}
 }
