@@ -74,8 +74,8 @@ func (e *Engine) verifyClientRedirect(ctx context.Context, req AuthorizeRequest)
 	if req.ClientID == "" {
 		return nil, "", fail(ErrInvalidRequest, ReasonClientUnknown, "Missing client_id parameter.")
 	}
-	client, err := e.store.ClientByID(ctx, req.ClientID)
-	if err := lookup(err, fail(ErrInvalidRequest, ReasonClientUnknown, "Invalid client_id parameter value.")); err != nil {
+	client, err := e.authorizeClient(ctx, req.ClientID)
+	if err != nil {
 		return nil, "", err
 	}
 	redirect, ok := matchRedirect(SplitRedirectURIs(client.RedirectURIs), client.DefaultRedirectURI, req.RedirectURI)
@@ -127,28 +127,34 @@ func checkAuthorizeRules(a *Authorization, req AuthorizeRequest) *Error {
 
 // ErrorRedirect builds the redirect for a Redirectable error, keeping state.
 func (a *Authorization) ErrorRedirect(err *Error) string {
-	v := url.Values{"error": {err.Code}, "error_description": {err.Description}}
-	if a.State != "" {
-		v.Set("state", a.State)
-	}
-	return AppendQuery(a.RedirectURI, v)
+	return a.response(url.Values{"error": {err.Code}, "error_description": {err.Description}})
 }
 
 // CodeRedirect is where an approval leads: the code and the original state.
 func (a *Authorization) CodeRedirect(code string) string {
-	v := url.Values{"code": {code}}
+	return a.response(url.Values{"code": {code}})
+}
+
+// response is an authorization response at the verified redirect URI, success or error: the
+// parameters, the original state, and the issuer (RFC 9207), which lets a client talking to
+// several authorization servers tell which one answered (the mix-up attack).
+func (a *Authorization) response(v url.Values) string {
 	if a.State != "" {
 		v.Set("state", a.State)
+	}
+	if a.Request.Issuer != "" {
+		v.Set("iss", a.Request.Issuer)
 	}
 	return AppendQuery(a.RedirectURI, v)
 }
 
-// NeedsConsent reports whether the user must be asked: always with prompt=consent; never for a client marked
+// NeedsConsent reports whether the user must be asked: always with prompt=consent and for a
+// client known by its metadata document (anyone can publish one); never for a client marked
 // skip_authorization or for the client's owner; with SkipAuthorization "auto", not when the
 // user's remembered consent for this client (the last Approve, forgotten when a grant of the
 // client is revoked) covers the requested scopes.
 func (e *Engine) NeedsConsent(ctx context.Context, a *Authorization, user *models.User) (bool, error) {
-	if a.Prompt.Consent {
+	if a.Prompt.Consent || a.Client.MetadataDocument {
 		return true, nil
 	}
 	if a.Client.SkipAuthorization || (a.Client.OwnerID != nil && *a.Client.OwnerID == user.ID) {
@@ -169,6 +175,11 @@ func (e *Engine) NeedsConsent(ctx context.Context, a *Authorization, user *model
 // Approve records the user's consent and issues an authorization code bound to the client,
 // the user, the scopes, the redirect URI and the PKCE challenge.
 func (e *Engine) Approve(ctx context.Context, a *Authorization, user *models.User) (string, error) {
+	if a.Client.MetadataDocument {
+		if err := e.saveDocumentClient(ctx, a.Client); err != nil {
+			return "", err
+		}
+	}
 	now := e.now()
 	code := NewToken()
 	row := &models.AuthorizationCode{

@@ -35,6 +35,7 @@ type ClientMetadata struct {
 	PolicyURI               string   `json:"policy_uri,omitempty"`
 	Contacts                []string `json:"contacts,omitempty"`
 	PostLogoutRedirectURIs  []string `json:"post_logout_redirect_uris,omitempty"`
+	ApplicationType         string   `json:"application_type,omitempty"` // web (the default) or native
 }
 
 // RegistrationPolicy limits open registration.
@@ -78,9 +79,9 @@ func (e *Engine) Register(ctx context.Context, md ClientMetadata, policy Registr
 	c, secret, err := e.CreateClient(ctx, NewClient{Name: md.ClientName, RedirectURIs: md.RedirectURIs,
 		Scopes: ParseScope(md.Scope), AuthMethods: []string{md.TokenEndpointAuthMethod}, GrantTypes: md.GrantTypes,
 		RefreshRotation: new(true), PostLogoutRedirectURIs: md.PostLogoutRedirectURIs, SelfRegistered: true,
-		Info: md.info()})
+		ApplicationType: md.ApplicationType, Info: md.info()})
 	if errors.Is(err, ErrInvalidInput) {
-		return nil, metadataError("%s", strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": "))
+		return nil, metadataError("%s", inputProblem(err))
 	}
 	if err != nil {
 		return nil, stored(err)
@@ -135,6 +136,11 @@ func normaliseMetadata(md *ClientMetadata) *Error {
 			return metadataError("scope %q is not available.", s)
 		}
 	}
+	appType, err := checkApplicationType(md.ApplicationType)
+	if err != nil {
+		return err
+	}
+	md.ApplicationType = appType
 	return checkClientInfo(md.info())
 }
 
@@ -144,14 +150,16 @@ func (md ClientMetadata) info() ClientInfo {
 		Contacts: md.Contacts}
 }
 
-// checkRegisteredRedirects requires at least one redirect URI, each valid and on an allowed host.
+// checkRegisteredRedirects requires at least one redirect URI, each valid, fit for the
+// application type and, unless it has no host (a native app's private-use scheme), on an
+// allowed host.
 func checkRegisteredRedirects(md ClientMetadata, hosts []string) *Error {
-	if len(md.RedirectURIs) == 0 {
-		return fail(ErrInvalidRedirectURI, ReasonBadParameter, "redirect_uris is required.")
+	if err := checkRedirects(md); err != nil {
+		return err
 	}
 	for _, uri := range append(slices.Clone(md.RedirectURIs), md.PostLogoutRedirectURIs...) {
-		if !ValidRedirectURI(uri) {
-			return fail(ErrInvalidRedirectURI, ReasonBadParameter, fmt.Sprintf("%q is not a valid redirect URI.", uri))
+		if u, _ := url.Parse(uri); u.Host == "" && md.ApplicationType == AppNative {
+			continue
 		}
 		if !allowedRedirectHost(uri, hosts) {
 			return fail(ErrInvalidRedirectURI, ReasonBadParameter,
@@ -159,6 +167,20 @@ func checkRegisteredRedirects(md ClientMetadata, hosts []string) *Error {
 		}
 	}
 	return nil
+}
+
+// checkRedirects requires at least one redirect URI, each valid and fit for the application
+// type; post-logout redirect URIs are valid too.
+func checkRedirects(md ClientMetadata) *Error {
+	if len(md.RedirectURIs) == 0 {
+		return fail(ErrInvalidRedirectURI, ReasonBadParameter, "redirect_uris is required.")
+	}
+	for _, uri := range append(slices.Clone(md.RedirectURIs), md.PostLogoutRedirectURIs...) {
+		if !ValidRedirectURI(uri) {
+			return fail(ErrInvalidRedirectURI, ReasonBadParameter, fmt.Sprintf("%q is not a valid redirect URI.", uri))
+		}
+	}
+	return checkAppRedirects(md.ApplicationType, md.RedirectURIs)
 }
 
 // allowedRedirectHost reports whether uri's host is allowed: loopback hosts with http or

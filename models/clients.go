@@ -81,6 +81,7 @@ const clientByIDSQL = "SELECT clients.id, clients.secret_hash, clients.name, cli
 	"clients.default_redirect_uri, clients.scopes, clients.auth_method, clients.grant_types, " +
 	"clients.skip_authorization, clients.owner_id, clients.pkce, clients.allow_plain_pkce, " +
 	"clients.refresh_rotation, clients.created_at, clients.id_token_alg, clients.self_registered, " +
+	"clients.application_type, clients.metadata_document, " +
 	"clients.secret_sealed, clients.post_logout_redirect_uris, clients.client_uri, clients.logo_uri, " +
 	"clients.tos_uri, clients.policy_uri, clients.contacts, COALESCE(users.enabled, false) " +
 	"FROM clients LEFT JOIN users ON users.id = clients.owner_id WHERE clients.id = ? LIMIT 1"
@@ -94,7 +95,7 @@ func scanClient(rows *sql.Rows, c *Client) error {
 	texts := make([]sql.NullString, len(nullable))
 	dest := []any{&c.ID, &c.SecretHash, &c.Name, &c.RedirectURIs, &c.DefaultRedirectURI, &c.Scopes,
 		&c.AuthMethods, &c.GrantTypes, &c.SkipAuthorization, &owner, &c.PKCE, &c.AllowPlainPKCE,
-		&c.RefreshRotation, &c.CreatedAt, &c.IDTokenAlg, &c.SelfRegistered}
+		&c.RefreshRotation, &c.CreatedAt, &c.IDTokenAlg, &c.SelfRegistered, &c.ApplicationType, &c.MetadataDocument}
 	for i := range texts {
 		dest = append(dest, &texts[i])
 	}

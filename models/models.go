@@ -57,6 +57,12 @@ type Client struct {
 	TOSURI    string `gorm:"column:tos_uri;type:text"`
 	PolicyURI string `gorm:"type:text"`
 	Contacts  string `gorm:"type:text"`
+	// ApplicationType is web or native (OpenID Connect registration); rows older than the
+	// column read as web, the default.
+	ApplicationType string `gorm:"size:8;not null;default:'web'"`
+	// MetadataDocument marks a client known by its client ID metadata document: its id is the
+	// document's https URL, and its other columns are what the document said when last read.
+	MetadataDocument bool `gorm:"not null;default:false"`
 }
 
 // ClientOrigin is a browser origin ("https://app.example.com") a client may call the token,

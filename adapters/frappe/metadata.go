@@ -11,7 +11,7 @@ import (
 // metadata answers /.well-known/openid-configuration, RFC 8414's
 // /.well-known/oauth-authorization-server and Frappe's openid_configuration method with the
 // Frappe endpoints. It lists exactly what is served: registration_endpoint only when
-// registration is on.
+// registration is on, client ID metadata documents as cimd.enabled says.
 func (h *handler) metadata(c *fiber.Ctx) error {
 	iss := web.Issuer(c, h.opt.Issuer)
 	web.CacheMetadata(c, h.opt.Issuer)
@@ -38,7 +38,8 @@ func (h *handler) metadata(c *fiber.Ctx) error {
 		"prompt_values_supported":                        []string{"none", "login", "consent"},
 		"claims_parameter_supported":                     false,
 		"request_parameter_supported":                    false,
-		"authorization_response_iss_parameter_supported": false,
+		"authorization_response_iss_parameter_supported": true,
+		"client_id_metadata_document_supported":          h.eng.AcceptsClientDocuments(),
 	}
 	if h.opt.RegistrationEnabled {
 		m["registration_endpoint"] = iss + adapters.FrappeRegisterPath

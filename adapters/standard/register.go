@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
+	"oauthd/adapters"
 	"oauthd/compat"
 	"oauthd/core"
 )
@@ -40,9 +41,10 @@ func (h *handler) register(c *fiber.Ctx) error {
 	if want := h.opt.Registration.InitialAccessToken; want != "" {
 		got, _ := compat.BearerToken(c.Get(fiber.HeaderAuthorization))
 		if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
-			return jsonError(c, &core.Error{Code: core.ErrInvalidToken, Reason: core.ReasonTokenInvalid,
-				Description: "Registration requires the initial access token."})
+			e := &core.Error{Code: core.ErrInvalidToken, Reason: core.ReasonTokenInvalid,
+				Description: "Registration requires the initial access token."}
+			adapters.Refuse(c, e, nil, "")
+			return jsonError(c, e)
 		}
 	}
 	var md core.ClientMetadata

@@ -41,6 +41,7 @@ func Register(app *fiber.App, eng *core.Engine, opt Options) {
 	h := &handler{eng: eng, opt: opt}
 	app.Get(adapters.JWKSPath, h.jwks)
 	app.Get(adapters.ResourceMetadataPath, h.resourceMetadata)
+	app.Get(adapters.ResourceMetadataPath+"/*", h.resourceMetadataAt)
 	app.Get(adapters.EndSessionPath, h.endSession)
 	app.Post(adapters.EndSessionPath, h.endSession)
 	if opt.Registration.Enabled {
@@ -64,33 +65,48 @@ func (h *handler) jwks(c *fiber.Ctx) error {
 // resourceMetadata is RFC 9728's document for oauthd's own protected endpoints.
 func (h *handler) resourceMetadata(c *fiber.Ctx) error {
 	iss := web.Issuer(c, h.opt.Issuer)
-	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	return c.JSON(fiber.Map{
-		"resource":                 iss,
-		"authorization_servers":    []string{iss},
-		"scopes_supported":         core.RegisteredScopes,
-		"bearer_methods_supported": []string{"header", "body", "query"},
-		"resource_name":            "oauthd",
-	})
+	doc := resourceDocument(iss, iss, core.RegisteredScopes, "header", "body", "query")
+	doc["resource_name"] = "oauthd"
+	return sendResourceDocument(c, doc)
 }
 
-// ResourceMetadataChallenge adds RFC 9728's resource_metadata to every Bearer challenge of a
-// 401 or 403, whichever endpoint wrote it, as the MCP authorization spec requires.
+// resourceMetadataAt is RFC 9728's document of one API that takes oauthd's tokens, a [[proxy]]
+// table or an oauth.resources entry, at the path of its identifier (§3.1): resource is that
+// identifier as configured, byte for byte (§3.3: clients compare it with the URL they
+// used), and scopes_supported what its requests need. Others are 404.
+func (h *handler) resourceMetadataAt(c *fiber.Ctx) error {
+	iss := web.Issuer(c, h.opt.Issuer)
+	path := strings.TrimPrefix(string(c.Request().URI().PathOriginal()), adapters.ResourceMetadataPath)
+	r, ok := h.eng.ResourceAt(iss, path)
+	if !ok {
+		return c.Next()
+	}
+	return sendResourceDocument(c, resourceDocument(r.Identifier(iss), iss, r.Scopes, "header", "query"))
+}
+
+// resourceDocument is an RFC 9728 document; scopes_supported only when the resource asks for some.
+func resourceDocument(resource, issuer string, scopes []string, methods ...string) fiber.Map {
+	doc := fiber.Map{"resource": resource, "authorization_servers": []string{issuer},
+		"bearer_methods_supported": methods}
+	if len(scopes) > 0 {
+		doc["scopes_supported"] = scopes
+	}
+	return doc
+}
+
+func sendResourceDocument(c *fiber.Ctx, doc fiber.Map) error {
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.JSON(doc)
+}
+
+// ResourceMetadataChallenge completes every Bearer challenge of a 401 or 403 that names no
+// resource metadata with the document of oauthd's own endpoints (RFC 9728's
+// resource_metadata), whichever endpoint wrote it, as the MCP authorization spec requires.
 func ResourceMetadataChallenge(issuer string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		err := c.Next()
-		if status := c.Response().StatusCode(); status != fiber.StatusUnauthorized && status != fiber.StatusForbidden {
-			return err
-		}
-		challenge := c.GetRespHeader(fiber.HeaderWWWAuthenticate)
-		if strings.HasPrefix(challenge, "Bearer") && !strings.Contains(challenge, "resource_metadata=") {
-			meta := `resource_metadata="` + web.Issuer(c, issuer) + adapters.ResourceMetadataPath + `"`
-			if strings.TrimSpace(challenge) == "Bearer" {
-				challenge = "Bearer " + meta
-			} else {
-				challenge += ", " + meta
-			}
-			c.Set(fiber.HeaderWWWAuthenticate, challenge)
+		if adapters.Challenged(c) { // every request passes here: build the URL for refusals only
+			adapters.CompleteChallenge(c, web.Issuer(c, issuer)+adapters.ResourceMetadataPath)
 		}
 		return err
 	}
