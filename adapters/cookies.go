@@ -3,7 +3,7 @@ package adapters
 import "strings"
 
 // The cookies oauthd sets on browsers, named once: the built-in proxy keeps every one of them
-// from its upstreams both ways (OwnCookie).
+// from its upstreams both ways (OwnCookies, OwnCookie).
 const (
 	// CookieSID and CookieSessionID are Frappe's and Odoo's names of the browser session; a
 	// login through either dialect sets both.
@@ -19,13 +19,14 @@ const (
 	CookieAdminNotice = "oauthd_admin_notice"
 )
 
-var ownCookies = []string{CookieSID, CookieSessionID, CookieUserID, CookieFullName, CookieAdmin, CookieAdminNotice}
+// OwnCookies lists the names of the cookies oauthd sets.
+var OwnCookies = []string{CookieSID, CookieSessionID, CookieUserID, CookieFullName, CookieAdmin, CookieAdminNotice}
 
-// OwnCookie reports whether a cookie name is one of oauthd's, compared as loosely as any
-// server behind the proxy might: without surrounding white space and in any case.
+// OwnCookie reports whether a cookie name is one of oauthd's, compared loosely: without the
+// surrounding white space browsers drop from a Set-Cookie name, and in any case.
 func OwnCookie(name string) bool {
 	name = strings.TrimSpace(name)
-	for _, own := range ownCookies {
+	for _, own := range OwnCookies {
 		if strings.EqualFold(name, own) {
 			return true
 		}

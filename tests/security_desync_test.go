@@ -5,11 +5,8 @@ package tests
 // connection closed, so nothing after the body is ever read as a request.
 
 import (
-	"bufio"
 	"io"
-	"net"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 )
@@ -18,16 +15,8 @@ import (
 // whether the server then closed the connection (a second request gets no answer).
 func rawExchange(t *testing.T, s *Server, raw string) (*http.Response, bool) {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(s.URL, "http://"), 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn, rd := rawWrite(t, s, raw)
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := io.WriteString(conn, raw); err != nil {
-		t.Fatal(err)
-	}
-	rd := bufio.NewReader(conn)
 	res, err := http.ReadResponse(rd, nil)
 	if err != nil {
 		t.Fatalf("read response: %v", err)
