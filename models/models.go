@@ -134,5 +134,5 @@ type Session struct {
 // All lists every model, in migration order.
 func All() []any {
 	return []any{&User{}, &Client{}, &ClientOrigin{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}, &Revocation{},
-		&ImportRecord{}, &AdminToken{}, &SigningKey{}}
+		&ImportRecord{}, &AdminToken{}, &AdminSession{}, &SigningKey{}}
 }
