@@ -79,8 +79,9 @@ type AuthorizationCode struct {
 	CodeChallenge    string `gorm:"size:128;not null"`
 	ChallengeMethod  string `gorm:"size:8;not null"`
 	Nonce            string `gorm:"size:255;not null"`
-	AuthTime         int64  `gorm:"not null;default:0"`            // when the user logged in (OIDC auth_time)
-	Resource         string `gorm:"size:2048;not null;default:''"` // RFC 8707 resource indicator
+	AuthTime         int64  `gorm:"not null;default:0"`                     // when the user logged in (OIDC auth_time)
+	SID              string `gorm:"column:sid;size:64;not null;default:''"` // the login's session (OIDC sid)
+	Resource         string `gorm:"size:2048;not null;default:''"`          // RFC 8707 resource indicator
 	IssuedAt         int64  `gorm:"not null"`
 	ExpiresAt        int64  `gorm:"not null;index"`
 	UsedAt           int64  `gorm:"not null"` // 0 until exchanged
@@ -110,8 +111,9 @@ type Token struct {
 	// key only the old token's plaintext yields (see core/refresh_reuse.go): a retry within
 	// the reuse interval gets the same pair back, and the database alone cannot read it.
 	Successor []byte
-	AuthTime  int64  `gorm:"not null;default:0"`            // the login behind the grant (OIDC auth_time)
-	Resource  string `gorm:"size:2048;not null;default:''"` // RFC 8707 resource, reported as aud
+	AuthTime  int64  `gorm:"not null;default:0"`                     // the login behind the grant (OIDC auth_time)
+	SID       string `gorm:"column:sid;size:64;not null;default:''"` // that login's session (OIDC sid)
+	Resource  string `gorm:"size:2048;not null;default:''"`          // RFC 8707 resource, reported as aud
 }
 
 // Consent records that a user approved a client for some scopes.
