@@ -78,6 +78,9 @@ type Registration struct {
 	MaxClients           int
 	RateLimit            int
 	RateWindow           time.Duration
+	// UnusedClientTTL is how long a self-registered client may go without a user authorizing
+	// it before it is reclaimed (0: never).
+	UnusedClientTTL time.Duration
 }
 
 // Server holds listener settings.
@@ -203,6 +206,7 @@ var defaults = map[string]any{
 	"registration.max_clients":            1000,
 	"registration.rate_limit":             10,
 	"registration.rate_window":            "1h",
+	"registration.unused_client_ttl":      "24h",
 }
 
 // Load reads defaults, then path (or DefaultFile when path is empty and that file exists),
@@ -404,6 +408,7 @@ func decode(k *koanf.Koanf) (*Config, error) {
 			InitialAccessToken: r.str("registration.initial_access_token"),
 			MaxClients:         r.integer("registration.max_clients", 0),
 			RateLimit:          r.integer("registration.rate_limit", 1), RateWindow: r.duration("registration.rate_window"),
+			UnusedClientTTL: r.duration("registration.unused_client_ttl"),
 		},
 		Frappe: Frappe{AccessTTL: r.duration("frappe.access_ttl")},
 		Odoo: Odoo{

@@ -182,6 +182,11 @@ func (e *Engine) Approve(ctx context.Context, a *Authorization, user *models.Use
 		if err := remember(ctx, tx, user.ID, a.Client.ID, a.Scopes, now); err != nil {
 			return err
 		}
+		if a.Client.SelfRegistered && a.Client.UsedAt == 0 { // registration reclaims clients never used
+			if err := tx.MarkClientUsed(ctx, a.Client.ID, now.Unix()); err != nil {
+				return err
+			}
+		}
 		return tx.CreateCode(ctx, row)
 	})
 	if err != nil {

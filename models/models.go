@@ -45,8 +45,11 @@ type Client struct {
 	// with the client secret, which SecretSealed then keeps encrypted (see core/keys.go).
 	IDTokenAlg   string `gorm:"size:8;not null;default:''"`
 	SecretSealed string `gorm:"type:text"`
-	// SelfRegistered marks a client created through dynamic registration (RFC 7591).
-	SelfRegistered bool `gorm:"not null;default:false"`
+	// SelfRegistered marks a client created through dynamic registration (RFC 7591), and UsedAt
+	// when a user first authorized such a client (0: never), by which registration reclaims the
+	// ones nobody uses.
+	SelfRegistered bool  `gorm:"not null;default:false"`
+	UsedAt         int64 `gorm:"not null;default:0"`
 	// PostLogoutRedirectURIs are newline-separated, matched exactly at end_session.
 	PostLogoutRedirectURIs string `gorm:"type:text"`
 	// What a client says about itself when it registers (RFC 7591 §2): its pages, and the
