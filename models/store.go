@@ -46,6 +46,9 @@ type Store struct {
 func Open(driver, dsn string, opt Options) (*Store, error) {
 	switch driver {
 	case "sqlite":
+		if err := createPrivate(dsn); err != nil {
+			return nil, err
+		}
 		db, err := openPool(openSQLite(sqliteDSN(dsn)), driver, opt)
 		if err != nil {
 			return nil, err
