@@ -11,13 +11,22 @@ import (
 	"gorm.io/gorm"
 )
 
+// SQLiteFile is the file an SQLite DSN names, or "" for a database in memory (":memory:",
+// mode=memory, the memdb VFS of OpenMemory).
+func SQLiteFile(dsn string) string {
+	path, query, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	if path == ":memory:" || strings.Contains(query, "mode=memory") || strings.Contains(query, "vfs=memdb") {
+		return ""
+	}
+	return path
+}
+
 // createPrivate creates a new SQLite database file readable and writable by its owner only: it
 // holds password hashes and sealed keys, and SQLite gives the -wal and -shm files it creates
-// beside it the database file's permissions. An existing file keeps the mode it has; an
-// in-memory database has no file.
+// beside it the database file's permissions. An existing file keeps the mode it has.
 func createPrivate(dsn string) error {
-	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
-	if path == "" || path == ":memory:" || strings.Contains(dsn, "mode=memory") {
+	path := SQLiteFile(dsn)
+	if path == "" {
 		return nil
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
