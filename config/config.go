@@ -89,6 +89,9 @@ type Registration struct {
 	MaxClients           int
 	RateLimit            int
 	RateWindow           time.Duration
+	// UnusedClientTTL is how long a self-registered client may go without a user authorizing
+	// it before it is reclaimed (0: never).
+	UnusedClientTTL time.Duration
 }
 
 // Server holds listener settings.
@@ -214,6 +217,7 @@ var defaults = map[string]any{
 	"registration.max_clients":            1000,
 	"registration.rate_limit":             10,
 	"registration.rate_window":            "1h",
+	"registration.unused_client_ttl":      "24h",
 	"cimd.enabled":                        false,
 	"cimd.allowed_hosts":                  []string{},
 	"cimd.ca_file":                        "",
@@ -422,6 +426,7 @@ func decode(k *koanf.Koanf) (*Config, error) {
 			InitialAccessToken: r.str("registration.initial_access_token"),
 			MaxClients:         r.integer("registration.max_clients", 0),
 			RateLimit:          r.integer("registration.rate_limit", 1), RateWindow: r.duration("registration.rate_window"),
+			UnusedClientTTL: r.duration("registration.unused_client_ttl"),
 		},
 		CIMD: CIMD{Enabled: r.boolean("cimd.enabled"), AllowedHosts: r.list("cimd.allowed_hosts"),
 			CAFile: r.str("cimd.ca_file")},

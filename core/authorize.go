@@ -42,9 +42,10 @@ type Authorization struct {
 	Prompt           Prompt
 	// Request is the request as sent, which the consent form carries to the approve step.
 	Request AuthorizeRequest
-	// AuthTime is when the user logged in: the session's, set when a code is issued; the
-	// code carries it to the id_token's auth_time.
-	AuthTime time.Time
+	// AuthTime is when the user logged in and SessionSID which session that login opened,
+	// set when a code is issued; the code carries them to the id_token's auth_time and sid.
+	AuthTime   time.Time
+	SessionSID string
 }
 
 // Authorize validates an authorization request. Errors about the client or the redirect URI
@@ -186,11 +187,16 @@ func (e *Engine) Approve(ctx context.Context, a *Authorization, user *models.Use
 		ID: Digest(code), GrantID: Digest(NewToken()), ClientID: a.Client.ID, UserID: user.ID,
 		Scope: JoinScope(a.Scopes), RedirectURI: a.RedirectURI, RedirectURIGiven: a.RedirectURIGiven,
 		CodeChallenge: a.CodeChallenge, ChallengeMethod: a.ChallengeMethod, Nonce: a.Nonce,
-		Resource: a.Resource, AuthTime: unixOrZero(a.AuthTime), IssuedAt: now.Unix(), ExpiresAt: now.Add(e.opt.CodeTTL).Unix(),
+		Resource: a.Resource, AuthTime: unixOrZero(a.AuthTime), SID: a.SessionSID, IssuedAt: now.Unix(), ExpiresAt: now.Add(e.opt.CodeTTL).Unix(),
 	}
 	err := e.store.Tx(ctx, func(tx *models.Store) error {
 		if err := remember(ctx, tx, user.ID, a.Client.ID, a.Scopes, now); err != nil {
 			return err
+		}
+		if a.Client.SelfRegistered && a.Client.UsedAt == 0 { // registration reclaims clients never used
+			if err := tx.MarkClientUsed(ctx, a.Client.ID, now.Unix()); err != nil {
+				return err
+			}
 		}
 		return tx.CreateCode(ctx, row)
 	})

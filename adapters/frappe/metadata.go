@@ -33,7 +33,7 @@ func (h *handler) metadata(c *fiber.Ctx) error {
 		"scopes_supported":                           core.RegisteredScopes,
 		"subject_types_supported":                    []string{"public"},
 		"id_token_signing_alg_values_supported":      []string{h.opt.IDTokenAlg, core.AlgHS256},
-		"claims_supported": []string{"iss", "sub", "aud", "azp", "exp", "iat", "auth_time", "nonce", "at_hash",
+		"claims_supported": []string{"iss", "sub", "aud", "azp", "exp", "iat", "auth_time", "nonce", "at_hash", "sid",
 			"name", "given_name", "family_name", "email", "picture", "roles"},
 		"prompt_values_supported":                        []string{"none", "login", "consent"},
 		"claims_parameter_supported":                     false,

@@ -189,16 +189,22 @@ func (r *route) metadata(c *fiber.Ctx) string {
 	return adapters.ResourceMetadataURL(r.resource.Identifier(web.Issuer(c, r.issuer)))
 }
 
-// forward sends the request upstream as the principal p (nil: a preflight, which goes with no
-// identity at all). A body of a declared length up to limit is read whole first (so that it
-// can be sent twice, see newRoute); a larger or chunked one streams.
+// forward sends the request upstream as the principal p, or as a preflight when p is nil: with
+// its CORS request headers only, no identity and no body. A body of a declared length up to
+// limit is read whole first (so that it can be sent twice, see newRoute); a larger or chunked
+// one streams. An upstream's Set-Cookie for one of oauthd's cookies never comes back.
 func (r *route) forward(c *fiber.Ctx, p *core.Principal, raw string, limit int) error {
-	if n := c.Request().Header.ContentLength(); n >= 0 && n <= limit {
+	n := c.Request().Header.ContentLength()
+	if p == nil || n >= 0 && n <= limit {
 		if err := limitBody(c, limit); err != nil {
 			return r.refuse(c, fiber.StatusBadRequest, errBadBody)
 		}
 	}
-	outgoingHeaders(c, p)
+	if p == nil {
+		preflightRequest(c)
+	} else {
+		outgoingHeaders(c, p)
+	}
 	target := r.target(raw, string(c.Request().URI().QueryString()))
 	if err := fiberproxy.Do(c, target, r.client); err != nil {
 		status := fiber.StatusBadGateway // unreachable, refused, or a broken answer
@@ -208,6 +214,7 @@ func (r *route) forward(c *fiber.Ctx, p *core.Principal, raw string, limit int) 
 		c.Response().Reset()
 		return r.refuse(c, status, errUpstream)
 	}
+	dropOwnSetCookies(&c.Response().Header)
 	return nil
 }
 

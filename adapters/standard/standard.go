@@ -5,7 +5,6 @@ package standard
 
 import (
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,14 +19,12 @@ type Options struct {
 	Registration RegistrationOptions
 }
 
-// RegistrationOptions are dynamic client registration's settings (config section registration).
+// RegistrationOptions are dynamic client registration's settings (config section registration):
+// whether it is served, the token it may require, and the core's policy.
 type RegistrationOptions struct {
-	Enabled              bool
-	AllowedRedirectHosts []string
-	InitialAccessToken   string
-	MaxClients           int
-	RateLimit            int
-	RateWindow           time.Duration
+	Enabled            bool
+	InitialAccessToken string
+	core.RegistrationPolicy
 }
 
 type handler struct {
@@ -45,9 +42,8 @@ func Register(app *fiber.App, eng *core.Engine, opt Options) {
 	app.Get(adapters.EndSessionPath, h.endSession)
 	app.Post(adapters.EndSessionPath, h.endSession)
 	if opt.Registration.Enabled {
-		limit := registrationLimit(opt.Registration)
-		app.Post(adapters.RegisterPath, limit, h.register)
-		app.Post(adapters.FrappeRegisterPath, limit, h.register)
+		app.Post(adapters.RegisterPath, h.registrationLimit, h.register)
+		app.Post(adapters.FrappeRegisterPath, h.registrationLimit, h.register)
 	}
 }
 
