@@ -20,7 +20,7 @@ func DescribeClient(c *models.Client) map[string]any {
 		"id_token_alg":              cmp.Or(c.IDTokenAlg, "server keys"),
 		"post_logout_redirect_uris": core.SplitRedirectURIs(c.PostLogoutRedirectURIs),
 		"client_uri":                c.ClientURI, "logo_uri": c.LogoURI, "tos_uri": c.TOSURI, "policy_uri": c.PolicyURI,
-		"contacts": core.Contacts(c),
+		"contacts": core.Contacts(c), "application_type": c.ApplicationType, "metadata_document": c.MetadataDocument,
 	}
 }
 

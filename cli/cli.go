@@ -208,6 +208,10 @@ func (e *env) openWith(ctx context.Context, cfg *config.Config) (*models.Store, 
 		store.Close()
 		return nil, nil, err
 	}
+	if opt.Documents, err = clientDocuments(cfg.CIMD); err != nil {
+		store.Close()
+		return nil, nil, configError{err}
+	}
 	if cfg.Redis.URL != "" {
 		if e.redis, err = cluster.Open(ctx, cfg.Redis.URL, cfg.Redis.Prefix); err != nil {
 			store.Close()

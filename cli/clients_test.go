@@ -55,9 +55,14 @@ func TestClientCommands(t *testing.T) {
 	}
 
 	var pub map[string]any
+	if code, _, stderr := run("client", "add", "--name", "Public", "--redirect-uri", uri, "--client-id", "spa",
+		"--auth-method", "none", "--refresh-rotation", "off"); code != 2 || !strings.Contains(stderr, "always rotates") {
+		t.Errorf("public client with refresh rotation off: exit %d: %s", code, stderr)
+	}
 	runJSON(t, &pub, "--config", "", "client", "add", "--name", "Public", "--redirect-uri", uri, "--client-id", "spa",
-		"--auth-method", "none", "--refresh-rotation", "off")
-	if pub["client_id"] != "spa" || pub["client_secret"] != "" || pub["pkce"] != "required" || pub["refresh_rotation"] != false {
+		"--auth-method", "none")
+	if pub["client_id"] != "spa" || pub["client_secret"] != "" || pub["pkce"] != "required" || pub["refresh_rotation"] != true ||
+		pub["application_type"] != "web" {
 		t.Errorf("public client add: %v", pub)
 	}
 	if code, stdout, _ := run("client", "add", "--name", "Again", "--redirect-uri", uri, "--client-id", "spa"); code != 2 ||

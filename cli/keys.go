@@ -12,6 +12,7 @@ import (
 	"oauthd/adapters"
 	"oauthd/config"
 	"oauthd/core"
+	"oauthd/models"
 )
 
 func (e *env) keys(args []string) error {
@@ -95,8 +96,8 @@ func (e *env) sealer(cfg *config.Config) (*core.Sealer, error) {
 // secretBeside reads, or creates, <database file>.secret. An in-memory database gets a
 // secret that dies with it.
 func secretBeside(dsn string) (string, error) {
-	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
-	if path == "" || path == ":memory:" {
+	path := models.SQLiteFile(dsn)
+	if path == "" {
 		return core.NewSealSecret(), nil
 	}
 	file := filepath.Clean(path) + ".secret"

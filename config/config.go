@@ -41,6 +41,17 @@ type Config struct {
 	Redis        Redis
 	Keys         Keys
 	Registration Registration
+	CIMD         CIMD
+}
+
+// CIMD holds client ID metadata documents' settings: an https URL as client_id, whose
+// document the server fetches (see package cimd).
+type CIMD struct {
+	Enabled bool
+	// AllowedHosts may be fetched although they resolve to internal addresses.
+	AllowedHosts []string
+	// CAFile adds PEM certificates to the system's roots, for document servers under a private CA.
+	CAFile string
 }
 
 // Redis is the optional state shared by several instances (see package cluster).
@@ -78,6 +89,9 @@ type Registration struct {
 	MaxClients           int
 	RateLimit            int
 	RateWindow           time.Duration
+	// UnusedClientTTL is how long a self-registered client may go without a user authorizing
+	// it before it is reclaimed (0: never).
+	UnusedClientTTL time.Duration
 }
 
 // Server holds listener settings.
@@ -203,6 +217,10 @@ var defaults = map[string]any{
 	"registration.max_clients":            1000,
 	"registration.rate_limit":             10,
 	"registration.rate_window":            "1h",
+	"registration.unused_client_ttl":      "24h",
+	"cimd.enabled":                        false,
+	"cimd.allowed_hosts":                  []string{},
+	"cimd.ca_file":                        "",
 }
 
 // Load reads defaults, then path (or DefaultFile when path is empty and that file exists),
@@ -245,7 +263,8 @@ func envKey(name string) string {
 }
 
 var sections = map[string]bool{"server": true, "database": true, "oauth": true, "frappe": true, "odoo": true, "login": true,
-	"cors": true, "redis": true, "log": true, "metrics": true, "admin": true, "keys": true, "registration": true}
+	"cors": true, "redis": true, "log": true, "metrics": true, "admin": true, "keys": true, "registration": true,
+	"cimd": true}
 
 // rejectUnknown catches typos: a misspelt key would otherwise be silently ignored.
 func rejectUnknown(k *koanf.Koanf) error {
@@ -407,7 +426,10 @@ func decode(k *koanf.Koanf) (*Config, error) {
 			InitialAccessToken: r.str("registration.initial_access_token"),
 			MaxClients:         r.integer("registration.max_clients", 0),
 			RateLimit:          r.integer("registration.rate_limit", 1), RateWindow: r.duration("registration.rate_window"),
+			UnusedClientTTL: r.duration("registration.unused_client_ttl"),
 		},
+		CIMD: CIMD{Enabled: r.boolean("cimd.enabled"), AllowedHosts: r.list("cimd.allowed_hosts"),
+			CAFile: r.str("cimd.ca_file")},
 		Frappe: Frappe{AccessTTL: r.duration("frappe.access_ttl")},
 		Odoo: Odoo{
 			AccessTTL:      r.duration("odoo.access_ttl"),

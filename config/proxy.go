@@ -15,10 +15,13 @@ import (
 // whose bearer token passes are forwarded to Upstream. Arrays of tables cannot be written as
 // environment variables, so proxies come from the file only.
 type Proxy struct {
-	Prefix      string
-	Upstream    string
-	Scope       string // required scopes, space- or comma-separated, all of them
-	Client      string // when set, only this client's tokens pass
+	Prefix   string
+	Upstream string
+	Scope    string // required scopes, space- or comma-separated, all of them
+	Client   string // when set, only this client's tokens pass
+	// Resource, when set, is the API's resource identifier (RFC 8707), its public URL: only
+	// tokens issued for it pass, and its metadata document names it.
+	Resource    string
 	StripPrefix bool
 	DialTimeout time.Duration
 	Timeout     time.Duration
@@ -36,7 +39,7 @@ const (
 
 // proxyDefaults are the values of keys a [[proxy]] table leaves out.
 var proxyDefaults = map[string]any{
-	"prefix": "", "upstream": "", "scope": "", "client": "", "strip_prefix": false,
+	"prefix": "", "upstream": "", "scope": "", "client": "", "resource": "", "strip_prefix": false,
 	"dial_timeout": "5s", "timeout": "60s", "cors": CORSOAuthd,
 }
 
@@ -83,7 +86,8 @@ func (r *reader) proxy(i int, table map[string]any) Proxy {
 	}
 	sub := &reader{k: newKoanf(proxyDefaults, table)}
 	p := Proxy{Prefix: strings.TrimRight(sub.str("prefix"), "/"), Upstream: strings.TrimRight(sub.str("upstream"), "/"),
-		Scope: sub.str("scope"), Client: sub.str("client"), StripPrefix: sub.boolean("strip_prefix"),
+		Scope: sub.str("scope"), Client: sub.str("client"), Resource: sub.str("resource"),
+		StripPrefix: sub.boolean("strip_prefix"),
 		DialTimeout: sub.duration("dial_timeout"), Timeout: sub.duration("timeout"), CORS: sub.str("cors")}
 	if sub.err != nil { // "timeout: ..." from the sub-reader, named by its table here
 		r.fail(name, sub.err)
@@ -106,6 +110,10 @@ func (p Proxy) check() error {
 	u, err := url.Parse(p.Upstream)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return fmt.Errorf("upstream: must be an http(s) base URL such as \"http://127.0.0.1:8069\", got %q", p.Upstream)
+	}
+	if r, err := url.Parse(p.Resource); p.Resource != "" && (err != nil || (r.Scheme != "http" && r.Scheme != "https") ||
+		r.Host == "" || r.RawQuery != "" || r.Fragment != "" || strings.ContainsAny(p.Resource, "?#")) {
+		return fmt.Errorf("resource: must be the API's absolute http(s) URL such as \"https://api.example.com/mcp\", without query or fragment, got %q", p.Resource)
 	}
 	if p.DialTimeout == 0 || p.Timeout == 0 {
 		return fmt.Errorf("dial_timeout and timeout must be positive")

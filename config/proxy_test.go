@@ -33,6 +33,7 @@ prefix = "/api/resource"
 upstream = "https://erp.example.com/base"
 scope = "all, openid"
 client = "app"
+resource = "https://erp.example.com/api/resource"
 strip_prefix = true
 timeout = "5m"
 dial_timeout = "1s"
@@ -45,7 +46,7 @@ cors = "upstream"
 		{Prefix: "/restapi/1.0/object", Upstream: "http://127.0.0.1:8069", Scope: "all",
 			DialTimeout: 5 * time.Second, Timeout: time.Minute, CORS: CORSOAuthd},
 		{Prefix: "/api/resource", Upstream: "https://erp.example.com/base", Scope: "all, openid", Client: "app",
-			StripPrefix: true, DialTimeout: time.Second, Timeout: 5 * time.Minute, CORS: CORSUpstream},
+			Resource: "https://erp.example.com/api/resource", StripPrefix: true, DialTimeout: time.Second, Timeout: 5 * time.Minute, CORS: CORSUpstream},
 	}
 	if !reflect.DeepEqual(c.Proxies, want) {
 		t.Errorf("Proxies =\n%+v\nwant\n%+v", c.Proxies, want)
@@ -82,6 +83,9 @@ func TestProxyTableErrors(t *testing.T) {
 		{"bad cors", table(append(good, `cors = "any"`)...), "proxy[0]: cors: must be \"oauthd\" or \"upstream\""},
 		{"zero timeout", table(append(good, `timeout = "0s"`)...), "must be positive"},
 		{"bad strip_prefix", table(append(good, `strip_prefix = "maybe"`)...), "strip_prefix: not a boolean"},
+		{"relative resource", table(append(good, `resource = "/mcp"`)...), "proxy[0]: resource: must be"},
+		{"resource with a fragment", table(append(good, `resource = "https://api.example/mcp#x"`)...), "proxy[0]: resource"},
+		{"resource with a query", table(append(good, `resource = "https://api.example/mcp?a=1"`)...), "proxy[0]: resource"},
 		{"same prefix twice", table(good...) + table(good...), `prefix "/api/resource" is configured twice`},
 		{"not a table", "proxy = \"/api\"\n", "proxy: must be an array of tables"},
 	}

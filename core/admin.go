@@ -22,6 +22,11 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(format, args...))
 }
 
+// inputProblem is what an ErrInvalidInput error says, without its prefix, for a client to read.
+func inputProblem(err error) string {
+	return strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": ")
+}
+
 // NewUser describes a user to create. FirstName and LastName, when both absent, are derived
 // from FullName; FullName, when absent, is made of them (or of the email's local part).
 type NewUser struct {
@@ -69,6 +74,10 @@ func (e *Engine) CreateUser(ctx context.Context, nu NewUser) (*models.User, erro
 	return u, nil
 }
 
+// MaxClientIDLength is the longest client id: the size of the client_id columns of clients,
+// codes, tokens and consents.
+const MaxClientIDLength = 191
+
 // NewClient describes a client to register.
 type NewClient struct {
 	ID                string // empty: chosen by the server; set it to keep a migrated client's id
@@ -89,6 +98,11 @@ type NewClient struct {
 	PostLogoutRedirectURIs []string
 	SelfRegistered         bool       // created through dynamic registration (RFC 7591)
 	Info                   ClientInfo // the client's pages and contacts, as it registered them
+	// ApplicationType is web (the default) or native; registration and metadata documents
+	// hold the redirect URIs to it, an operator's clients are not held to it.
+	ApplicationType string
+	// MetadataDocument: the client is known by its client ID metadata document (ID is its URL).
+	MetadataDocument bool
 }
 
 // CreateClient validates and stores a client, returning it with its secret in clear (the only
@@ -97,14 +111,7 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 	if err := e.fillClientDefaults(&nc); err != nil {
 		return nil, "", err
 	}
-	c := &models.Client{ID: nc.ID, Name: nc.Name, RedirectURIs: strings.Join(nc.RedirectURIs, "\n"),
-		DefaultRedirectURI: nc.RedirectURIs[0], Scopes: JoinScope(nc.Scopes),
-		AuthMethods: strings.Join(nc.AuthMethods, " "), GrantTypes: strings.Join(nc.GrantTypes, " "),
-		SkipAuthorization: nc.SkipAuthorization, PKCE: nc.PKCE, AllowPlainPKCE: nc.AllowPlainPKCE,
-		RefreshRotation: *nc.RefreshRotation, CreatedAt: e.now().Unix(), IDTokenAlg: nc.IDTokenAlg,
-		SelfRegistered: nc.SelfRegistered, PostLogoutRedirectURIs: strings.Join(nc.PostLogoutRedirectURIs, "\n"),
-		ClientURI: nc.Info.ClientURI, LogoURI: nc.Info.LogoURI, TOSURI: nc.Info.TOSURI, PolicyURI: nc.Info.PolicyURI,
-		Contacts: strings.Join(nc.Info.Contacts, "\n")}
+	c := clientRow(nc, e.now())
 	if nc.OwnerEmail != "" {
 		owner, err := e.store.UserByEmail(ctx, strings.ToLower(nc.OwnerEmail))
 		if err != nil {
@@ -130,6 +137,19 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 		return nil, "", err
 	}
 	return c, secret, nil
+}
+
+// clientRow is the row of a client whose defaults are filled in.
+func clientRow(nc NewClient, now time.Time) *models.Client {
+	return &models.Client{ID: nc.ID, Name: nc.Name, RedirectURIs: strings.Join(nc.RedirectURIs, "\n"),
+		DefaultRedirectURI: nc.RedirectURIs[0], Scopes: JoinScope(nc.Scopes),
+		AuthMethods: strings.Join(nc.AuthMethods, " "), GrantTypes: strings.Join(nc.GrantTypes, " "),
+		SkipAuthorization: nc.SkipAuthorization, PKCE: nc.PKCE, AllowPlainPKCE: nc.AllowPlainPKCE,
+		RefreshRotation: *nc.RefreshRotation, CreatedAt: now.Unix(), IDTokenAlg: nc.IDTokenAlg,
+		SelfRegistered: nc.SelfRegistered, PostLogoutRedirectURIs: strings.Join(nc.PostLogoutRedirectURIs, "\n"),
+		ClientURI: nc.Info.ClientURI, LogoURI: nc.Info.LogoURI, TOSURI: nc.Info.TOSURI, PolicyURI: nc.Info.PolicyURI,
+		Contacts: strings.Join(nc.Info.Contacts, "\n"), ApplicationType: nc.ApplicationType,
+		MetadataDocument: nc.MetadataDocument}
 }
 
 // fillClientDefaults is the one place client defaults are decided; the CLI (and any other
@@ -158,6 +178,11 @@ func (e *Engine) fillClientDefaults(nc *NewClient) error {
 	if nc.RefreshRotation == nil {
 		nc.RefreshRotation = new(true)
 	}
+	appType, aerr := checkApplicationType(nc.ApplicationType)
+	if aerr != nil {
+		return invalid("%s", aerr.Description)
+	}
+	nc.ApplicationType = appType
 	return validateClient(nc)
 }
 
@@ -167,12 +192,16 @@ func validateClient(nc *NewClient) error {
 		return invalid("client name must not be empty")
 	case strings.ContainsRune(nc.Name, 0):
 		return invalid("client name must not hold a NUL character")
-	case len(nc.ID) > 191 || strings.ContainsAny(nc.ID, " \t\r\n\x00"):
+	case len(nc.ID) > MaxClientIDLength || strings.ContainsAny(nc.ID, " \t\r\n\x00"):
 		return invalid("invalid client id %q", nc.ID)
 	case len(nc.RedirectURIs) == 0:
 		return invalid("at least one redirect URI is required")
 	case nc.PKCE != "required" && nc.PKCE != "optional":
 		return invalid("unknown PKCE policy %q (want required or optional)", nc.PKCE)
+	case nc.RefreshRotation != nil && !*nc.RefreshRotation && slices.Contains(nc.AuthMethods, AuthNone):
+		// A public client's refresh token is all it takes to act as the client: rotation is what
+		// makes a stolen one detectable (RFC 9700 §4.14.2; MCP 2026-07-28 makes it a MUST).
+		return invalid("a public client (auth method none) always rotates its refresh tokens: refresh rotation cannot be off")
 	}
 	for _, u := range nc.RedirectURIs {
 		if !ValidRedirectURI(u) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"oauthd/models"
 )
@@ -35,7 +36,8 @@ func (e *Engine) AdminTokens(ctx context.Context) ([]models.AdminToken, error) {
 	return e.store.ListAdminTokens(ctx)
 }
 
-// RevokeAdminToken deletes the admin token named name.
+// RevokeAdminToken deletes the admin token named name, which signs out the admin page's
+// browsers it signed in.
 func (e *Engine) RevokeAdminToken(ctx context.Context, name string) error {
 	err := e.store.DeleteAdminToken(ctx, name)
 	if errors.Is(err, models.ErrNotFound) {
@@ -61,4 +63,51 @@ func (e *Engine) AuthenticateAdmin(ctx context.Context, token string) (*models.A
 		return nil, unavailable(err)
 	}
 	return t, nil
+}
+
+// AdminSessionTTL is how long a sign-in to the admin page lasts.
+const AdminSessionTTL = 8 * time.Hour
+
+// OpenAdminSession signs a browser in to the admin page with an admin token and returns the
+// handle its cookie holds instead of the token: the handle is stored as a digest, expires after
+// AdminSessionTTL, ends at sign-out and with its token, and opens the page only, never the API.
+func (e *Engine) OpenAdminSession(ctx context.Context, token string) (string, error) {
+	t, err := e.AuthenticateAdmin(ctx, token)
+	if err != nil {
+		return "", err
+	}
+	handle, now := NewToken(), e.now()
+	sess := &models.AdminSession{ID: Digest(handle), TokenID: t.ID, CreatedAt: now.Unix(),
+		ExpiresAt: now.Add(AdminSessionTTL).Unix()}
+	if err := e.store.CreateAdminSession(ctx, sess, now.Unix()); err != nil {
+		return "", unavailable(err)
+	}
+	return handle, nil
+}
+
+// AdminSession checks an admin page handle and returns the admin token it was signed in with;
+// ErrAdminAuth when it is unknown, expired, or its token was revoked.
+func (e *Engine) AdminSession(ctx context.Context, handle string) (*models.AdminToken, error) {
+	if !wellFormed(handle) {
+		return nil, ErrAdminAuth
+	}
+	t, err := e.store.AdminSessionToken(ctx, Digest(handle), e.now().Unix())
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		return nil, ErrAdminAuth
+	case err != nil:
+		return nil, unavailable(err)
+	}
+	return t, nil
+}
+
+// CloseAdminSession ends an admin page sign-in.
+func (e *Engine) CloseAdminSession(ctx context.Context, handle string) error {
+	if !wellFormed(handle) {
+		return nil
+	}
+	if err := e.store.DeleteAdminSession(ctx, Digest(handle)); err != nil {
+		return unavailable(err)
+	}
+	return nil
 }

@@ -42,9 +42,10 @@ type Authorization struct {
 	Prompt           Prompt
 	// Request is the request as sent, which the consent form carries to the approve step.
 	Request AuthorizeRequest
-	// AuthTime is when the user logged in: the session's, set when a code is issued; the
-	// code carries it to the id_token's auth_time.
-	AuthTime time.Time
+	// AuthTime is when the user logged in and SessionSID which session that login opened,
+	// set when a code is issued; the code carries them to the id_token's auth_time and sid.
+	AuthTime   time.Time
+	SessionSID string
 }
 
 // Authorize validates an authorization request. Errors about the client or the redirect URI
@@ -74,8 +75,8 @@ func (e *Engine) verifyClientRedirect(ctx context.Context, req AuthorizeRequest)
 	if req.ClientID == "" {
 		return nil, "", fail(ErrInvalidRequest, ReasonClientUnknown, "Missing client_id parameter.")
 	}
-	client, err := e.store.ClientByID(ctx, req.ClientID)
-	if err := lookup(err, fail(ErrInvalidRequest, ReasonClientUnknown, "Invalid client_id parameter value.")); err != nil {
+	client, err := e.authorizeClient(ctx, req.ClientID)
+	if err != nil {
 		return nil, "", err
 	}
 	redirect, ok := matchRedirect(SplitRedirectURIs(client.RedirectURIs), client.DefaultRedirectURI, req.RedirectURI)
@@ -127,28 +128,34 @@ func checkAuthorizeRules(a *Authorization, req AuthorizeRequest) *Error {
 
 // ErrorRedirect builds the redirect for a Redirectable error, keeping state.
 func (a *Authorization) ErrorRedirect(err *Error) string {
-	v := url.Values{"error": {err.Code}, "error_description": {err.Description}}
-	if a.State != "" {
-		v.Set("state", a.State)
-	}
-	return AppendQuery(a.RedirectURI, v)
+	return a.response(url.Values{"error": {err.Code}, "error_description": {err.Description}})
 }
 
 // CodeRedirect is where an approval leads: the code and the original state.
 func (a *Authorization) CodeRedirect(code string) string {
-	v := url.Values{"code": {code}}
+	return a.response(url.Values{"code": {code}})
+}
+
+// response is an authorization response at the verified redirect URI, success or error: the
+// parameters, the original state, and the issuer (RFC 9207), which lets a client talking to
+// several authorization servers tell which one answered (the mix-up attack).
+func (a *Authorization) response(v url.Values) string {
 	if a.State != "" {
 		v.Set("state", a.State)
+	}
+	if a.Request.Issuer != "" {
+		v.Set("iss", a.Request.Issuer)
 	}
 	return AppendQuery(a.RedirectURI, v)
 }
 
-// NeedsConsent reports whether the user must be asked: always with prompt=consent; never for a client marked
+// NeedsConsent reports whether the user must be asked: always with prompt=consent and for a
+// client known by its metadata document (anyone can publish one); never for a client marked
 // skip_authorization or for the client's owner; with SkipAuthorization "auto", not when the
 // user's remembered consent for this client (the last Approve, forgotten when a grant of the
 // client is revoked) covers the requested scopes.
 func (e *Engine) NeedsConsent(ctx context.Context, a *Authorization, user *models.User) (bool, error) {
-	if a.Prompt.Consent {
+	if a.Prompt.Consent || a.Client.MetadataDocument {
 		return true, nil
 	}
 	if a.Client.SkipAuthorization || (a.Client.OwnerID != nil && *a.Client.OwnerID == user.ID) {
@@ -169,17 +176,27 @@ func (e *Engine) NeedsConsent(ctx context.Context, a *Authorization, user *model
 // Approve records the user's consent and issues an authorization code bound to the client,
 // the user, the scopes, the redirect URI and the PKCE challenge.
 func (e *Engine) Approve(ctx context.Context, a *Authorization, user *models.User) (string, error) {
+	if a.Client.MetadataDocument {
+		if err := e.saveDocumentClient(ctx, a.Client); err != nil {
+			return "", err
+		}
+	}
 	now := e.now()
 	code := NewToken()
 	row := &models.AuthorizationCode{
 		ID: Digest(code), GrantID: Digest(NewToken()), ClientID: a.Client.ID, UserID: user.ID,
 		Scope: JoinScope(a.Scopes), RedirectURI: a.RedirectURI, RedirectURIGiven: a.RedirectURIGiven,
 		CodeChallenge: a.CodeChallenge, ChallengeMethod: a.ChallengeMethod, Nonce: a.Nonce,
-		Resource: a.Resource, AuthTime: unixOrZero(a.AuthTime), IssuedAt: now.Unix(), ExpiresAt: now.Add(e.opt.CodeTTL).Unix(),
+		Resource: a.Resource, AuthTime: unixOrZero(a.AuthTime), SID: a.SessionSID, IssuedAt: now.Unix(), ExpiresAt: now.Add(e.opt.CodeTTL).Unix(),
 	}
 	err := e.store.Tx(ctx, func(tx *models.Store) error {
 		if err := remember(ctx, tx, user.ID, a.Client.ID, a.Scopes, now); err != nil {
 			return err
+		}
+		if a.Client.SelfRegistered && a.Client.UsedAt == 0 { // registration reclaims clients never used
+			if err := tx.MarkClientUsed(ctx, a.Client.ID, now.Unix()); err != nil {
+				return err
+			}
 		}
 		return tx.CreateCode(ctx, row)
 	})

@@ -105,9 +105,9 @@ func (e *Engine) loginOutcome(ctx context.Context, req AuthorizeRequest) Outcome
 }
 
 // issue approves a for the session's user and leads to the code, which carries the session's
-// login time to the id_token's auth_time.
+// login time and sid to the id_token.
 func (e *Engine) issue(ctx context.Context, a *Authorization, s Session) Outcome {
-	a.AuthTime = s.LoginAt
+	a.AuthTime, a.SessionSID = s.LoginAt, sessionSID(s.ID)
 	code, err := e.Approve(ctx, a, s.User)
 	if err != nil {
 		return failed(a, err)

@@ -59,6 +59,9 @@ func (e *Engine) AuthenticateClient(ctx context.Context, cred ClientCredentials)
 		return nil, err
 	}
 	noteClient(ctx, c.ID)
+	if c.MetadataDocument && e.opt.Documents == nil {
+		return nil, errClientAuth // known by a document, which this server no longer reads
+	}
 	if Public(c) {
 		return c, nil // a public client has no secret to check; one sent anyway proves nothing
 	}

@@ -55,6 +55,9 @@ type Options struct {
 	// Observer is told about tokens, logins and cache use (metrics); nil: nobody.
 	Observer Observer
 	OIDC     OIDCOptions
+	// Documents fetches client ID metadata documents; nil: an https client_id is not looked
+	// up (cimd.enabled off).
+	Documents ClientDocuments
 }
 
 // OIDCOptions are the OpenID Connect and resource settings.
@@ -66,12 +69,15 @@ type OIDCOptions struct {
 	IDTokenAlg string
 	// KeyRetention is how long a retired key stays in the JWKS: longer than any id_token lives.
 	KeyRetention time.Duration
-	// Resources are the RFC 8707 resource indicators served; empty means the issuer alone.
+	// Resources are the RFC 8707 resource indicators served (oauth.resources); empty means
+	// the issuer.
 	Resources []string
 	// NewKey makes the key pair of a new signing key; nil is GenerateKey. serve --ephemeral
 	// hands over one it began as soon as the configuration was read, so that RSA's prime
 	// search overlaps the rest of the start-up.
 	NewKey func(alg string) (crypto.Signer, error)
+	// Proxies are the APIs the built-in proxy guards, also served as resources.
+	Proxies []ProtectedResource
 }
 
 // Engine runs the OAuth rules over a store.

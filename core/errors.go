@@ -32,6 +32,7 @@ const (
 	ReasonBadParameter        // a parameter is missing or malformed
 	ReasonClientUnknown
 	ReasonClientAuthFailed
+	ReasonClientDocument   // a client ID metadata document could not be had or is not acceptable
 	ReasonRedirectMismatch // redirect_uri not registered, or missing with no default
 	ReasonResponseType
 	ReasonScope
@@ -45,6 +46,7 @@ const (
 	ReasonRefreshInvalid
 	ReasonRefreshReused
 	ReasonTokenInvalid
+	ReasonTokenMissing // no access token was sent at all
 	ReasonInsufficientScope
 	ReasonLoginFailed
 	ReasonAccessDenied

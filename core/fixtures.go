@@ -56,7 +56,7 @@ func (e *Engine) IssueGivenToken(ctx context.Context, g GivenToken) error {
 		is.refresh.ID = Digest(g.RefreshToken)
 	}
 	if g.UserEmail != "" {
-		is.bind(now.Unix(), "") // the fixture stands for a login now: id_tokens on refresh carry it
+		is.bind(now.Unix(), "", "") // the fixture stands for a login now (of no browser session): id_tokens on refresh carry it
 	}
 	if err := e.store.CreateTokens(ctx, is.rows()...); err != nil {
 		if errors.Is(err, models.ErrConflict) {

@@ -74,7 +74,7 @@ func (e *Engine) Refresh(ctx context.Context, req RefreshRequest) (*TokenResult,
 // login's auth_time and no nonce (OpenID Connect Core §12.2).
 func (e *Engine) refreshedIDToken(ctx context.Context, res *TokenResult, old *models.TokenOwner, req RefreshRequest) (*TokenResult, error) {
 	err := e.withIDToken(ctx, res, idTokenGrant{client: req.Client, user: principal(old), scope: res.Scope,
-		authTime: old.AuthTime, accessToken: res.AccessToken, issuer: req.Issuer, ttl: req.AccessTTL})
+		authTime: old.AuthTime, sid: old.SID, accessToken: res.AccessToken, issuer: req.Issuer, ttl: req.AccessTTL})
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func (e *Engine) checkRefresh(ctx context.Context, t *models.TokenOwner, client 
 // treated as reuse otherwise.
 func (e *Engine) rotate(ctx context.Context, old *models.TokenOwner, req RefreshRequest, scope string, now time.Time) (*TokenResult, error) {
 	is := e.newIssue(now, old.GrantID, old.ClientID, old.UserID, scope, old.Scope, req.AccessTTL, true).
-		bind(old.AuthTime, old.Resource)
+		bind(old.AuthTime, old.SID, old.Resource)
 	var sealed []byte
 	if e.opt.RefreshReuseInterval > 0 {
 		var err error
@@ -159,7 +159,7 @@ func (e *Engine) refreshReused(ctx context.Context, grantID string, now time.Tim
 // refreshInPlace issues only an access token and hands the same refresh token back.
 func (e *Engine) refreshInPlace(ctx context.Context, old *models.TokenOwner, req RefreshRequest, scope string, now time.Time) (*TokenResult, error) {
 	is := e.newIssue(now, old.GrantID, old.ClientID, old.UserID, scope, "", req.AccessTTL, false).
-		bind(old.AuthTime, old.Resource)
+		bind(old.AuthTime, old.SID, old.Resource)
 	if err := e.createForClient(ctx, is.access); err != nil {
 		return nil, err
 	}

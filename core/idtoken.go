@@ -23,6 +23,7 @@ type idTokenGrant struct {
 	scope       string
 	nonce       string
 	authTime    int64
+	sid         string // the login's session; "" for grants older than the claim
 	accessToken string
 	issuer      string
 	ttl         time.Duration
@@ -61,6 +62,9 @@ func (e *Engine) mintIDToken(ctx context.Context, g idTokenGrant) (string, error
 	}
 	if g.nonce != "" {
 		claims["nonce"] = g.nonce
+	}
+	if g.sid != "" {
+		claims["sid"] = g.sid
 	}
 	payload, err := json.Marshal(claims)
 	if err != nil {

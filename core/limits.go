@@ -2,14 +2,15 @@ package core
 
 import (
 	"context"
+	"net/netip"
 	"runtime"
 	"strconv"
 	"time"
 )
 
-// Counters stores the login limiter's counters: expiring per-key counts. MemoryCounters serve
-// one process; cluster.Counters keeps them in Redis, so that several instances count the same
-// attempts.
+// Counters stores the per-address and per-account limits' counters (logins, registrations):
+// expiring per-key counts. MemoryCounters serve one process; cluster.Counters keeps them in
+// Redis, so that several instances count the same attempts.
 type Counters interface {
 	// Incr adds one to key's counter and returns the new count. The counter expires ttl after its first increment.
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
@@ -77,11 +78,26 @@ func newLimiter(cfg LoginLimits, counters Counters) *limiter {
 }
 
 // Counter keys. The account is the email after the trim and lower-casing Login applies, so
-// " Bob@x" and "bob@x" share one count.
-func addressKey(addr string) string   { return "login:addr:" + addr }
+// " Bob@x" and "bob@x" share one count; an address is counted by its addressBucket.
+func addressKey(addr string) string   { return "login:addr:" + addressBucket(addr) }
 func failuresKey(email string) string { return "login:fail:" + email }
 func slotKey(email string, failures int64) string {
 	return "login:slot:" + email + ":" + strconv.FormatInt(failures, 10)
+}
+
+// addressBucket is what the per-address limits count a client address as: an IPv6 address by
+// its /64, the block one subscriber gets (RFC 6177), since counting each address would give one
+// caller 2^64 budgets; an IPv4 address (or one mapped into IPv6) as it is. Anything that does
+// not parse counts as written.
+func addressBucket(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	if ip = ip.Unmap(); ip.Is4() {
+		return ip.String()
+	}
+	return netip.PrefixFrom(ip.WithZone(""), 64).Masked().String()
 }
 
 // admit decides whether an attempt may check a password: the address's budget first, then

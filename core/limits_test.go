@@ -153,3 +153,47 @@ func TestLoginSessionCap(t *testing.T) {
 		}
 	})
 }
+
+func TestAddressBucket(t *testing.T) {
+	t.Parallel()
+	for addr, want := range map[string]string{
+		"192.0.2.7":            "192.0.2.7",
+		"::ffff:192.0.2.7":     "192.0.2.7",
+		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff::1": "2001:db8:1:2::/64",
+		"2001:db8:1:3::1":      "2001:db8:1:3::/64",
+		"fe80::1%eth0":         "fe80::/64",
+		"not an address":       "not an address",
+		"":                     "",
+	} {
+		if got := addressBucket(addr); got != want {
+			t.Errorf("addressBucket(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
+
+// Registrations count per address, IPv6 by its /64, in the engine's Counters: a caller does not
+// get a budget per address of its /64.
+func TestAdmitRegistration(t *testing.T) {
+	t.Parallel()
+	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
+		policy := RegistrationPolicy{RateLimit: 2, RateWindow: time.Hour}
+		admit := func(addr string) error { return f.eng.AdmitRegistration(t.Context(), addr, policy) }
+		for i, addr := range []string{"2001:db8::1", "2001:db8::2"} {
+			if err := admit(addr); err != nil {
+				t.Fatalf("registration %d: %v", i+1, err)
+			}
+		}
+		err := admit("2001:db8::ffff:3")
+		if e := AsError(err); err == nil || e.Reason != ReasonRateLimited || e.RetryAfter != time.Hour {
+			t.Fatalf("a third address of the same /64: %v", err)
+		}
+		if err := admit("2001:db8:0:1::1"); err != nil {
+			t.Fatalf("another /64: %v", err)
+		}
+		f.clock.Advance(time.Hour)
+		if err := admit("2001:db8::1"); err != nil {
+			t.Fatalf("after the window: %v", err)
+		}
+	})
+}

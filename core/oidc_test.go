@@ -98,6 +98,8 @@ func TestCheckResource(t *testing.T) {
 	t.Parallel()
 	e := New(nil, Options{OIDC: OIDCOptions{Resources: []string{"https://api.example/mcp"}}})
 	open := New(nil, Options{})
+	proxied := New(nil, Options{OIDC: OIDCOptions{Proxies: []ProtectedResource{
+		{URL: "https://mcp.example/mcp", Prefix: "/mcp"}, {Prefix: "/api/resource"}}}})
 	for _, tc := range []struct {
 		eng      *Engine
 		resource string
@@ -112,11 +114,42 @@ func TestCheckResource(t *testing.T) {
 		{e, "/relative", "", false},
 		{open, "https://issuer.example", "https://issuer.example", true},
 		{open, "https://api.example/mcp", "", false},
+		{proxied, "https://mcp.example/mcp", "https://mcp.example/mcp", true},
+		{proxied, "https://issuer.example/api/resource", "https://issuer.example/api/resource", true},
+		{proxied, "https://issuer.example", "https://issuer.example", true}, // no oauth.resources: the issuer too
+		{proxied, "https://issuer.example/mcp", "", false},                  // its identifier is the one it names
 	} {
 		got, err := tc.eng.checkResource(tc.resource, "https://issuer.example")
 		if (err == nil) != tc.ok || got != tc.want || (err != nil && err.Code != ErrInvalidTarget) {
 			t.Errorf("checkResource(%q) = %q, %v", tc.resource, got, err)
 		}
+	}
+}
+
+// Each resource's metadata is found by its identifier's path; the issuer's host wins when two
+// resources share a path, and the root belongs to the issuer's own document.
+func TestResourceAt(t *testing.T) {
+	t.Parallel()
+	e := New(nil, Options{OIDC: OIDCOptions{Resources: []string{"https://other.example/mcp", "https://api.example/v1/"},
+		Proxies: []ProtectedResource{{URL: "https://issuer.example/mcp", Prefix: "/mcp", Scopes: []string{"all"}},
+			{Prefix: "/api/resource", Scopes: []string{"read"}}}}})
+	for path, want := range map[string]string{
+		"/mcp":           "https://issuer.example/mcp",
+		"/mcp/":          "https://issuer.example/mcp",
+		"/api/resource":  "https://issuer.example/api/resource",
+		"/v1":            "https://api.example/v1/",
+		"":               "",
+		"/":              "",
+		"/api":           "",
+		"/api/resource2": "",
+	} {
+		r, ok := e.ResourceAt("https://issuer.example", path)
+		if got := r.Identifier("https://issuer.example"); ok != (want != "") || (ok && got != want) {
+			t.Errorf("ResourceAt(%q) = %q, %v; want %q", path, got, ok, want)
+		}
+	}
+	if r, _ := e.ResourceAt("https://issuer.example", "/api/resource"); len(r.Scopes) != 1 || r.Scopes[0] != "read" {
+		t.Errorf("a proxy's resource keeps its scopes: %+v", r)
 	}
 }
 

@@ -31,10 +31,11 @@ func matchRedirect(registered []string, def, requested string) (string, bool) {
 	return "", false
 }
 
-// ValidRedirectURI is the registration rule: absolute, no fragment, no user info.
+// ValidRedirectURI is the registration rule: absolute, no fragment, no user info; a host,
+// except after a private-use scheme (com.example.app:/cb, RFC 8252 §7.1).
 func ValidRedirectURI(s string) bool {
 	u, err := url.Parse(s)
-	if err != nil || !u.IsAbs() || u.Host == "" || u.Fragment != "" || u.User != nil {
+	if err != nil || !u.IsAbs() || (u.Host == "" && !privateUseScheme(u.Scheme)) || u.Fragment != "" || u.User != nil {
 		return false
 	}
 	return !strings.ContainsAny(s, " \t\r\n#")

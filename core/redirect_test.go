@@ -69,6 +69,7 @@ func TestValidRedirectURI(t *testing.T) {
 		"http://127.0.0.1:8080/cb",
 		"http://localhost/cb",
 		"com.example.app://callback",
+		"com.example.app:/callback",
 	} {
 		if !ValidRedirectURI(s) {
 			t.Errorf("ValidRedirectURI(%q) = false, want true", s)
@@ -92,6 +93,8 @@ func TestValidRedirectURI(t *testing.T) {
 		"javascript:alert(1)",
 		"data:text/html,hi",
 		"https://[::1/cb",
+		"com.example.app:/cb#x",
+		"app:/callback",
 	} {
 		if ValidRedirectURI(s) {
 			t.Errorf("ValidRedirectURI(%q) = true, want false", s)
@@ -113,5 +116,27 @@ func TestAppendQuery(t *testing.T) {
 		if strings.Count(AppendQuery(uri, v), "?") != 1 {
 			t.Errorf("AppendQuery(%q) has more than one '?'", uri)
 		}
+	}
+}
+
+// Every authorization response names the issuer (RFC 9207), success and error alike, beside
+// the state and after the redirect URI's own query.
+func TestAuthorizationResponseIssuer(t *testing.T) {
+	t.Parallel()
+	a := &Authorization{RedirectURI: "https://app.example/cb?tenant=7", State: "st",
+		Request: AuthorizeRequest{Issuer: "https://id.example"}}
+	for name, got := range map[string]string{
+		"code":  a.CodeRedirect("c0de"),
+		"error": a.ErrorRedirect(&Error{Code: ErrAccessDenied, Description: "no"}),
+	} {
+		u, err := url.Parse(got)
+		if err != nil || !strings.HasPrefix(got, "https://app.example/cb?") || u.Query().Get("tenant") != "7" ||
+			u.Query()["iss"][0] != "https://id.example" || len(u.Query()["iss"]) != 1 || u.Query().Get("state") != "st" {
+			t.Errorf("%s response %q: want tenant, state and iss", name, got)
+		}
+	}
+	a.Request.Issuer, a.State = "", ""
+	if got := a.CodeRedirect("c0de"); got != "https://app.example/cb?tenant=7&code=c0de" {
+		t.Errorf("without issuer or state: %q", got)
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"oauthd/models"
@@ -35,6 +37,7 @@ type ClientMetadata struct {
 	PolicyURI               string   `json:"policy_uri,omitempty"`
 	Contacts                []string `json:"contacts,omitempty"`
 	PostLogoutRedirectURIs  []string `json:"post_logout_redirect_uris,omitempty"`
+	ApplicationType         string   `json:"application_type,omitempty"` // web (the default) or native
 }
 
 // RegistrationPolicy limits open registration.
@@ -42,7 +45,15 @@ type RegistrationPolicy struct {
 	// AllowedRedirectHosts are the hosts redirect URIs may point at, any port; loopback
 	// hosts may use http, any other only https.
 	AllowedRedirectHosts []string
-	MaxClients           int // 0: no cap
+	// MaxClients caps the live self-registered clients (0: no cap): those a user authorized,
+	// and those registered less than UnusedClientTTL ago.
+	MaxClients int
+	// UnusedClientTTL is how long a self-registered client may wait for a user to authorize it
+	// before it is reclaimed (0: never), so that registrations nobody uses cannot hold the cap.
+	UnusedClientTTL time.Duration
+	// RateLimit registrations are admitted per client address per RateWindow.
+	RateLimit  int
+	RateWindow time.Duration
 }
 
 // Registration is a registered client: its id, secret ("" for a public client) and metadata.
@@ -56,15 +67,44 @@ func metadataError(format string, args ...any) *Error {
 	return fail(ErrInvalidClientMetadata, ReasonBadParameter, fmt.Sprintf(format, args...))
 }
 
+// registrationKey is the counter of registrations from a client address.
+func registrationKey(addr string) string { return "register:addr:" + addressBucket(addr) }
+
+// AdmitRegistration counts a registration attempt against its client address (as the login
+// limits count it, in the same Counters) and refuses it, rate-limited, past policy.RateLimit per
+// RateWindow. Every attempt counts, a refused one too: open registration writes rows for
+// anyone, and checking what is sent costs as much as accepting it.
+func (e *Engine) AdmitRegistration(ctx context.Context, address string, policy RegistrationPolicy) error {
+	if policy.RateLimit <= 0 || address == "" {
+		return nil
+	}
+	n, err := e.opt.Counters.Incr(ctx, registrationKey(address), policy.RateWindow)
+	if err != nil {
+		return unavailable(err)
+	}
+	if n > int64(policy.RateLimit) {
+		refusal := rateLimited(policy.RateWindow)
+		refusal.Description = "Too many registrations from this address, try again later."
+		return refusal
+	}
+	return nil
+}
+
 // Register creates a client from RFC 7591 metadata. Registered clients never get
 // client_credentials, an owner or skip_authorization; public ones (auth method none) must
-// use PKCE; refresh tokens rotate.
+// use PKCE; refresh tokens rotate. The clients nobody authorized within UnusedClientTTL are
+// reclaimed first, so the cap counts the live ones.
 func (e *Engine) Register(ctx context.Context, md ClientMetadata, policy RegistrationPolicy) (*Registration, error) {
 	if err := normaliseMetadata(&md); err != nil {
 		return nil, err
 	}
 	if err := checkRegisteredRedirects(md, policy.AllowedRedirectHosts); err != nil {
 		return nil, err
+	}
+	if policy.UnusedClientTTL > 0 {
+		if _, err := e.store.DeleteUnusedSelfRegistered(ctx, e.now().Add(-policy.UnusedClientTTL).Unix()); err != nil {
+			return nil, unavailable(err)
+		}
 	}
 	if policy.MaxClients > 0 {
 		n, err := e.store.CountSelfRegistered(ctx)
@@ -78,9 +118,9 @@ func (e *Engine) Register(ctx context.Context, md ClientMetadata, policy Registr
 	c, secret, err := e.CreateClient(ctx, NewClient{Name: md.ClientName, RedirectURIs: md.RedirectURIs,
 		Scopes: ParseScope(md.Scope), AuthMethods: []string{md.TokenEndpointAuthMethod}, GrantTypes: md.GrantTypes,
 		RefreshRotation: new(true), PostLogoutRedirectURIs: md.PostLogoutRedirectURIs, SelfRegistered: true,
-		Info: md.info()})
+		ApplicationType: md.ApplicationType, Info: md.info()})
 	if errors.Is(err, ErrInvalidInput) {
-		return nil, metadataError("%s", strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": "))
+		return nil, metadataError("%s", inputProblem(err))
 	}
 	if err != nil {
 		return nil, stored(err)
@@ -90,12 +130,10 @@ func (e *Engine) Register(ctx context.Context, md ClientMetadata, policy Registr
 
 // normaliseMetadata applies RFC 7591's defaults and refuses what a registered client may not have.
 func normaliseMetadata(md *ClientMetadata) *Error {
-	md.ClientName = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, md.ClientName))
+	if strings.ContainsFunc(md.ClientName, hiddenRune) {
+		return metadataError("client_name must not hold control or bidirectional formatting characters.")
+	}
+	md.ClientName = strings.TrimSpace(md.ClientName)
 	if md.ClientName == "" {
 		md.ClientName = "Unnamed client"
 	}
@@ -135,6 +173,11 @@ func normaliseMetadata(md *ClientMetadata) *Error {
 			return metadataError("scope %q is not available.", s)
 		}
 	}
+	appType, err := checkApplicationType(md.ApplicationType)
+	if err != nil {
+		return err
+	}
+	md.ApplicationType = appType
 	return checkClientInfo(md.info())
 }
 
@@ -144,14 +187,16 @@ func (md ClientMetadata) info() ClientInfo {
 		Contacts: md.Contacts}
 }
 
-// checkRegisteredRedirects requires at least one redirect URI, each valid and on an allowed host.
+// checkRegisteredRedirects requires at least one redirect URI, each valid, fit for the
+// application type and, unless it has no host (a native app's private-use scheme), on an
+// allowed host.
 func checkRegisteredRedirects(md ClientMetadata, hosts []string) *Error {
-	if len(md.RedirectURIs) == 0 {
-		return fail(ErrInvalidRedirectURI, ReasonBadParameter, "redirect_uris is required.")
+	if err := checkRedirects(md); err != nil {
+		return err
 	}
 	for _, uri := range append(slices.Clone(md.RedirectURIs), md.PostLogoutRedirectURIs...) {
-		if !ValidRedirectURI(uri) {
-			return fail(ErrInvalidRedirectURI, ReasonBadParameter, fmt.Sprintf("%q is not a valid redirect URI.", uri))
+		if u, _ := url.Parse(uri); u.Host == "" && md.ApplicationType == AppNative {
+			continue
 		}
 		if !allowedRedirectHost(uri, hosts) {
 			return fail(ErrInvalidRedirectURI, ReasonBadParameter,
@@ -159,6 +204,20 @@ func checkRegisteredRedirects(md ClientMetadata, hosts []string) *Error {
 		}
 	}
 	return nil
+}
+
+// checkRedirects requires at least one redirect URI, each valid and fit for the application
+// type; post-logout redirect URIs are valid too.
+func checkRedirects(md ClientMetadata) *Error {
+	if len(md.RedirectURIs) == 0 {
+		return fail(ErrInvalidRedirectURI, ReasonBadParameter, "redirect_uris is required.")
+	}
+	for _, uri := range append(slices.Clone(md.RedirectURIs), md.PostLogoutRedirectURIs...) {
+		if !ValidRedirectURI(uri) {
+			return fail(ErrInvalidRedirectURI, ReasonBadParameter, fmt.Sprintf("%q is not a valid redirect URI.", uri))
+		}
+	}
+	return checkAppRedirects(md.ApplicationType, md.RedirectURIs)
 }
 
 // allowedRedirectHost reports whether uri's host is allowed: loopback hosts with http or
@@ -178,6 +237,30 @@ func allowedRedirectHost(uri string, hosts []string) bool {
 	return false
 }
 
+// loopback reports whether a URI's host (lower-case, without brackets) is localhost or a
+// loopback address, parsed as one: "127.evil.example" is a name like any other.
 func loopback(host string) bool {
-	return host == "localhost" || host == "::1" || strings.HasPrefix(host, "127.")
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
+}
+
+// hiddenRune reports the characters a client name may not show a user: controls, line and
+// paragraph separators, and bidirectional formatting (U+202E turns "exe.pdf" into
+// "fdp.exe"), which make a name read as something it is not.
+func hiddenRune(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || unicode.In(r, unicode.Zl, unicode.Zp)
+}
+
+// DisplayName is a client name as a page may show it: without hiddenRune characters, which
+// registration refuses and older or imported names may still hold.
+func DisplayName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if hiddenRune(r) {
+			return -1
+		}
+		return r
+	}, name)
 }

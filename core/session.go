@@ -2,6 +2,8 @@ package core
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"strings"
 	"time"
@@ -137,6 +139,18 @@ func (e *Engine) liveSession(ctx context.Context, sid string) (*models.SessionUs
 	}
 	noteUser(ctx, s.ID)
 	return s, nil
+}
+
+// sessionSID is the OpenID Connect sid of a browser session, which id_tokens carry so that a
+// logout can tell whether its id_token_hint belongs to the session signed in now. It is derived
+// from the session's stored digest: it names the session without being its cookie, and reveals
+// nothing of it. "" for no session.
+func sessionSID(sessionID string) string {
+	if sessionID == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte("oauthd sid v1\x00" + Digest(sessionID)))
+	return base64.RawURLEncoding.EncodeToString(sum[:16])
 }
 
 // Logout ends a session; an unknown one is not an error.

@@ -31,6 +31,10 @@ func TestNoPlaintextSecretsStored(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		adminHandle, err := f.eng.OpenAdminSession(ctx, adminToken)
+		if err != nil {
+			t.Fatal(err)
+		}
 		_, sid, err := f.eng.Login(ctx, LoginAttempt{Email: owner.Email, Password: password})
 		if err != nil {
 			t.Fatal(err)
@@ -85,6 +89,7 @@ func TestNoPlaintextSecretsStored(t *testing.T) {
 			"password":                         password,
 			"CSRF token":                       CSRFToken(sid, AuthorizeRequest{ClientID: "app"}),
 			"admin token":                      adminToken,
+			"admin page handle":                adminHandle,
 		}
 		digestSeen := false
 		for _, m := range models.All() {

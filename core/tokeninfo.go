@@ -21,6 +21,7 @@ type Principal struct {
 	Subject   string
 	ClientID  string
 	Scopes    []string
+	Resource  string // the RFC 8707 resource the token was issued for (its audience); "" for none
 	ExpiresAt time.Time
 	profiled  bool // FirstName, LastName and Roles are set
 }
@@ -28,12 +29,19 @@ type Principal struct {
 // HasScope reports whether the token was granted scope s.
 func (p *Principal) HasScope(s string) bool { return covers(p.Scopes, []string{s}) }
 
-var errTokenInvalid = fail(ErrInvalidToken, ReasonTokenInvalid, "The access token is invalid, expired or revoked.")
+var (
+	errTokenInvalid = fail(ErrInvalidToken, ReasonTokenInvalid, "The access token is invalid, expired or revoked.")
+	// errTokenMissing is invalid_token too, but a challenge names no error for it (RFC 6750 §3.1).
+	errTokenMissing = fail(ErrInvalidToken, ReasonTokenMissing, "The access token is invalid, expired or revoked.")
+)
 
 // AuthenticateBearer checks an access token: one primary-key read (token joined with its
 // user), no write, or none at all when the bearer cache is on and holds the token. Malformed
 // tokens are refused before touching the database.
 func (e *Engine) AuthenticateBearer(ctx context.Context, token string) (*Principal, error) {
+	if token == "" {
+		return nil, errTokenMissing
+	}
 	if !wellFormed(token) {
 		return nil, errTokenInvalid
 	}
@@ -75,7 +83,7 @@ func active(t *models.TokenOwner, now time.Time) bool {
 // bearerPrincipal is the principal of a bearer check's read (models.Store.BearerByID): no claims.
 func bearerPrincipal(t *models.TokenOwner) *Principal {
 	p := &Principal{UserID: t.UserID, Email: t.Email, FullName: t.FullName, Subject: t.Subject,
-		ClientID: t.ClientID, Scopes: ParseScope(t.Scope)}
+		ClientID: t.ClientID, Scopes: ParseScope(t.Scope), Resource: t.Resource}
 	if t.ExpiresAt != 0 {
 		p.ExpiresAt = time.Unix(t.ExpiresAt, 0).UTC()
 	}

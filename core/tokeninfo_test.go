@@ -84,7 +84,11 @@ func TestAuthenticateBearer(t *testing.T) {
 				if p != nil {
 					t.Errorf("refused token returned principal %+v", p)
 				}
-				wantErr(t, err, ErrInvalidToken, ReasonTokenInvalid)
+				reason := ReasonTokenInvalid
+				if tok == "" {
+					reason = ReasonTokenMissing // invalid_token, whose challenge names no error
+				}
+				wantErr(t, err, ErrInvalidToken, reason)
 				if in, err := f.eng.Introspect(t.Context(), tok); err != nil || in.Active && tc.name != "refresh token" || in.Principal != nil && !in.Active {
 					t.Errorf("Introspect = %+v, %v; want inactive and empty", in, err)
 				}

@@ -29,16 +29,53 @@ func (s *Store) ListAdminTokens(ctx context.Context) ([]AdminToken, error) {
 	return ts, found(err, "list admin tokens")
 }
 
-// DeleteAdminToken removes the admin token of that exact name; ErrNotFound if absent.
+// DeleteAdminToken removes the admin token of that exact name, with the admin page's sessions
+// signed in with it; ErrNotFound if absent.
 func (s *Store) DeleteAdminToken(ctx context.Context, name string) error {
-	res := s.w.WithContext(ctx).Where("name = ?", name).Delete(&AdminToken{})
-	if res.Error != nil {
-		return found(res.Error, "delete admin token")
-	}
-	if res.RowsAffected == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return s.Tx(ctx, func(tx *Store) error {
+		var t AdminToken
+		if err := found(tx.w.Where("name = ?", name).Take(&t).Error, "delete admin token"); err != nil {
+			return err
+		}
+		if err := tx.w.Where("token_id = ?", t.ID).Delete(&AdminSession{}).Error; err != nil {
+			return found(err, "delete admin sessions")
+		}
+		return found(tx.w.Where("id = ?", t.ID).Delete(&AdminToken{}).Error, "delete admin token")
+	})
+}
+
+// AdminSession is a browser signed in to the admin page; ID is the digest of its cookie, a
+// handle of its own, so that the cookie never holds the admin token itself.
+type AdminSession struct {
+	ID        string `gorm:"primaryKey;size:64"`
+	TokenID   string `gorm:"size:64;not null;index"` // the admin token it was signed in with
+	CreatedAt int64  `gorm:"autoCreateTime:false;not null"`
+	ExpiresAt int64  `gorm:"not null;index"`
+}
+
+// CreateAdminSession inserts sess and deletes the sessions that expired before now.
+func (s *Store) CreateAdminSession(ctx context.Context, sess *AdminSession, now int64) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.w.Where("expires_at <= ?", now).Delete(&AdminSession{}).Error; err != nil {
+			return found(err, "delete expired admin sessions")
+		}
+		return created(tx.w.Create(sess).Error, "create admin session")
+	})
+}
+
+// AdminSessionToken reads the admin token of a session that has not expired at now;
+// ErrNotFound when the session is unknown or expired, or its token was revoked.
+func (s *Store) AdminSessionToken(ctx context.Context, id string, now int64) (*AdminToken, error) {
+	var t AdminToken
+	err := s.db.WithContext(ctx).Table("admin_tokens").Select("admin_tokens.*").
+		Joins("JOIN admin_sessions ON admin_sessions.token_id = admin_tokens.id").
+		Where("admin_sessions.id = ? AND admin_sessions.expires_at > ?", id, now).Take(&t).Error
+	return &t, found(err, "admin session")
+}
+
+// DeleteAdminSession ends a session; deleting an absent one is not an error.
+func (s *Store) DeleteAdminSession(ctx context.Context, id string) error {
+	return found(s.w.WithContext(ctx).Where("id = ?", id).Delete(&AdminSession{}).Error, "delete admin session")
 }
 
 // TouchAdminToken records a use, at most once a minute per token.

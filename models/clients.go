@@ -78,8 +78,9 @@ const clientByIDSQL = "SELECT clients.id, clients.secret_hash, clients.name, cli
 	"clients.default_redirect_uri, clients.scopes, clients.auth_method, clients.grant_types, " +
 	"clients.skip_authorization, clients.owner_id, clients.pkce, clients.allow_plain_pkce, " +
 	"clients.refresh_rotation, clients.created_at, clients.id_token_alg, clients.self_registered, " +
+	"clients.application_type, clients.metadata_document, " +
 	"clients.secret_sealed, clients.post_logout_redirect_uris, clients.client_uri, clients.logo_uri, " +
-	"clients.tos_uri, clients.policy_uri, clients.contacts, COALESCE(users.enabled, false) " +
+	"clients.tos_uri, clients.policy_uri, clients.contacts, clients.used_at, COALESCE(users.enabled, false) " +
 	"FROM clients LEFT JOIN users ON users.id = clients.owner_id WHERE clients.id = ? LIMIT 1"
 
 // scanClient reads a row of clientByIDSQL into c. The text columns without NOT NULL read as ""
@@ -91,11 +92,11 @@ func scanClient(rows *sql.Rows, c *Client) error {
 	texts := make([]sql.NullString, len(nullable))
 	dest := []any{&c.ID, &c.SecretHash, &c.Name, &c.RedirectURIs, &c.DefaultRedirectURI, &c.Scopes,
 		&c.AuthMethods, &c.GrantTypes, &c.SkipAuthorization, &owner, &c.PKCE, &c.AllowPlainPKCE,
-		&c.RefreshRotation, &c.CreatedAt, &c.IDTokenAlg, &c.SelfRegistered}
+		&c.RefreshRotation, &c.CreatedAt, &c.IDTokenAlg, &c.SelfRegistered, &c.ApplicationType, &c.MetadataDocument}
 	for i := range texts {
 		dest = append(dest, &texts[i])
 	}
-	if err := rows.Scan(append(dest, &c.OwnerEnabled)...); err != nil {
+	if err := rows.Scan(append(dest, &c.UsedAt, &c.OwnerEnabled)...); err != nil {
 		return err
 	}
 	if owner.Valid {
@@ -144,4 +145,26 @@ func (s *Store) SetClientSecret(ctx context.Context, id, secretHash string) erro
 		return ErrNotFound
 	}
 	return nil
+}
+
+// CountSelfRegistered counts clients created through dynamic registration.
+func (s *Store) CountSelfRegistered(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&Client{}).Where("self_registered = ?", true).Count(&n).Error
+	return n, found(err, "count self-registered clients")
+}
+
+// DeleteUnusedSelfRegistered deletes the self-registered clients that registered before cutoff
+// and that no user ever authorized (UsedAt 0), and says how many. Such a client has no code,
+// token or consent to delete with it.
+func (s *Store) DeleteUnusedSelfRegistered(ctx context.Context, cutoff int64) (int64, error) {
+	res := s.w.WithContext(ctx).Where("self_registered = ? AND used_at = 0 AND created_at < ?", true, cutoff).
+		Delete(&Client{})
+	return res.RowsAffected, found(res.Error, "delete unused self-registered clients")
+}
+
+// MarkClientUsed records when a user first authorized a client; later calls change nothing.
+func (s *Store) MarkClientUsed(ctx context.Context, id string, now int64) error {
+	err := s.w.WithContext(ctx).Model(&Client{}).Where("id = ? AND used_at = 0", id).Update("used_at", now).Error
+	return found(err, "mark client used")
 }

@@ -58,10 +58,3 @@ func (s *Store) SetClientSealedSecret(ctx context.Context, id, sealed string) er
 	}
 	return nil
 }
-
-// CountSelfRegistered counts clients created through dynamic registration.
-func (s *Store) CountSelfRegistered(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&Client{}).Where("self_registered = ?", true).Count(&n).Error
-	return n, found(err, "count self-registered clients")
-}

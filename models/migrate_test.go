@@ -101,3 +101,37 @@ func TestMigrateKeepsSQLiteTablesWithRows(t *testing.T) {
 		}
 	}
 }
+
+// A database written before clients had used_at: self-registered clients already there count as
+// used from their registration (nothing recorded whether a user authorized them), so that
+// registration never reclaims one that is in use; other clients keep 0.
+func TestMigrateMarksEarlierRegisteredClientsUsed(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, s *models.Store) {
+		db := s.DB()
+		if err := db.Migrator().DropColumn(&models.Client{}, "used_at"); err != nil {
+			t.Fatalf("drop used_at: %v", err)
+		}
+		for _, c := range []struct {
+			id   string
+			self bool
+		}{{"registered", true}, {"added", false}} {
+			if err := db.Exec("INSERT INTO clients (id, secret_hash, name, redirect_uris, default_redirect_uri, scopes, "+
+				"auth_method, grant_types, skip_authorization, pkce, allow_plain_pkce, refresh_rotation, created_at, "+
+				"self_registered) VALUES (?, '', 'App', 'http://127.0.0.1/cb', 'http://127.0.0.1/cb', 'all', 'none', "+
+				"'authorization_code', false, 'required', false, true, 1700000000, ?)", c.id, c.self).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Migrate(t.Context()); err != nil {
+			t.Fatalf("Migrate over clients without used_at: %v", err)
+		}
+		for id, want := range map[string]int64{"registered": 1700000000, "added": 0} {
+			if c, err := s.ClientByID(t.Context(), id); err != nil || c.UsedAt != want {
+				t.Errorf("client %s after migration: used_at %d, %v; want %d", id, c.UsedAt, err, want)
+			}
+		}
+		if err := s.Migrate(t.Context()); err != nil { // a second migration changes nothing
+			t.Fatal(err)
+		}
+	})
+}

@@ -45,8 +45,11 @@ type Client struct {
 	// with the client secret, which SecretSealed then keeps encrypted (see core/keys.go).
 	IDTokenAlg   string `gorm:"size:8;not null;default:''"`
 	SecretSealed string `gorm:"type:text"`
-	// SelfRegistered marks a client created through dynamic registration (RFC 7591).
-	SelfRegistered bool `gorm:"not null;default:false"`
+	// SelfRegistered marks a client created through dynamic registration (RFC 7591), and UsedAt
+	// when a user first authorized such a client (0: never), by which registration reclaims the
+	// ones nobody uses.
+	SelfRegistered bool  `gorm:"not null;default:false"`
+	UsedAt         int64 `gorm:"not null;default:0"`
 	// PostLogoutRedirectURIs are newline-separated, matched exactly at end_session.
 	PostLogoutRedirectURIs string `gorm:"type:text"`
 	// What a client says about itself when it registers (RFC 7591 §2): its pages, and the
@@ -57,6 +60,12 @@ type Client struct {
 	TOSURI    string `gorm:"column:tos_uri;type:text"`
 	PolicyURI string `gorm:"type:text"`
 	Contacts  string `gorm:"type:text"`
+	// ApplicationType is web or native (OpenID Connect registration); rows older than the
+	// column read as web, the default.
+	ApplicationType string `gorm:"size:8;not null;default:'web'"`
+	// MetadataDocument marks a client known by its client ID metadata document: its id is the
+	// document's https URL, and its other columns are what the document said when last read.
+	MetadataDocument bool `gorm:"not null;default:false"`
 }
 
 // ClientOrigin is a browser origin ("https://app.example.com") a client may call the token,
@@ -79,8 +88,9 @@ type AuthorizationCode struct {
 	CodeChallenge    string `gorm:"size:128;not null"`
 	ChallengeMethod  string `gorm:"size:8;not null"`
 	Nonce            string `gorm:"size:255;not null"`
-	AuthTime         int64  `gorm:"not null;default:0"`            // when the user logged in (OIDC auth_time)
-	Resource         string `gorm:"size:2048;not null;default:''"` // RFC 8707 resource indicator
+	AuthTime         int64  `gorm:"not null;default:0"`                     // when the user logged in (OIDC auth_time)
+	SID              string `gorm:"column:sid;size:64;not null;default:''"` // the login's session (OIDC sid)
+	Resource         string `gorm:"size:2048;not null;default:''"`          // RFC 8707 resource indicator
 	IssuedAt         int64  `gorm:"not null"`
 	ExpiresAt        int64  `gorm:"not null;index"`
 	UsedAt           int64  `gorm:"not null"` // 0 until exchanged
@@ -110,8 +120,9 @@ type Token struct {
 	// key only the old token's plaintext yields (see core/refresh_reuse.go): a retry within
 	// the reuse interval gets the same pair back, and the database alone cannot read it.
 	Successor []byte
-	AuthTime  int64  `gorm:"not null;default:0"`            // the login behind the grant (OIDC auth_time)
-	Resource  string `gorm:"size:2048;not null;default:''"` // RFC 8707 resource, reported as aud
+	AuthTime  int64  `gorm:"not null;default:0"`                     // the login behind the grant (OIDC auth_time)
+	SID       string `gorm:"column:sid;size:64;not null;default:''"` // that login's session (OIDC sid)
+	Resource  string `gorm:"size:2048;not null;default:''"`          // RFC 8707 resource, reported as aud
 }
 
 // Consent records that a user approved a client for some scopes.
@@ -134,5 +145,5 @@ type Session struct {
 // All lists every model, in migration order.
 func All() []any {
 	return []any{&User{}, &Client{}, &ClientOrigin{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}, &Revocation{},
-		&ImportRecord{}, &AdminToken{}, &SigningKey{}}
+		&ImportRecord{}, &AdminToken{}, &AdminSession{}, &SigningKey{}}
 }

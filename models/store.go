@@ -52,6 +52,9 @@ type Store struct {
 func Open(driver, dsn string, opt Options) (*Store, error) {
 	switch driver {
 	case "sqlite":
+		if err := createPrivate(dsn); err != nil {
+			return nil, err
+		}
 		db, err := openPool(openSQLite(sqliteDSN(dsn)), driver, opt)
 		if err != nil {
 			return nil, err
@@ -137,8 +140,18 @@ func mysqlDSN(dsn string) string {
 
 // Migrate creates or upgrades the schema.
 func (s *Store) Migrate(ctx context.Context) error {
-	if err := s.w.WithContext(ctx).AutoMigrate(All()...); err != nil {
+	db := s.w.WithContext(ctx)
+	// Self-registered clients older than the used_at column count as used: nothing recorded
+	// whether a user authorized them, and reclaiming one in use would break its app.
+	backfill := db.Migrator().HasTable(&Client{}) && !db.Migrator().HasColumn(&Client{}, "used_at")
+	if err := db.AutoMigrate(All()...); err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	if backfill {
+		err := db.Model(&Client{}).Where("self_registered = ?", true).Update("used_at", gorm.Expr("created_at")).Error
+		if err != nil {
+			return fmt.Errorf("migrate: mark earlier registered clients used: %w", err)
+		}
 	}
 	return nil
 }

@@ -45,7 +45,7 @@ func (s *Store) TokenByID(ctx context.Context, id string) (*TokenOwner, error) {
 // prepared-statement cache keys on it. Every column is qualified, so a column added to either
 // table later cannot make the statement ambiguous.
 const bearerSQL = "SELECT tokens.kind, tokens.grant_id, tokens.client_id, tokens.user_id, tokens.scope, " +
-	"tokens.expires_at, tokens.revoked_at, users.email, users.full_name, users.enabled, users.subject " +
+	"tokens.expires_at, tokens.revoked_at, tokens.resource, users.email, users.full_name, users.enabled, users.subject " +
 	"FROM tokens JOIN users ON users.id = tokens.user_id WHERE tokens.id = ?"
 
 // BearerByID reads what a bearer check needs and no more, since it runs on every API call: the
@@ -74,7 +74,7 @@ func (s *Store) BearerByID(ctx context.Context, id string) (*TokenOwner, error) 
 		return nil, found(cmp.Or(rows.Err(), gorm.ErrRecordNotFound), "bearer by id")
 	}
 	var t TokenOwner
-	err = rows.Scan(&t.Kind, &t.GrantID, &t.ClientID, &t.UserID, &t.Scope, &t.ExpiresAt, &t.RevokedAt,
+	err = rows.Scan(&t.Kind, &t.GrantID, &t.ClientID, &t.UserID, &t.Scope, &t.ExpiresAt, &t.RevokedAt, &t.Resource,
 		&t.Email, &t.FullName, &t.Enabled, &t.Subject)
 	if err != nil {
 		return nil, fmt.Errorf("bearer by id: %w", err)

@@ -8,6 +8,7 @@ import (
 	"oauthd/adapters/standard"
 	"oauthd/adapters/web"
 	"oauthd/config"
+	"oauthd/core"
 )
 
 // dialectOptions are the settings every dialect takes from the configuration.
@@ -31,6 +32,7 @@ func odooOptions(cfg *config.Config) odoo.Options {
 func standardOptions(cfg *config.Config) standard.Options {
 	r := cfg.Registration
 	return standard.Options{Issuer: cfg.Server.Issuer, Registration: standard.RegistrationOptions{
-		Enabled: r.Enabled, AllowedRedirectHosts: r.AllowedRedirectHosts, InitialAccessToken: r.InitialAccessToken,
-		MaxClients: r.MaxClients, RateLimit: r.RateLimit, RateWindow: r.RateWindow}}
+		Enabled: r.Enabled, InitialAccessToken: r.InitialAccessToken, RegistrationPolicy: core.RegistrationPolicy{
+			AllowedRedirectHosts: r.AllowedRedirectHosts, MaxClients: r.MaxClients, UnusedClientTTL: r.UnusedClientTTL,
+			RateLimit: r.RateLimit, RateWindow: r.RateWindow}}}
 }

@@ -24,7 +24,7 @@ func withProxyStreaming(d adapters.Deps, cfg fiber.Config) fiber.Config {
 // can answer and leave the rest on the connection), then /oauth2/verify for reverse proxies
 // in front. Both refuse a repeated Authorization header themselves.
 func protectAPIs(app *fiber.App, d adapters.Deps) {
-	if p := proxy.New(d.Engine, d.Config.Proxies, originPolicy(d)); p != nil {
+	if p := proxy.New(d.Engine, d.Config.Proxies, originPolicy(d), d.Config.Server.Issuer); p != nil {
 		app.Use(p.Handler(d.Config.Server.BodyLimit))
 		app.Get("/healthz", health(d)) // answering early is safe once the body is read
 	}

@@ -72,9 +72,7 @@ func TestAdminPageInChromium(t *testing.T) {
 	browserAssertNoCSPViolations(t, console)
 
 	// the same form posted from another site, or without the CSRF token, changes nothing
-	jar := Browser(t)
-	u, _ := url.Parse(page)
-	jar.Jar.SetCookies(u, []*http.Cookie{{Name: "oauthd_admin", Value: a.token}})
+	jar := adminPageSignIn(t, a, page)
 	for _, hdr := range [][]string{{"Origin", "https://evil.example"}, nil} {
 		r := SendForm(t, jar, "POST", page+"/users/disable", url.Values{"email": {"bob@example.com"}}, hdr...)
 		if r.Status != http.StatusForbidden {

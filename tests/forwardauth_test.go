@@ -17,7 +17,7 @@ type verifyWant struct {
 	status    int
 	user      string // X-Auth-User of a 200
 	client    string // X-Auth-Client of a 200
-	challenge string // WWW-Authenticate of a refusal ("" for none)
+	challenge string // WWW-Authenticate of a refusal before its resource_metadata ("" for none)
 }
 
 // TestForwardAuthVerify asks /oauth2/verify about each kind of token, in each place proxies
@@ -29,6 +29,10 @@ func TestForwardAuthVerify(t *testing.T) {
 	ada, app, odoo := tok.flow.Email, tok.flow.Client.ID, tok.odooCli.ID
 	ok := func(user, client string) verifyWant { return verifyWant{http.StatusOK, user, client, ""} }
 	invalid := verifyWant{status: http.StatusUnauthorized, challenge: `Bearer error="invalid_token"`}
+	// No usable bearer token at all: the challenge names no error (RFC 6750 §3.1), and states
+	// the scopes required.
+	none := verifyWant{status: http.StatusUnauthorized, challenge: `Bearer`}
+	noneAll := verifyWant{status: http.StatusUnauthorized, challenge: `Bearer scope="all"`}
 	scope := func(s string) verifyWant {
 		return verifyWant{status: http.StatusForbidden, challenge: `Bearer error="insufficient_scope", scope="` + s + `"`}
 	}
@@ -61,18 +65,20 @@ func TestForwardAuthVerify(t *testing.T) {
 		{"envoy form, the client's scope=", "GET", "", nil, ok(ada, odoo)}, // no requirement from its query
 		{"header wins over query", "GET", "",
 			append(bearer(tok.all), "X-Original-URI", "/x?access_token="+tok.odoo), ok(ada, app)},
-		{"token in the verify URL's own query", "GET", "access_token=" + tok.all, nil, invalid},
-		{"no token", "GET", "", nil, invalid},
-		{"no token, requirements", "GET", "scope=all", nil, invalid},
+		{"token in the verify URL's own query", "GET", "access_token=" + tok.all, nil, none},
+		{"no token", "GET", "", nil, none},
+		{"no token, requirements", "GET", "scope=all", nil, noneAll},
 		{"unknown token", "GET", "", bearer(strings.Repeat("A", 40)), invalid},
-		{"malformed header", "GET", "", []string{"Authorization", "Bearer a b"}, invalid},
-		{"basic credentials", "GET", "", []string{"Authorization", "Basic YWRhOnB3"}, invalid},
+		{"unknown token, requirements", "GET", "scope=all", bearer(strings.Repeat("A", 40)),
+			verifyWant{status: http.StatusUnauthorized, challenge: `Bearer error="invalid_token", scope="all"`}},
+		{"malformed header", "GET", "", []string{"Authorization", "Bearer a b"}, none},
+		{"basic credentials", "GET", "", []string{"Authorization", "Basic YWRhOnB3"}, none},
 		{"refresh token", "GET", "", bearer(tok.refresh), invalid},
 		{"revoked token", "GET", "", bearer(tok.revoked), invalid},
 		{"expired token", "GET", "", bearer(tok.expired), invalid},
 		{"disabled user", "GET", "", bearer(tok.bob), invalid},
 		{"two query tokens", "GET", "",
-			[]string{"X-Original-URI", "/x?access_token=" + tok.all + "&access_token=" + tok.odoo}, invalid},
+			[]string{"X-Original-URI", "/x?access_token=" + tok.all + "&access_token=" + tok.odoo}, none},
 	}
 	for _, tc := range cases {
 		target := s.URL + verifyPath + "?" + tc.query
@@ -90,7 +96,7 @@ func TestForwardAuthVerify(t *testing.T) {
 	req := Request(t, "GET", s.URL+verifyPath, nil)
 	req.Header.Add("Authorization", "Bearer "+tok.all)
 	req.Header.Add("Authorization", "Bearer "+tok.odoo)
-	verifyExpect(t, "two Authorization headers", SendRequest(t, nil, req), invalid)
+	verifyExpect(t, "two Authorization headers", SendRequest(t, nil, req), none)
 
 	// With the tokens table gone the database cannot answer: 503, no challenge (for a token the
 	// bearer cache has not seen; one it holds keeps answering for the cache's TTL).
@@ -117,8 +123,12 @@ func verifyExpect(t *testing.T, name string, r *Resp, want verifyWant) {
 	}
 	// A refusal's challenge also points at the protected resource metadata (RFC 9728).
 	got, meta := r.Header.Get("WWW-Authenticate"), `/.well-known/oauth-protected-resource"`
-	if (want.challenge == "" && got != "") || (want.challenge != "" && (!strings.HasPrefix(got, want.challenge+
-		`, resource_metadata="http://127.0.0.1:`) || !strings.HasSuffix(got, meta))) {
+	prefix := want.challenge + `, resource_metadata="http://127.0.0.1:`
+	if want.challenge == "Bearer" {
+		prefix = `Bearer resource_metadata="http://127.0.0.1:`
+	}
+	if (want.challenge == "" && got != "") || (want.challenge != "" && (!strings.HasPrefix(got, prefix) ||
+		!strings.HasSuffix(got, meta))) {
 		t.Errorf("%s: WWW-Authenticate %q, want %q with resource_metadata", name, got, want.challenge)
 	}
 	if want.status == http.StatusOK {

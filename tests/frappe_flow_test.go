@@ -78,11 +78,11 @@ func frappeSeedFlow(t *testing.T, prefix string) {
 		t.Errorf("%d tokens still active after the revocation", n)
 	}
 
-	// Deny: error=access_denied, and (unlike Frappe) the state.
+	// Deny: error=access_denied, and (unlike Frappe) the state and the issuer (RFC 9207).
 	q = s.frappeQuery()
 	loc = frappeDecide(t, b, s.URL, prefix, frappeConsent(t, b, s.URL, prefix, q), "deny")
 	want := frappeRedirect + "?" + url.Values{"error": {"access_denied"}, "error_description": {"The user denied the request."},
-		"state": {q.Get("state")}}.Encode()
+		"state": {q.Get("state")}, "iss": {s.URL}}.Encode()
 	if loc.String() != want {
 		t.Fatalf("Deny redirected to %s, want %s", loc, want)
 	}

@@ -91,6 +91,8 @@ func TestFrappeLoggedUser(t *testing.T) {
 	frappeExpect(t, "misspelt header", get(nil, "Authorizaton", "Bearer "+access), http.StatusOK,
 		map[string]any{"message": frappeEmail})
 
+	// The challenge names the error of a token that was refused, and none when no bearer token
+	// was sent at all (RFC 6750 §3.1: Basic is a method this resource does not take).
 	refused := map[string][]string{
 		"no credentials":        nil,
 		"unknown token":         {"Authorization", "Bearer " + strings.Repeat("A", 40)},
@@ -101,9 +103,12 @@ func TestFrappeLoggedUser(t *testing.T) {
 	for name, hdr := range refused {
 		r := get(nil, hdr...)
 		frappeExpect(t, name, r, http.StatusUnauthorized, map[string]any{"error": "invalid_token"})
-		if r.Header.Get("WWW-Authenticate") != `Bearer error="invalid_token", resource_metadata="`+s.URL+
-			`/.well-known/oauth-protected-resource"` {
-			t.Errorf("%s: WWW-Authenticate %q", name, r.Header.Get("WWW-Authenticate"))
+		want := `Bearer error="invalid_token", resource_metadata="` + s.URL + `/.well-known/oauth-protected-resource"`
+		if name == "no credentials" || name == "Basic" || name == "empty misspelt bearer" {
+			want = `Bearer resource_metadata="` + s.URL + `/.well-known/oauth-protected-resource"`
+		}
+		if r.Header.Get("WWW-Authenticate") != want {
+			t.Errorf("%s: WWW-Authenticate %q, want %q", name, r.Header.Get("WWW-Authenticate"), want)
 		}
 	}
 	// A bad token is refused even with a live session: the header is what the caller chose.

@@ -40,11 +40,13 @@ http {
             auth_request_set $auth_client  $upstream_http_x_auth_client;
             auth_request_set $auth_scope   $upstream_http_x_auth_scope;
             auth_request_set $auth_name    $upstream_http_x_auth_name;
+    auth_request_set $auth_audience $upstream_http_x_auth_audience;
             proxy_set_header X-Auth-User    $auth_user;
             proxy_set_header X-Auth-Subject $auth_subject;
             proxy_set_header X-Auth-Client  $auth_client;
             proxy_set_header X-Auth-Scope   $auth_scope;
             proxy_set_header X-Auth-Name    $auth_name;
+    proxy_set_header X-Auth-Audience $auth_audience;
             proxy_set_header Authorization  "";
             proxy_pass http://%[3]s;
         }
@@ -190,8 +192,13 @@ func protectGateCases(t *testing.T, base string, api *echoUpstream, tok *protect
 		if r.Status != c.status {
 			t.Errorf("%s: %s, want %d", c.name, r, c.status)
 		}
-		if c.status == http.StatusUnauthorized && !strings.Contains(r.Header.Get("WWW-Authenticate"), `error="invalid_token"`) {
-			t.Errorf("%s: WWW-Authenticate %q", c.name, r.Header.Get("WWW-Authenticate"))
+		// A request without a token is told where to get one and for which scopes, with no
+		// error (RFC 6750 §3.1); a bad token is invalid_token.
+		challenge := r.Header.Get("WWW-Authenticate")
+		if c.status == http.StatusUnauthorized && (!strings.Contains(challenge, `scope="all"`) ||
+			!strings.Contains(challenge, `resource_metadata="`) ||
+			strings.Contains(challenge, `error="invalid_token"`) != (c.token != "")) {
+			t.Errorf("%s: WWW-Authenticate %q", c.name, challenge)
 		}
 	}
 	if got := api.hits.Load(); got != hits {

@@ -38,8 +38,8 @@ func TestOdooSeedHeaderStyleRequests(t *testing.T) {
 	odooExpect(t, authz, http.StatusOK, map[string]any{"state": odooSeedState})
 	odooJSONHeaders(t, authz)
 	code := authz.Str("code")
-	if len(code) != 40 || len(authz.JSON) != 2 {
-		t.Fatalf("authorize body %s, want exactly {code, state}", authz.Raw)
+	if len(code) != 40 || len(authz.JSON) != 3 || authz.Str("iss") != e.s.URL {
+		t.Fatalf("authorize body %s, want exactly {code, state} and the issuer (RFC 9207)", authz.Raw)
 	}
 
 	before := time.Now().UTC()

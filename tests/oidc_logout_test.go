@@ -1,10 +1,13 @@
 package tests
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/go-jose/go-jose/v4"
 )
 
 const logoutReturn = "https://rp.example/after-logout"
@@ -103,5 +106,66 @@ func TestEndSessionWithHintNeedsNoConfirmation(t *testing.T) {
 	r := Send(t, b, "GET", s.URL+"/oauth2/end_session?"+q.Encode(), nil)
 	if hint == "" || r.Status != http.StatusFound || r.Header.Get("Location") != logoutReturn+"?state=s" || signedIn(t, s, b) {
 		t.Fatalf("logout with id_token_hint: %s", r)
+	}
+}
+
+// Finding 3 of the third review: any id_token oauthd ever signed ended the browser's current
+// session without asking, whoever it named, and an HS256 client signs id_tokens with its own
+// secret, so it could write one for anybody. Now id_tokens carry the session's sid, and a hint
+// ends the session at once only when it names that session; otherwise the user is asked, and
+// the answer must come from oauthd's own page.
+func TestSecurityEndSessionForeignHintAsks(t *testing.T) {
+	t.Parallel()
+	s := frappeStart(t, nil, "--post-logout-redirect-uri", logoutReturn, "--id-token-alg", "HS256")
+	ada := s.frappeLogin(t)
+	adaHint := s.frappeTokens(t, ada).Str("id_token")
+	s.AddUser(t, "bob@example.com", "bob-password", "Bob")
+	bob := frappeLoginAs(t, s.Server, "bob@example.com", "bob-password")
+	var bobSub string
+	if err := serverSQL(t, s.Server).QueryRow("SELECT subject FROM users WHERE email = 'bob@example.com'").Scan(&bobSub); err != nil {
+		t.Fatal(err)
+	}
+	endSession := s.URL + "/oauth2/end_session"
+	ask := func(what, hint string) url.Values {
+		t.Helper()
+		q := url.Values{"id_token_hint": {hint}, "post_logout_redirect_uri": {logoutReturn}, "state": {"bye"}}
+		r := Send(t, bob, "GET", endSession+"?"+q.Encode(), nil)
+		if r.Status != http.StatusOK || !strings.Contains(string(r.Raw), "<title>Sign out?</title>") || !signedIn(t, s, bob) {
+			t.Fatalf("%s: %s; bob signed in %v, want the Sign out? page", what, r, signedIn(t, s, bob))
+		}
+		return hiddenFields(r.Raw)
+	}
+
+	form := ask("Ada's id_token in Bob's browser", adaHint)
+	if form.Get("client_id") != s.client.ID || form.Get("csrf_token") == "" {
+		t.Fatalf("the confirmation form: %v", form)
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: []byte(s.client.Secret)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, _ := json.Marshal(map[string]any{"iss": s.URL, "aud": s.client.ID, "sub": bobSub, "exp": 4102444800})
+	jws, err := signer.Sign(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, _ := jws.CompactSerialize()
+	ask("an id_token the HS256 client signed for Bob", forged)
+
+	form.Set("decision", "logout")
+	if r := SendForm(t, bob, "POST", endSession, form, "Sec-Fetch-Site", "cross-site"); r.Status != http.StatusForbidden ||
+		!signedIn(t, s, bob) {
+		t.Fatalf("a cross-site answer: %s; bob signed in %v", r, signedIn(t, s, bob))
+	}
+	if r := SendForm(t, bob, "POST", endSession, form, "Sec-Fetch-Site", "same-origin"); r.Status != http.StatusFound ||
+		r.Header.Get("Location") != logoutReturn+"?state=bye" || signedIn(t, s, bob) {
+		t.Fatalf("Bob's confirmation: %s", r)
+	}
+
+	// Ada's own id_token ends Ada's session at once.
+	q := url.Values{"id_token_hint": {adaHint}, "post_logout_redirect_uri": {logoutReturn}}
+	if r := Send(t, ada, "GET", endSession+"?"+q.Encode(), nil, "Sec-Fetch-Site", "cross-site"); r.Status != http.StatusFound ||
+		signedIn(t, s, ada) {
+		t.Fatalf("Ada's own hint: %s; ada signed in %v", r, signedIn(t, s, ada))
 	}
 }

@@ -5,13 +5,16 @@ package tests
 // it receives and counts requests.
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -229,4 +232,148 @@ func freePort(t *testing.T) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// rawUpstream is an API behind the proxy that records each request exactly as it arrived on the
+// wire (header lines in order and spelling, the body) and answers every one with a small JSON
+// and the extra header lines set in reply.
+type rawUpstream struct {
+	URL   string
+	reply string // extra response header lines, each ending in \r\n
+	mu    sync.Mutex
+	got   []rawReceived
+}
+
+// rawReceived is one request as the upstream read it.
+type rawReceived struct {
+	Line   string   // the request line
+	Header []string // "Name: value" lines as sent
+	Body   []byte
+}
+
+// values are the values of the header lines named name, in any case ("_" and "-" differ).
+func (r rawReceived) values(name string) []string {
+	var out []string
+	for _, line := range r.Header {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, name) {
+			out = append(out, strings.TrimSpace(v))
+		}
+	}
+	return out
+}
+
+func startRawUpstream(t *testing.T, reply string) *rawUpstream {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &rawUpstream{URL: "http://" + ln.Addr().String(), reply: reply}
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go u.serve(conn)
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
+	return u
+}
+
+func (u *rawUpstream) serve(conn net.Conn) {
+	defer conn.Close()
+	rd := bufio.NewReader(conn)
+	for {
+		var r rawReceived
+		line, err := rd.ReadString('\n')
+		if err != nil {
+			return
+		}
+		r.Line = strings.TrimRight(line, "\r\n")
+		length, chunked := 0, false
+		for {
+			line, err := rd.ReadString('\n')
+			if err != nil {
+				return
+			}
+			line = strings.TrimRight(line, "\r\n")
+			if line == "" {
+				break
+			}
+			r.Header = append(r.Header, line)
+			k, v, _ := strings.Cut(line, ":")
+			switch {
+			case strings.EqualFold(k, "Content-Length"):
+				length, _ = strconv.Atoi(strings.TrimSpace(v))
+			case strings.EqualFold(k, "Transfer-Encoding"):
+				chunked = true
+			}
+		}
+		var body io.Reader = io.LimitReader(rd, int64(length))
+		if chunked {
+			body = httputil.NewChunkedReader(rd)
+		}
+		if r.Body, err = io.ReadAll(body); err != nil {
+			return
+		}
+		u.mu.Lock()
+		u.got = append(u.got, r)
+		u.mu.Unlock()
+		const answer = `{"upstream":"raw"}`
+		fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n%sContent-Length: %d\r\n\r\n%s",
+			u.reply, len(answer), answer)
+	}
+}
+
+// last is the request the upstream received last; it fails the test when there was none.
+func (u *rawUpstream) last(t *testing.T) rawReceived {
+	t.Helper()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if len(u.got) == 0 {
+		t.Fatal("the upstream received no request")
+	}
+	return u.got[len(u.got)-1]
+}
+
+// hits is how many requests the upstream received.
+func (u *rawUpstream) hits() int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return len(u.got)
+}
+
+// rawWrite writes a hand-written request to s on a connection of its own (no Go client
+// normalises it) and returns the connection, to read the answer from rd and to close.
+func rawWrite(t *testing.T, s *Server, raw string) (conn net.Conn, rd *bufio.Reader) {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(s.URL, "http://"), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, raw); err != nil {
+		conn.Close()
+		t.Fatal(err)
+	}
+	return conn, bufio.NewReader(conn)
+}
+
+// rawSend is rawWrite's answer, read whole.
+func rawSend(t *testing.T, s *Server, raw string) *Resp {
+	t.Helper()
+	conn, rd := rawWrite(t, s, raw)
+	defer conn.Close()
+	res, err := http.ReadResponse(rd, nil)
+	if err != nil {
+		t.Fatalf("read response: %v", err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	return NewResp(res.StatusCode, res.Header, body)
 }

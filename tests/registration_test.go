@@ -231,3 +231,47 @@ func TestRegistrationStoresClientInfo(t *testing.T) {
 		t.Fatalf("refused registrations left %d clients, want 1", n)
 	}
 }
+
+// application_type is stored, echoed and held to its redirect URIs: web (the default) https or
+// loopback http, native loopback http or a private-use scheme; anything else is refused.
+// client list and the admin API show it.
+func TestRegistrationApplicationType(t *testing.T) {
+	t.Parallel()
+	a := startAdmin(t, regEnabled("OAUTHD_REGISTRATION_RATE_LIMIT=100"))
+	web := register(t, a.Server, "/oauth2/register", map[string]any{"redirect_uris": []string{regRedirect}})
+	native := register(t, a.Server, "/oauth2/register", map[string]any{"application_type": "native",
+		"redirect_uris":              []string{"com.example.desktop:/callback", "http://localhost:7777/cb"},
+		"token_endpoint_auth_method": "none"})
+	for name, r := range map[string]*Resp{"web": web, "native": native} {
+		if r.Status != http.StatusCreated || r.Str("application_type") != name {
+			t.Fatalf("%s registration: %s", name, r)
+		}
+		read := a.call(t, "GET", "/clients/"+r.Str("client_id"), nil)
+		if read.Str("application_type") != name {
+			t.Errorf("admin API, %s client: %s", name, read.Raw)
+		}
+	}
+	var listed []map[string]any
+	if err := json.Unmarshal(a.CLI(t, "client", "list"), &listed); err != nil || len(listed) != 2 ||
+		listed[0]["application_type"] != "web" || listed[1]["application_type"] != "native" {
+		t.Fatalf("client list: %v %v", listed, err)
+	}
+	refused := []struct {
+		name, appType, redirect, code string
+	}{
+		{"bogus type", "bogus", regRedirect, "invalid_client_metadata"},
+		{"web, private-use scheme", "web", "com.example.desktop:/callback", "invalid_redirect_uri"},
+		{"native, https", "native", "https://localhost/cb", "invalid_redirect_uri"},
+		{"native, scheme without a dot", "native", "myapp:/callback", "invalid_redirect_uri"},
+	}
+	for _, tc := range refused {
+		r := register(t, a.Server, "/oauth2/register", map[string]any{"application_type": tc.appType,
+			"redirect_uris": []string{tc.redirect}})
+		if r.Status != http.StatusBadRequest || r.Str("error") != tc.code || r.Str("error_description") == "" {
+			t.Errorf("%s: %s, want 400 %s", tc.name, r, tc.code)
+		}
+	}
+	if n := frappeCount(t, a.Server, "SELECT COUNT(*) FROM clients"); n != 2 {
+		t.Fatalf("refused registrations left clients: %d", n)
+	}
+}

@@ -1,7 +1,7 @@
 // Package admin serves the admin API (JSON under /admin/v1/) and a small server-rendered admin
 // page (/) on a listener of its own. Every API request carries an admin token
-// (`Authorization: Bearer …`), the page a cookie holding one; every handler calls the same core
-// functions as the CLI, so validation and errors are the same.
+// (`Authorization: Bearer …`), the page a cookie holding a sign-in made with one; every handler
+// calls the same core functions as the CLI, so validation and errors are the same.
 package admin
 
 import (

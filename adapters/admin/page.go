@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"embed"
 	"encoding/base64"
+	"errors"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters"
 	"oauthd/adapters/web"
 	"oauthd/core"
 	"oauthd/models"
@@ -22,10 +24,6 @@ var pageFiles embed.FS
 
 var pageTemplate = template.Must(template.ParseFS(pageFiles, "templates/page.html"))
 
-// adminCookie holds the admin token of a signed-in browser: HttpOnly, SameSite=Strict and
-// scoped to this private listener.
-const adminCookie = "oauthd_admin"
-
 // page is what the admin page shows.
 type page struct {
 	SignedIn              bool
@@ -33,16 +31,19 @@ type page struct {
 	Error, Notice, Secret string
 	Clients               []models.Client
 	Users                 []models.User
-	token                 string // the signed-in admin token, for pageDone's notice
+	handle                string // the browser's sign-in handle, for pageDone's notice
 }
 
 // pageRoutes mounts the server-rendered page: no JavaScript, forms posting back here, every
-// post checked for its origin and a CSRF token bound to the admin token.
+// post checked for its origin and a CSRF token bound to the browser's sign-in.
 func (h *handler) pageRoutes(app *fiber.App) {
 	app.Get("/", h.showPage)
 	app.Post("/signin", h.signIn)
 	app.Post("/signout", h.pageAction(func(c *fiber.Ctx, p *page) error {
-		c.ClearCookie(adminCookie)
+		if err := h.eng.CloseAdminSession(c.UserContext(), p.handle); err != nil {
+			return h.failErr(c, err)
+		}
+		c.ClearCookie(adapters.CookieAdmin)
 		return c.Redirect("/", fiber.StatusSeeOther)
 	}))
 	app.Post("/clients/create", h.pageAction(h.pageCreateClient))
@@ -56,11 +57,14 @@ func (h *handler) pageRoutes(app *fiber.App) {
 	}))
 }
 
-// signedIn returns the browser's admin token if it is valid.
+// signedIn returns the browser's sign-in handle if it is live. The cookie holds a handle of its
+// own rather than the admin token: a cookie reaches wherever the browser sends it (every port of
+// the host name, a proxied API), and the handle there opens the page for AdminSessionTTL at
+// most, until sign-out or the token's revocation, and never the API.
 func (h *handler) signedIn(c *fiber.Ctx) (string, bool) {
-	token := c.Cookies(adminCookie)
-	_, err := h.eng.AuthenticateAdmin(c.UserContext(), token)
-	return token, err == nil
+	handle := c.Cookies(adapters.CookieAdmin)
+	_, err := h.eng.AdminSession(c.UserContext(), handle)
+	return handle, err == nil
 }
 
 // adminForms is the purpose the admin page's CSRF tokens are bound to: distinct from every
@@ -68,11 +72,11 @@ func (h *handler) signedIn(c *fiber.Ctx) (string, bool) {
 const adminForms = "oauthd admin page csrf v1"
 
 func (h *handler) showPage(c *fiber.Ctx) error {
-	token, ok := h.signedIn(c)
+	handle, ok := h.signedIn(c)
 	p := &page{SignedIn: ok, Query: c.Query("q")}
 	if ok {
-		p.CSRF = core.FormToken(token, adminForms)
-		p.Notice = takeNotice(c, token)
+		p.CSRF = core.FormToken(handle, adminForms)
+		p.Notice = takeNotice(c, handle)
 	}
 	return h.renderPage(c, fiber.StatusOK, p)
 }
@@ -81,25 +85,28 @@ func (h *handler) signIn(c *fiber.Ctx) error {
 	if web.CrossSite(c) {
 		return h.renderPage(c, fiber.StatusForbidden, &page{Error: "Cross-site sign-in refused."})
 	}
-	token := strings.TrimSpace(c.FormValue("token"))
-	if _, err := h.eng.AuthenticateAdmin(c.UserContext(), token); err != nil {
+	handle, err := h.eng.OpenAdminSession(c.UserContext(), strings.TrimSpace(c.FormValue("token")))
+	switch {
+	case errors.Is(err, core.ErrAdminAuth):
 		return h.renderPage(c, fiber.StatusUnauthorized, &page{Error: "Invalid admin token."})
+	case err != nil:
+		return h.failErr(c, err)
 	}
-	c.Cookie(&fiber.Cookie{Name: adminCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: "Strict",
-		Secure: c.Protocol() == "https"})
+	c.Cookie(&fiber.Cookie{Name: adapters.CookieAdmin, Value: handle, Path: "/", HTTPOnly: true, SameSite: "Strict",
+		Secure: c.Protocol() == "https", MaxAge: int(core.AdminSessionTTL.Seconds())})
 	return c.Redirect("/", fiber.StatusSeeOther)
 }
 
 // pageAction runs a form post of a signed-in browser whose origin and CSRF token check out.
 func (h *handler) pageAction(fn func(*fiber.Ctx, *page) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		token, ok := h.signedIn(c)
+		handle, ok := h.signedIn(c)
 		if !ok {
 			return h.renderPage(c, fiber.StatusUnauthorized, &page{Error: "Sign in first."})
 		}
 		// The search the form was posted from comes back with the answer (see pageDone).
-		p := &page{SignedIn: true, CSRF: core.FormToken(token, adminForms), Query: c.FormValue("q"), token: token}
-		if web.CrossSite(c) || !core.CheckFormToken(token, []string{adminForms}, c.FormValue("csrf_token")) {
+		p := &page{SignedIn: true, CSRF: core.FormToken(handle, adminForms), Query: c.FormValue("q"), handle: handle}
+		if web.CrossSite(c) || !core.CheckFormToken(handle, []string{adminForms}, c.FormValue("csrf_token")) {
 			p.Error = "The form expired or came from another site; nothing was changed."
 			return h.renderPage(c, fiber.StatusForbidden, p)
 		}
@@ -130,7 +137,7 @@ func (h *handler) pageDone(c *fiber.Ctx, p *page, err error, notice string) erro
 	if err != nil {
 		return h.pageResult(c, p, err, "")
 	}
-	giveNotice(c, p.token, notice)
+	giveNotice(c, p.handle, notice)
 	target := "/"
 	if p.Query != "" {
 		target += "?" + url.Values{"q": {p.Query}}.Encode()

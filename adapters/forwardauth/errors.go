@@ -1,10 +1,9 @@
 package forwardauth
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters"
 	"oauthd/core"
 )
 
@@ -22,23 +21,9 @@ func Render(c *fiber.Ctx, status int, e *core.Error) error {
 	return c.Status(status).JSON(resourceError{Description: e.Description, StatusCode: status, Error: e.Code})
 }
 
-// Challenge sets the RFC 6750 §3 WWW-Authenticate header for a refused token: the error code
-// and, for insufficient_scope, the scopes the resource requires. An outage (503) has none:
-// it is no fault of the token.
-func Challenge(c *fiber.Ctx, e *core.Error, need core.Requirements) {
-	switch e.Code {
-	case core.ErrInvalidToken:
-		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
-	case core.ErrInsufficientScope:
-		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="insufficient_scope", scope="`+quotable.Replace(core.JoinScope(need.Scopes))+`"`)
-	}
-}
-
-// quotable drops what cannot stand in a quoted-string; RFC 6749 scope tokens never hold it.
-var quotable = strings.NewReplacer(`"`, "", `\`, "")
-
-// Refuse is Challenge and Render with the error's own status (401, 403 or 503).
-func Refuse(c *fiber.Ctx, e *core.Error, need core.Requirements) error {
-	Challenge(c, e, need)
+// Refuse answers a refused token in the resource-error shape with its own status (401, 403 or
+// 503) and the challenge: the scopes need states, and the metadata of the resource it guards.
+func Refuse(c *fiber.Ctx, e *core.Error, need core.Requirements, metadata string) error {
+	adapters.Refuse(c, e, need.Scopes, metadata)
 	return Render(c, e.Status(), e)
 }

@@ -30,7 +30,9 @@ const (
 	HeaderClient  = "X-Auth-Client"  // the client_id the token was issued to
 	HeaderScope   = "X-Auth-Scope"   // granted scopes, space-separated
 	HeaderName    = "X-Auth-Name"    // the user's full name
-	HeaderPrefix  = "X-Auth-"
+	// HeaderAudience is the resource (RFC 8707) the token was issued for, "" for none.
+	HeaderAudience = "X-Auth-Audience"
+	HeaderPrefix   = "X-Auth-"
 )
 
 // Headers that carry the original request's URI to the verify endpoint.
@@ -50,14 +52,14 @@ func Register(r fiber.Router, d adapters.Deps) {
 type handler struct{ eng *core.Engine }
 
 // configured serves nginx, Traefik and Caddy: the requirements are the verify URL's own query
-// (scope=, client=), written once in the proxy's configuration, and the original URI comes
-// in a header.
+// (scope=, client=, resource=), written once in the proxy's configuration, and the original
+// URI comes in a header.
 func (h *handler) configured(c *fiber.Ctx) error {
 	uri := c.Get(headerOriginalURI)
 	if uri == "" {
 		uri = c.Get(headerForwardedURI)
 	}
-	return h.verify(c, ParseRequirements(c.Query("scope"), c.Query("client")), uri)
+	return h.verify(c, ParseRequirements(c.Query("scope"), c.Query("client"), c.Query("resource")), uri)
 }
 
 // appended serves Envoy's ext_authz, which appends the original path and query to Path: the
@@ -68,12 +70,13 @@ func (h *handler) appended(c *fiber.Ctx) error {
 }
 
 // verify answers 200 with the identity headers, or 401/403/503 with a challenge and a small
-// JSON body; the token comes from the headers or the original URI's query.
+// JSON body; the token comes from the headers or the original URI's query. The challenge
+// points at the metadata of the resource named, else at the issuer's own.
 func (h *handler) verify(c *fiber.Ctx, need core.Requirements, originalURI string) error {
 	p, err := h.eng.AuthorizeBearer(c.UserContext(), RequestToken(c, originalURI), need)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if err != nil {
-		return Refuse(c, core.AsError(err), need)
+		return Refuse(c, core.AsError(err), need, adapters.ResourceMetadataURL(need.Resource))
 	}
 	SetIdentity(p, func(k, v string) { c.Set(k, v) })
 	return c.JSON(fiber.Map{"message": fiber.Map{"user": p.Email, "sub": p.Subject, "client_id": p.ClientID,
@@ -107,14 +110,14 @@ func RequestToken(c *fiber.Ctx, uri string) string {
 	return Token(c.Get(fiber.HeaderAuthorization), uri)
 }
 
-// ParseRequirements reads the scope (space- or comma-separated, all required) and client of
-// a configuration into the core's requirements.
-func ParseRequirements(scope, client string) core.Requirements {
+// ParseRequirements reads the scope (space- or comma-separated, all required), client and
+// resource of a configuration into the core's requirements.
+func ParseRequirements(scope, client, resource string) core.Requirements {
 	return core.Requirements{Scopes: core.ParseScope(strings.ReplaceAll(scope, ",", " ")),
-		ClientID: strings.TrimSpace(client)}
+		ClientID: strings.TrimSpace(client), Resource: strings.TrimSpace(resource)}
 }
 
-// SetIdentity writes who p is as the identity headers, all five always, so that a proxy that
+// SetIdentity writes who p is as the identity headers, all six always, so that a proxy that
 // copies them overwrites any a client sent, even where a value is empty.
 func SetIdentity(p *core.Principal, set func(key, value string)) {
 	set(HeaderUser, headerValue(p.Email))
@@ -122,6 +125,7 @@ func SetIdentity(p *core.Principal, set func(key, value string)) {
 	set(HeaderClient, headerValue(p.ClientID))
 	set(HeaderScope, headerValue(core.JoinScope(p.Scopes)))
 	set(HeaderName, headerValue(p.FullName))
+	set(HeaderAudience, headerValue(p.Resource))
 }
 
 // headerValue keeps a stored value from breaking the header block: control characters (a

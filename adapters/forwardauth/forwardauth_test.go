@@ -31,17 +31,18 @@ func TestToken(t *testing.T) {
 func TestParseRequirements(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		scope, client string
-		want          core.Requirements
+		scope, client, resource string
+		want                    core.Requirements
 	}{
-		{"", "", core.Requirements{Scopes: []string{}}},
-		{"all", "", core.Requirements{Scopes: []string{"all"}}},
-		{"all openid", " app ", core.Requirements{Scopes: []string{"all", "openid"}, ClientID: "app"}},
-		{"all,openid, all", "", core.Requirements{Scopes: []string{"all", "openid"}}},
+		{"", "", "", core.Requirements{Scopes: []string{}}},
+		{"all", "", "", core.Requirements{Scopes: []string{"all"}}},
+		{"all openid", " app ", "", core.Requirements{Scopes: []string{"all", "openid"}, ClientID: "app"}},
+		{"all,openid, all", "", "", core.Requirements{Scopes: []string{"all", "openid"}}},
+		{"all", "", " https://api.example/mcp", core.Requirements{Scopes: []string{"all"}, Resource: "https://api.example/mcp"}},
 	}
 	for _, tc := range cases {
-		if got := ParseRequirements(tc.scope, tc.client); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("ParseRequirements(%q, %q) = %+v, want %+v", tc.scope, tc.client, got, tc.want)
+		if got := ParseRequirements(tc.scope, tc.client, tc.resource); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("ParseRequirements(%q, %q, %q) = %+v, want %+v", tc.scope, tc.client, tc.resource, got, tc.want)
 		}
 	}
 }
@@ -49,11 +50,11 @@ func TestParseRequirements(t *testing.T) {
 func TestSetIdentityKeepsHeadersIntact(t *testing.T) {
 	t.Parallel()
 	p := &core.Principal{Email: "ada@example.com", Subject: "s-1", ClientID: "app", Scopes: []string{"all", "openid"},
-		FullName: "Ada\r\nX-Auth-User: mallory Lovelace"}
+		FullName: "Ada\r\nX-Auth-User: mallory Lovelace", Resource: "https://api.example/mcp"}
 	got := map[string]string{}
 	SetIdentity(p, func(k, v string) { got[k] = v })
 	want := map[string]string{HeaderUser: "ada@example.com", HeaderSubject: "s-1", HeaderClient: "app",
-		HeaderScope: "all openid", HeaderName: "Ada  X-Auth-User: mallory Lovelace"}
+		HeaderScope: "all openid", HeaderName: "Ada  X-Auth-User: mallory Lovelace", HeaderAudience: "https://api.example/mcp"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("SetIdentity = %v, want %v", got, want)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters"
 	"oauthd/adapters/web"
 	"oauthd/core"
 )
@@ -54,9 +55,7 @@ func renderRFC(c *fiber.Ctx, e *core.Error) error {
 // renderBearer answers a resource request whose token was refused, with the RFC 6750 §3
 // challenge naming the error (none for an outage, which is no fault of the token).
 func renderBearer(c *fiber.Ctx, e *core.Error) error {
-	if e.Code != core.ErrTemporarilyUnavailable {
-		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="`+e.Code+`"`)
-	}
+	adapters.Refuse(c, e, nil, "")
 	return c.Status(e.Status()).JSON(oauthError{Description: e.Description, StatusCode: e.Status(), Error: e.Code})
 }
 

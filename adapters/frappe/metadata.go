@@ -11,7 +11,7 @@ import (
 // metadata answers /.well-known/openid-configuration, RFC 8414's
 // /.well-known/oauth-authorization-server and Frappe's openid_configuration method with the
 // Frappe endpoints. It lists exactly what is served: registration_endpoint only when
-// registration is on.
+// registration is on, client ID metadata documents as cimd.enabled says.
 func (h *handler) metadata(c *fiber.Ctx) error {
 	iss := web.Issuer(c, h.opt.Issuer)
 	web.CacheMetadata(c, h.opt.Issuer)
@@ -33,12 +33,13 @@ func (h *handler) metadata(c *fiber.Ctx) error {
 		"scopes_supported":                           core.RegisteredScopes,
 		"subject_types_supported":                    []string{"public"},
 		"id_token_signing_alg_values_supported":      []string{h.opt.IDTokenAlg, core.AlgHS256},
-		"claims_supported": []string{"iss", "sub", "aud", "azp", "exp", "iat", "auth_time", "nonce", "at_hash",
+		"claims_supported": []string{"iss", "sub", "aud", "azp", "exp", "iat", "auth_time", "nonce", "at_hash", "sid",
 			"name", "given_name", "family_name", "email", "picture", "roles"},
 		"prompt_values_supported":                        []string{"none", "login", "consent"},
 		"claims_parameter_supported":                     false,
 		"request_parameter_supported":                    false,
-		"authorization_response_iss_parameter_supported": false,
+		"authorization_response_iss_parameter_supported": true,
+		"client_id_metadata_document_supported":          h.eng.AcceptsClientDocuments(),
 	}
 	if h.opt.RegistrationEnabled {
 		m["registration_endpoint"] = iss + adapters.FrappeRegisterPath

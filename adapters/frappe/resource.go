@@ -26,7 +26,7 @@ func BearerFromRequest(c *fiber.Ctx) (token string, sent bool) {
 	return "", false
 }
 
-var errNoToken = &core.Error{Code: core.ErrInvalidToken, Reason: core.ReasonTokenInvalid,
+var errNoToken = &core.Error{Code: core.ErrInvalidToken, Reason: core.ReasonTokenMissing,
 	Description: "A valid bearer token is required."}
 
 var errNoOpenID = &core.Error{Code: core.ErrInsufficientScope, Reason: core.ReasonInsufficientScope,

@@ -47,9 +47,20 @@ func (h *handler) authorize(c *fiber.Ctx) error {
 	case o.Kind == core.OutcomeConsent:
 		return web.ShowConsent(c, o.Authorization, s, approvePath)
 	case o.Kind == core.OutcomeCode && api:
-		return render(c, fiber.StatusOK, map[string]any{"code": o.Code, "state": o.Authorization.State})
+		return render(c, fiber.StatusOK, codeBody(o.Authorization, o.Code))
 	}
 	return renderOutcome(c, o, api)
+}
+
+// codeBody is the data caller's authorization response: the module's {code, state}, and the
+// issuer as a third field, as RFC 9207 adds it to a redirect (clients of the module read the
+// two fields they know and ignore it).
+func codeBody(a *core.Authorization, code string) map[string]any {
+	body := map[string]any{"code": code, "state": a.State}
+	if iss := a.Request.Issuer; iss != "" {
+		body["iss"] = iss
+	}
+	return body
 }
 
 // loginReturn is where the login page sends the browser back: this request, without the
@@ -95,6 +106,8 @@ func renderOutcome(c *fiber.Ctx, o core.Outcome, api bool) error {
 		return fail(c, errBadCSRF)
 	case e.Reason == core.ReasonRedirectMismatch:
 		return fail(c, errRedirectMismatch)
+	case e.Reason == core.ReasonClientDocument: // the module's answer, and why
+		return fail(c, moduleFailure(errInvalidClient.status, errInvalidClient.message, e))
 	case o.Redirect == "":
 		return fail(c, errInvalidClient)
 	case api:

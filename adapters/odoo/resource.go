@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters"
 	"oauthd/adapters/web"
 	"oauthd/compat"
 	"oauthd/core"
@@ -37,7 +38,7 @@ func bearerFailure(c *fiber.Ctx, e *core.Error) *failure {
 	if e.Unavailable() {
 		return unavailable(e)
 	}
-	c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`) // RFC 6750 §3
+	adapters.Refuse(c, e, nil, "") // RFC 6750 §3
 	return errTokenInvalid
 }
 
@@ -54,7 +55,7 @@ func (h *handler) userinfo(c *fiber.Ctx) error {
 		if e.Code != core.ErrInsufficientScope {
 			return fail(c, bearerFailure(c, e))
 		}
-		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="insufficient_scope", scope="openid"`)
+		adapters.Refuse(c, e, []string{"openid"}, "")
 		return fail(c, moduleFailure(fiber.StatusForbidden, e.Code, e))
 	}
 	return render(c, fiber.StatusOK, claims)

@@ -16,8 +16,10 @@ import (
 	fiberproxy "github.com/gofiber/fiber/v2/middleware/proxy"
 	"github.com/valyala/fasthttp"
 
+	"oauthd/adapters"
 	"oauthd/adapters/forwardauth"
 	"oauthd/adapters/odoo"
+	"oauthd/adapters/web"
 	"oauthd/config"
 	"oauthd/core"
 )
@@ -34,6 +36,8 @@ type route struct {
 	render           renderer
 	cors             string       // config.CORSOAuthd or config.CORSUpstream
 	allow            OriginPolicy // oauthd's CORS rule
+	resource         core.ProtectedResource
+	issuer           string // server.issuer; "": the request's own
 }
 
 // Proxy holds the routes, longest prefix first.
@@ -47,15 +51,15 @@ type Proxy struct {
 const streamThreshold = 64 << 10
 
 // New prepares the configured routes, answering browsers' CORS questions by allow; nil when
-// there are none.
-func New(eng *core.Engine, tables []config.Proxy, allow OriginPolicy) *Proxy {
+// there are none. issuer is server.issuer ("": the request's own).
+func New(eng *core.Engine, tables []config.Proxy, allow OriginPolicy, issuer string) *Proxy {
 	if len(tables) == 0 {
 		return nil
 	}
 	p := &Proxy{eng: eng}
 	for _, t := range tables {
 		r := newRoute(t)
-		r.cors, r.allow = t.CORS, allow
+		r.cors, r.allow, r.issuer = t.CORS, allow, issuer
 		p.routes = append(p.routes, r)
 	}
 	sort.SliceStable(p.routes, func(i, j int) bool { return len(p.routes[i].prefix) > len(p.routes[j].prefix) })
@@ -64,8 +68,9 @@ func New(eng *core.Engine, tables []config.Proxy, allow OriginPolicy) *Proxy {
 
 func newRoute(t config.Proxy) *route {
 	dialTimeout := t.DialTimeout
-	return &route{prefix: t.Prefix, upstream: t.Upstream, strip: t.StripPrefix,
-		need: forwardauth.ParseRequirements(t.Scope, t.Client), render: dialect(t.Prefix),
+	need := forwardauth.ParseRequirements(t.Scope, t.Client, t.Resource)
+	return &route{prefix: t.Prefix, upstream: t.Upstream, strip: t.StripPrefix, need: need, render: dialect(t.Prefix),
+		resource: Resource(t),
 		client: &fasthttp.Client{
 			NoDefaultUserAgentHeader: true, // the client's own User-Agent goes through
 			DisablePathNormalizing:   true, // the path was checked as sent; forward it as sent
@@ -85,6 +90,13 @@ func newRoute(t config.Proxy) *route {
 			RetryIf:             func(*fasthttp.Request) bool { return false },
 			MaxIdleConnDuration: time.Second,
 		}}
+}
+
+// Resource is what a [[proxy]] table guards, as the core serves it: the resource it names (or
+// the issuer followed by its prefix), with the scopes its requests need.
+func Resource(t config.Proxy) core.ProtectedResource {
+	return core.ProtectedResource{URL: t.Resource, Prefix: t.Prefix,
+		Scopes: forwardauth.ParseRequirements(t.Scope, "", "").Scopes}
 }
 
 // dialect picks the error shape of the paths under prefix: the Odoo module's under /restapi/,
@@ -159,7 +171,7 @@ func (r *route) serve(c *fiber.Ctx, eng *core.Engine, limit int) error {
 	p, err := eng.AuthorizeBearer(c.UserContext(), token, r.need)
 	if err != nil {
 		e := core.AsError(err)
-		forwardauth.Challenge(c, e, r.need)
+		adapters.Refuse(c, e, r.need.Scopes, r.metadata(c))
 		return r.refuse(c, e.Status(), e)
 	}
 	origin := c.Get(fiber.HeaderOrigin)
@@ -172,16 +184,27 @@ func (r *route) serve(c *fiber.Ctx, eng *core.Engine, limit int) error {
 	return nil
 }
 
-// forward sends the request upstream as the principal p (nil: a preflight, which goes with no
-// identity at all). A body of a declared length up to limit is read whole first (so that it
-// can be sent twice, see newRoute); a larger or chunked one streams.
+// metadata is the URL of the route's protected resource metadata, which its challenges name.
+func (r *route) metadata(c *fiber.Ctx) string {
+	return adapters.ResourceMetadataURL(r.resource.Identifier(web.Issuer(c, r.issuer)))
+}
+
+// forward sends the request upstream as the principal p, or as a preflight when p is nil: with
+// its CORS request headers only, no identity and no body. A body of a declared length up to
+// limit is read whole first (so that it can be sent twice, see newRoute); a larger or chunked
+// one streams. An upstream's Set-Cookie for one of oauthd's cookies never comes back.
 func (r *route) forward(c *fiber.Ctx, p *core.Principal, raw string, limit int) error {
-	if n := c.Request().Header.ContentLength(); n >= 0 && n <= limit {
+	n := c.Request().Header.ContentLength()
+	if p == nil || n >= 0 && n <= limit {
 		if err := limitBody(c, limit); err != nil {
 			return r.refuse(c, fiber.StatusBadRequest, errBadBody)
 		}
 	}
-	outgoingHeaders(c, p)
+	if p == nil {
+		preflightRequest(c)
+	} else {
+		outgoingHeaders(c, p)
+	}
 	target := r.target(raw, string(c.Request().URI().QueryString()))
 	if err := fiberproxy.Do(c, target, r.client); err != nil {
 		status := fiber.StatusBadGateway // unreachable, refused, or a broken answer
@@ -191,6 +214,7 @@ func (r *route) forward(c *fiber.Ctx, p *core.Principal, raw string, limit int) 
 		c.Response().Reset()
 		return r.refuse(c, status, errUpstream)
 	}
+	dropOwnSetCookies(&c.Response().Header)
 	return nil
 }
 

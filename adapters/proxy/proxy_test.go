@@ -12,7 +12,7 @@ func TestMatchLongestPrefixOnSegments(t *testing.T) {
 		{Prefix: "/api/resource", Upstream: "http://a"},
 		{Prefix: "/api/resource/Item", Upstream: "http://b"},
 		{Prefix: "/restapi/1.0/object", Upstream: "http://c"},
-	}, nil)
+	}, nil, "")
 	cases := map[string]string{
 		"/api/resource":            "http://a",
 		"/api/resource/":           "http://a",
@@ -37,7 +37,7 @@ func TestMatchLongestPrefixOnSegments(t *testing.T) {
 			t.Errorf("match(%q) = %q, want %q", path, got, want)
 		}
 	}
-	if New(nil, nil, nil) != nil {
+	if New(nil, nil, nil, "") != nil {
 		t.Error("New without tables is not nil")
 	}
 }
@@ -78,10 +78,61 @@ func TestSafePath(t *testing.T) {
 		`/api/resource/..\method`:            false,
 		"/api/resource/%zz":                  false,
 		"/api/resource/..":                   false,
+		"/api/resource/..;/method":           false,
+		"/api/resource/..;jsessionid=x/m":    false,
+		"/api/resource/.;x/m":                false,
+		"/api/resource/%2e%2e;/m":            false,
+		"/api/resource/%252e%252e/method":    false,
+		"/api/resource/%252E%252e%252fm":     false,
+		"/api/resource/.%2e/method":          false,
+		"/api/resource/..%00/method":         false,
+		"/api/resource/x%00.json":            false,
+		"/api/resource/x\x00":                false,
+		"/api/resource/x%2500":               false,
+		"/api/resource/a;b=c/d":              true,
+		"/api/resource/..a;/d":               true,
+		"/api/resource/100%25":               true,
+		"/api/resource/100%2525zz":           true,
+		"/api/resource/%25252e%25252e":       true, // three decodings deep: no upstream decodes that often
 	}
 	for path, want := range cases {
 		if got := safePath(path); got != want {
 			t.Errorf("safePath(%q) = %v, want %v", path, got, want)
+		}
+	}
+}
+
+func TestDroppedHeaders(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name             string
+		untrusted, trust bool // dropped from an untrusted peer; from a trusted one
+	}{
+		{"X-Auth-User", true, true},
+		{"X_Auth_User", true, true},
+		{"x_auth-subject", true, true},
+		{"Authorization", true, true},
+		{"Authorizaton", true, true},
+		{"Proxy_Authorization", true, true},
+		{"X-Forwarded-For", true, false},
+		{"X_Forwarded_For", true, true},
+		{"X-Forwarded-Prefix", true, false},
+		{"Forwarded", true, false},
+		{"X-Real-IP", true, false},
+		{"X_Real_Ip", true, true},
+		{"X-Original-URL", true, false},
+		{"X-Rewrite-Url", true, false},
+		{"Api_Key", false, false},
+		{"X-Request-Id", false, false},
+		{"Cookie", false, false},
+		{"Authentication", false, false},
+	}
+	for _, tc := range cases {
+		if got := dropped([]byte(tc.name), false); got != tc.untrusted {
+			t.Errorf("dropped(%q) from an untrusted peer = %v, want %v", tc.name, got, tc.untrusted)
+		}
+		if got := dropped([]byte(tc.name), true); got != tc.trust {
+			t.Errorf("dropped(%q) from a trusted proxy = %v, want %v", tc.name, got, tc.trust)
 		}
 	}
 }

@@ -1,64 +1,194 @@
 package proxy
 
 import (
+	"bytes"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
+	"oauthd/adapters"
 	"oauthd/adapters/forwardauth"
 	"oauthd/compat"
 	"oauthd/core"
 )
 
-// hopByHop are the headers of one connection (RFC 9110 §7.6.1), never forwarded; fasthttp
-// writes Connection, Content-Length and Transfer-Encoding itself.
-var hopByHop = []string{"Keep-Alive", "Proxy-Authorization", "Proxy-Connection", "TE", "Trailer", "Upgrade"}
+// Headers no client may send an upstream, matched by canonicalName: the connection's own
+// (RFC 9110 §7.6.1; fasthttp writes Connection, Content-Length and Transfer-Encoding itself),
+// credentials, and every X-Auth-* header (a client must not claim an identity).
+var (
+	droppedHeaders = []string{"keep-alive", "proxy-authorization", "proxy-connection", "te", "trailer", "upgrade",
+		"authorization", strings.ToLower(compat.MisspeltAuthorizationHeader)}
+	identityPrefix = strings.ToLower(forwardauth.HeaderPrefix)
+)
 
-// outgoingHeaders turns the client's headers into the upstream's: credentials and every
-// X-Auth-* header out (a client must not be able to claim an identity), the verified
-// identity in (none for a preflight, which proves nothing), and the usual X-Forwarded-* for
-// the upstream's links and logs.
-func outgoingHeaders(c *fiber.Ctx, p *core.Principal) {
-	h := &c.Request().Header
-	var drop []string
-	h.VisitAll(func(key, _ []byte) {
-		if k := string(key); len(k) >= len(forwardauth.HeaderPrefix) &&
-			strings.EqualFold(k[:len(forwardauth.HeaderPrefix)], forwardauth.HeaderPrefix) {
-			drop = append(drop, k)
-		}
-	})
-	drop = append(drop, fiber.HeaderAuthorization, compat.MisspeltAuthorizationHeader)
-	for _, k := range append(drop, hopByHop...) {
-		h.Del(k)
+// Headers that say where a request came from or what it asked for, which upstreams believe
+// from a proxy: only a peer in server.trusted_proxies may send them through. From anyone else
+// they are dropped, and X-Forwarded-For, -Host and -Proto are written afresh.
+var (
+	forwardingHeaders = []string{"forwarded", "x-real-ip", "x-client-ip", "true-client-ip", "x-original-url",
+		"x-original-uri", "x-rewrite-url"}
+	forwardingPrefix = "x-forwarded-"
+)
+
+// dropped reports whether a client's header stays out of the forwarded request. Names are
+// compared as the servers behind the proxy read them (canonicalByte): a forwarding header
+// passes only as a trusted peer spelt it, since written with "_" it came from a client behind
+// that peer.
+func dropped(name []byte, trusted bool) bool {
+	switch {
+	case canonicalPrefix(name, identityPrefix), canonicalIn(name, droppedHeaders):
+		return true
+	case canonicalPrefix(name, forwardingPrefix), canonicalIn(name, forwardingHeaders):
+		return !trusted || bytes.IndexByte(name, '_') >= 0
 	}
-	if p != nil {
-		forwardauth.SetIdentity(p, h.Set)
-	}
-	if prior := h.Peek(fiber.HeaderXForwardedFor); len(prior) > 0 {
-		h.Set(fiber.HeaderXForwardedFor, string(prior)+", "+c.IP())
-	} else {
-		h.Set(fiber.HeaderXForwardedFor, c.IP())
-	}
-	h.Set(fiber.HeaderXForwardedHost, string(c.Request().Host()))
-	h.Set(fiber.HeaderXForwardedProto, c.Protocol())
+	return false
 }
 
-// safePath refuses a path that an upstream could resolve outside the prefix it was matched
-// under: a "." or ".." segment, also when percent-encoded or written with backslashes or
-// encoded slashes.
-func safePath(raw string) bool {
-	decoded, err := url.PathUnescape(raw)
-	if err != nil {
+// canonicalByte is how a header name's byte reads to the servers behind the proxy: in any
+// case, and "_" as "-", since CGI and WSGI stacks (PHP-FPM, wsgiref, gunicorn before 22) fold
+// both into one HTTP_X_AUTH_USER, the first value winning. Matching this way drops exactly the
+// spellings that would pass for a header oauthd controls; other names with "_" go through.
+func canonicalByte(b byte) byte {
+	switch {
+	case b == '_':
+		return '-'
+	case 'A' <= b && b <= 'Z':
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
+// canonicalPrefix reports whether name begins with lower, a lower-case name, as canonicalByte
+// reads it.
+func canonicalPrefix(name []byte, lower string) bool {
+	if len(name) < len(lower) {
 		return false
 	}
-	for _, seg := range strings.FieldsFunc(decoded, func(r rune) bool { return r == '/' || r == '\\' }) {
-		if seg == "." || seg == ".." {
+	for i := range len(lower) {
+		if canonicalByte(name[i]) != lower[i] {
 			return false
 		}
 	}
 	return true
+}
+
+// canonicalIn reports whether name is one of the lower-case names of list, as canonicalByte
+// reads it.
+func canonicalIn(name []byte, list []string) bool {
+	return slices.ContainsFunc(list, func(lower string) bool {
+		return len(name) == len(lower) && canonicalPrefix(name, lower)
+	})
+}
+
+// outgoingHeaders turns the client's headers into the upstream's: credentials, identities,
+// oauthd's own cookies and, from an untrusted peer, forwarding headers out; the verified
+// identity in; and X-Forwarded-For, -Host and -Proto for the upstream's links and logs.
+func outgoingHeaders(c *fiber.Ctx, p *core.Principal) {
+	h := &c.Request().Header
+	trusted := c.IsProxyTrusted()
+	var drop []string
+	h.VisitAll(func(key, _ []byte) {
+		if dropped(key, trusted) {
+			drop = append(drop, string(key))
+		}
+	})
+	for _, k := range drop {
+		h.Del(k)
+	}
+	dropOwnCookies(h)
+	forwardauth.SetIdentity(p, h.Set)
+	peer := c.Context().RemoteIP().String()
+	if prior := h.Peek(fiber.HeaderXForwardedFor); len(prior) > 0 {
+		h.Set(fiber.HeaderXForwardedFor, string(prior)+", "+peer)
+	} else {
+		h.Set(fiber.HeaderXForwardedFor, peer)
+	}
+	if len(h.Peek(fiber.HeaderXForwardedHost)) == 0 {
+		h.Set(fiber.HeaderXForwardedHost, string(c.Request().Host()))
+	}
+	h.Set(fiber.HeaderXForwardedProto, c.Protocol())
+}
+
+// preflightHeaders are all a forwarded CORS preflight carries (Fetch §3.2.2): it comes
+// unauthenticated, so the upstream learns what the browser asks and nothing else of it.
+var preflightHeaders = []string{fiber.HeaderOrigin, fiber.HeaderAccessControlRequestMethod,
+	fiber.HeaderAccessControlRequestHeaders, "Access-Control-Request-Private-Network"}
+
+// preflightRequest strips a preflight to its CORS request headers and no body (read already).
+func preflightRequest(c *fiber.Ctx) {
+	req := c.Request()
+	var drop []string
+	req.Header.VisitAll(func(key, _ []byte) {
+		k := string(key)
+		if k != fiber.HeaderHost && !slices.ContainsFunc(preflightHeaders, func(keep string) bool {
+			return strings.EqualFold(k, keep)
+		}) {
+			drop = append(drop, k)
+		}
+	})
+	for _, k := range drop {
+		req.Header.Del(k)
+	}
+	req.Header.DelAllCookies()
+	req.Header.SetNoDefaultContentType(true)
+	req.ResetBody()
+	req.Header.SetContentLength(0)
+}
+
+// dropOwnCookies takes oauthd's cookies out of a forwarded request: a proxied API shares
+// oauthd's origin and browsers send them along, but a live session (it obtains codes for any
+// client) and the admin page's handle are no upstream's business. Browsers send them under
+// exactly the names oauthd set; other cookies stay.
+func dropOwnCookies(h *fasthttp.RequestHeader) {
+	for _, name := range adapters.OwnCookies {
+		h.DelCookie(name)
+	}
+}
+
+// dropOwnSetCookies refuses an upstream's Set-Cookie for one of oauthd's cookie names, however
+// spelt (OwnCookie): an upstream must not set a session, or the admin handle, on oauthd's
+// origin.
+func dropOwnSetCookies(h *fasthttp.ResponseHeader) {
+	var own []string
+	h.VisitAllCookie(func(key, _ []byte) {
+		if adapters.OwnCookie(string(key)) {
+			own = append(own, string(key))
+		}
+	})
+	for _, k := range own {
+		h.DelCookie(k)
+	}
+}
+
+// safePath refuses a path that an upstream could resolve outside the prefix it was matched
+// under, or end early: a "." or ".." segment as sent, percent-decoded once or twice, split by
+// backslashes or encoded slashes too, and also with ";" parameters after it (Tomcat and Spring
+// read "..;jsessionid=x" as ".."), and a NUL anywhere (C-based servers end the path there).
+// Only the first decoding must succeed: a name may hold a literal "%".
+func safePath(raw string) bool {
+	p := raw
+	for decoded := 0; ; decoded++ {
+		if strings.IndexByte(p, 0) >= 0 {
+			return false
+		}
+		for _, seg := range strings.FieldsFunc(p, func(r rune) bool { return r == '/' || r == '\\' }) {
+			if name, _, _ := strings.Cut(seg, ";"); name == "." || name == ".." {
+				return false
+			}
+		}
+		next, err := url.PathUnescape(p)
+		switch {
+		case err != nil:
+			return decoded > 0
+		case next == p || decoded == 2:
+			return true
+		}
+		p = next
+	}
 }
 
 // withoutAccessToken is the raw query without its access_token pairs, every other pair byte

@@ -3,27 +3,32 @@ package standard
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
+	"oauthd/adapters"
+	"oauthd/adapters/web"
 	"oauthd/compat"
 	"oauthd/core"
 )
 
-// registrationLimit counts registrations per client address: open registration creates rows
-// for anyone, so one address may create only a few per window.
-func registrationLimit(cfg RegistrationOptions) fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:               cfg.RateLimit,
-		Expiration:        cfg.RateWindow,
-		KeyGenerator:      func(c *fiber.Ctx) string { return "register:" + c.IP() },
-		LimiterMiddleware: limiter.SlidingWindow{},
-		LimitReached: func(c *fiber.Ctx) error {
-			return c.Status(fiber.StatusTooManyRequests).JSON(fiber.Map{"error": "too_many_requests",
-				"error_description": "Too many registrations from this address, try again later."})
-		},
-	})
+// registrationLimit counts registrations per client address (web.ClientAddress, the login
+// limits' address) in the core's counters, shared by every instance through Redis when
+// configured: open registration creates rows for anyone, so one address may create only a few
+// per window.
+func (h *handler) registrationLimit(c *fiber.Ctx) error {
+	err := h.eng.AdmitRegistration(c.UserContext(), web.ClientAddress(c), h.opt.Registration.RegistrationPolicy)
+	if err == nil {
+		return c.Next()
+	}
+	e := core.AsError(err)
+	if e.Reason != core.ReasonRateLimited {
+		return jsonError(c, e)
+	}
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(e.RetryAfter.Seconds())))
+	return c.Status(fiber.StatusTooManyRequests).JSON(fiber.Map{"error": "too_many_requests",
+		"error_description": e.Description})
 }
 
 // registered is the 201 answer of RFC 7591 §3.2.1.
@@ -40,9 +45,10 @@ func (h *handler) register(c *fiber.Ctx) error {
 	if want := h.opt.Registration.InitialAccessToken; want != "" {
 		got, _ := compat.BearerToken(c.Get(fiber.HeaderAuthorization))
 		if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
-			return jsonError(c, &core.Error{Code: core.ErrInvalidToken, Reason: core.ReasonTokenInvalid,
-				Description: "Registration requires the initial access token."})
+			e := &core.Error{Code: core.ErrInvalidToken, Reason: core.ReasonTokenInvalid,
+				Description: "Registration requires the initial access token."}
+			adapters.Refuse(c, e, nil, "")
+			return jsonError(c, e)
 		}
 	}
 	var md core.ClientMetadata
@@ -50,9 +56,7 @@ func (h *handler) register(c *fiber.Ctx) error {
 		return jsonError(c, &core.Error{Code: core.ErrInvalidClientMetadata, Reason: core.ReasonBadParameter,
 			Description: "The body must be a JSON object of client metadata."})
 	}
-	policy := core.RegistrationPolicy{AllowedRedirectHosts: h.opt.Registration.AllowedRedirectHosts,
-		MaxClients: h.opt.Registration.MaxClients}
-	reg, err := h.eng.Register(c.UserContext(), md, policy)
+	reg, err := h.eng.Register(c.UserContext(), md, h.opt.Registration.RegistrationPolicy)
 	if err != nil {
 		return jsonError(c, core.AsError(err))
 	}

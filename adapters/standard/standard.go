@@ -5,7 +5,6 @@ package standard
 
 import (
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,14 +19,12 @@ type Options struct {
 	Registration RegistrationOptions
 }
 
-// RegistrationOptions are dynamic client registration's settings (config section registration).
+// RegistrationOptions are dynamic client registration's settings (config section registration):
+// whether it is served, the token it may require, and the core's policy.
 type RegistrationOptions struct {
-	Enabled              bool
-	AllowedRedirectHosts []string
-	InitialAccessToken   string
-	MaxClients           int
-	RateLimit            int
-	RateWindow           time.Duration
+	Enabled            bool
+	InitialAccessToken string
+	core.RegistrationPolicy
 }
 
 type handler struct {
@@ -41,14 +38,14 @@ func Register(app *fiber.App, eng *core.Engine, opt Options) {
 	h := &handler{eng: eng, opt: opt}
 	app.Get(adapters.JWKSPath, h.jwks)
 	app.Get(adapters.ResourceMetadataPath, h.resourceMetadata)
+	app.Get(adapters.ResourceMetadataPath+"/*", h.resourceMetadataAt)
 	app.Get(adapters.EndSessionPath, h.endSession)
 	app.Post(adapters.EndSessionPath, h.endSession)
 	app.Get(adapters.HomePath, h.home)
 	app.Post(adapters.HomePath, h.homeSubmit)
 	if opt.Registration.Enabled {
-		limit := registrationLimit(opt.Registration)
-		app.Post(adapters.RegisterPath, limit, h.register)
-		app.Post(adapters.FrappeRegisterPath, limit, h.register)
+		app.Post(adapters.RegisterPath, h.registrationLimit, h.register)
+		app.Post(adapters.FrappeRegisterPath, h.registrationLimit, h.register)
 	}
 }
 
@@ -66,33 +63,48 @@ func (h *handler) jwks(c *fiber.Ctx) error {
 // resourceMetadata is RFC 9728's document for oauthd's own protected endpoints.
 func (h *handler) resourceMetadata(c *fiber.Ctx) error {
 	iss := web.Issuer(c, h.opt.Issuer)
-	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	return c.JSON(fiber.Map{
-		"resource":                 iss,
-		"authorization_servers":    []string{iss},
-		"scopes_supported":         core.RegisteredScopes,
-		"bearer_methods_supported": []string{"header", "body", "query"},
-		"resource_name":            "oauthd",
-	})
+	doc := resourceDocument(iss, iss, core.RegisteredScopes, "header", "body", "query")
+	doc["resource_name"] = "oauthd"
+	return sendResourceDocument(c, doc)
 }
 
-// ResourceMetadataChallenge adds RFC 9728's resource_metadata to every Bearer challenge of a
-// 401 or 403, whichever endpoint wrote it, as the MCP authorization spec requires.
+// resourceMetadataAt is RFC 9728's document of one API that takes oauthd's tokens, a [[proxy]]
+// table or an oauth.resources entry, at the path of its identifier (§3.1): resource is that
+// identifier as configured, byte for byte (§3.3: clients compare it with the URL they
+// used), and scopes_supported what its requests need. Others are 404.
+func (h *handler) resourceMetadataAt(c *fiber.Ctx) error {
+	iss := web.Issuer(c, h.opt.Issuer)
+	path := strings.TrimPrefix(string(c.Request().URI().PathOriginal()), adapters.ResourceMetadataPath)
+	r, ok := h.eng.ResourceAt(iss, path)
+	if !ok {
+		return c.Next()
+	}
+	return sendResourceDocument(c, resourceDocument(r.Identifier(iss), iss, r.Scopes, "header", "query"))
+}
+
+// resourceDocument is an RFC 9728 document; scopes_supported only when the resource asks for some.
+func resourceDocument(resource, issuer string, scopes []string, methods ...string) fiber.Map {
+	doc := fiber.Map{"resource": resource, "authorization_servers": []string{issuer},
+		"bearer_methods_supported": methods}
+	if len(scopes) > 0 {
+		doc["scopes_supported"] = scopes
+	}
+	return doc
+}
+
+func sendResourceDocument(c *fiber.Ctx, doc fiber.Map) error {
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.JSON(doc)
+}
+
+// ResourceMetadataChallenge completes every Bearer challenge of a 401 or 403 that names no
+// resource metadata with the document of oauthd's own endpoints (RFC 9728's
+// resource_metadata), whichever endpoint wrote it, as the MCP authorization spec requires.
 func ResourceMetadataChallenge(issuer string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		err := c.Next()
-		if status := c.Response().StatusCode(); status != fiber.StatusUnauthorized && status != fiber.StatusForbidden {
-			return err
-		}
-		challenge := c.GetRespHeader(fiber.HeaderWWWAuthenticate)
-		if strings.HasPrefix(challenge, "Bearer") && !strings.Contains(challenge, "resource_metadata=") {
-			meta := `resource_metadata="` + web.Issuer(c, issuer) + adapters.ResourceMetadataPath + `"`
-			if strings.TrimSpace(challenge) == "Bearer" {
-				challenge = "Bearer " + meta
-			} else {
-				challenge += ", " + meta
-			}
-			c.Set(fiber.HeaderWWWAuthenticate, challenge)
+		if adapters.Challenged(c) { // every request passes here: build the URL for refusals only
+			adapters.CompleteChallenge(c, web.Issuer(c, issuer)+adapters.ResourceMetadataPath)
 		}
 		return err
 	}

@@ -52,7 +52,8 @@ func hiddenFields(req core.AuthorizeRequest, sid string) []Field {
 
 // ShowConsent renders the consent page for a validated authorization; the form posts to action.
 func ShowConsent(c *fiber.Ctx, a *core.Authorization, s core.Session, action string) error {
-	return RenderConsent(c, ConsentPage{ClientName: a.Client.Name, SelfRegistered: a.Client.SelfRegistered, UserEmail: s.User.Email,
+	return RenderConsent(c, ConsentPage{ClientName: core.DisplayName(a.Client.Name), SelfRegistered: a.Client.SelfRegistered,
+		DocumentHost: core.DocumentHost(a.Client), UserEmail: s.User.Email,
 		Scopes: ScopeWords(a.Scopes), Action: action, Hidden: hiddenFields(a.Request, s.ID), RedirectURI: a.RedirectURI})
 }
 

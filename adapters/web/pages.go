@@ -53,11 +53,14 @@ type ConsentPage struct {
 	// SelfRegistered clients named themselves: the page says so, and html/template escapes
 	// the name like every value.
 	SelfRegistered bool
-	UserEmail      string
-	Scopes         []string // already in words
-	Action         string   // approve endpoint
-	Hidden         []Field  // the authorization parameters and the CSRF token
-	RedirectURI    string   // its origin is allowed as a form-action target
+	// DocumentHost is where a client known by its metadata document publishes it: the one
+	// thing about it that was checked, shown beside its self-chosen name.
+	DocumentHost string
+	UserEmail    string
+	Scopes       []string // already in words
+	Action       string   // approve endpoint
+	Hidden       []Field  // the authorization parameters and the CSRF token
+	RedirectURI  string   // its origin is allowed as a form-action target
 }
 
 // LogoutPage asks a signed-in user whether to sign out, for a logout request that does not

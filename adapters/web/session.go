@@ -10,24 +10,20 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters"
 	"oauthd/config"
 	"oauthd/core"
 	"oauthd/models"
 )
 
-// Session cookie names: Frappe's "sid" and Odoo's "session_id" name the same session, so a
-// login through either dialect is honoured by both.
-const (
-	CookieSID       = "sid"
-	CookieSessionID = "session_id"
-)
-
-// SessionID returns the session id from either cookie ("" when absent).
+// SessionID returns the session id from either cookie ("" when absent): Frappe's "sid" and
+// Odoo's "session_id" name the same session, so a login through either dialect is honoured by
+// both.
 func SessionID(c *fiber.Ctx) string {
-	if sid := c.Cookies(CookieSID); sid != "" {
+	if sid := c.Cookies(adapters.CookieSID); sid != "" {
 		return sid
 	}
-	return c.Cookies(CookieSessionID)
+	return c.Cookies(adapters.CookieSessionID)
 }
 
 // CurrentSession returns the request's browser session; its User is nil when there is no
@@ -53,19 +49,19 @@ type CookieOptions struct {
 // user_id and full_name cookies.
 func SetSession(c *fiber.Ctx, sid string, u *models.User, opt CookieOptions) {
 	exp := time.Now().Add(opt.TTL)
-	for _, name := range []string{CookieSID, CookieSessionID} {
+	for _, name := range []string{adapters.CookieSID, adapters.CookieSessionID} {
 		c.Cookie(&fiber.Cookie{Name: name, Value: sid, Path: "/", Expires: exp, HTTPOnly: true,
 			Secure: opt.Secure, SameSite: fiber.CookieSameSiteLaxMode})
 	}
-	c.Cookie(&fiber.Cookie{Name: "user_id", Value: u.Email, Path: "/", Expires: exp, Secure: opt.Secure,
+	c.Cookie(&fiber.Cookie{Name: adapters.CookieUserID, Value: u.Email, Path: "/", Expires: exp, Secure: opt.Secure,
 		SameSite: fiber.CookieSameSiteLaxMode})
-	c.Cookie(&fiber.Cookie{Name: "full_name", Value: u.FullName, Path: "/", Expires: exp, Secure: opt.Secure,
+	c.Cookie(&fiber.Cookie{Name: adapters.CookieFullName, Value: u.FullName, Path: "/", Expires: exp, Secure: opt.Secure,
 		SameSite: fiber.CookieSameSiteLaxMode})
 }
 
 // ClearSession expires every session cookie.
 func ClearSession(c *fiber.Ctx) {
-	for _, name := range []string{CookieSID, CookieSessionID, "user_id", "full_name"} {
+	for _, name := range []string{adapters.CookieSID, adapters.CookieSessionID, adapters.CookieUserID, adapters.CookieFullName} {
 		c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", Expires: time.Unix(1, 0), MaxAge: -1,
 			HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
 	}

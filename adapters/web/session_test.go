@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters"
 	"oauthd/adapters/adaptertest"
 	"oauthd/core"
 	"oauthd/models"
@@ -211,9 +212,9 @@ func TestLoginFormSubmit(t *testing.T) {
 				tc.status, tc.location)
 			continue
 		}
-		sid := cookie(resp, CookieSID)
+		sid := cookie(resp, adapters.CookieSID)
 		if tc.status == 302 {
-			if sid == nil || !sid.HttpOnly || cookie(resp, CookieSessionID).Value != sid.Value {
+			if sid == nil || !sid.HttpOnly || cookie(resp, adapters.CookieSessionID).Value != sid.Value {
 				t.Errorf("%s: session cookies %v", tc.name, resp.Cookies())
 			} else if s, err := eng.CurrentSession(context.Background(), sid.Value); err != nil || s.User == nil || s.User.Email != testEmail {
 				t.Errorf("%s: session does not resolve: %v", tc.name, err)
