@@ -61,6 +61,9 @@ func useMySQL() bool { return os.Getenv("OAUTHD_TEST_DATABASE") == "mysql" }
 // usePostgres reports whether this run targets PostgreSQL (OAUTHD_TEST_DATABASE=postgres).
 func usePostgres() bool { return os.Getenv("OAUTHD_TEST_DATABASE") == "postgres" }
 
+// useSQLite reports whether this run's servers use SQLite files (no OAUTHD_TEST_DATABASE).
+func useSQLite() bool { return !useMySQL() && !usePostgres() }
+
 // Database is one test's database: its driver, DSN and a handle to inspect rows.
 type Database struct {
 	Driver, DSN string

@@ -80,7 +80,7 @@ func TestOIDCFrappeHS256(t *testing.T) {
 // private key in the database is sealed; a wrong secret stops the start with its name.
 func TestOIDCKeySecretFile(t *testing.T) {
 	t.Parallel()
-	if useMySQL() || usePostgres() {
+	if !useSQLite() {
 		t.Skip("the generated secret file is SQLite's")
 	}
 	s := StartServer(t)
@@ -123,7 +123,7 @@ func TestOIDCKeySecretFile(t *testing.T) {
 // start without a shared secret.
 func TestOIDCMySQLNeedsSecret(t *testing.T) {
 	t.Parallel()
-	if !useMySQL() && !usePostgres() {
+	if useSQLite() {
 		t.Skip("MySQL and PostgreSQL only (OAUTHD_TEST_DATABASE=mysql or postgres)")
 	}
 	db := NewDatabase(t)
