@@ -41,10 +41,11 @@ func (e *Engine) newIssue(now time.Time, grantID, clientID string, userID uint, 
 	return is
 }
 
-// bind records the login and the resource behind the grant on its new tokens.
-func (is *issue) bind(authTime int64, resource string) *issue {
+// bind records the login, the resource and whether openid was asked for behind the grant on
+// its new tokens.
+func (is *issue) bind(authTime int64, resource string, openid bool) *issue {
 	for _, t := range is.rows() {
-		t.AuthTime, t.Resource = authTime, resource
+		t.AuthTime, t.Resource, t.OpenID = authTime, resource, openid
 	}
 	return is
 }

@@ -82,7 +82,8 @@ const clientByIDSQL = "SELECT clients.id, clients.secret_hash, clients.name, cli
 	"clients.skip_authorization, clients.owner_id, clients.pkce, clients.allow_plain_pkce, " +
 	"clients.refresh_rotation, clients.created_at, clients.id_token_alg, clients.self_registered, " +
 	"clients.secret_sealed, clients.post_logout_redirect_uris, clients.client_uri, clients.logo_uri, " +
-	"clients.tos_uri, clients.policy_uri, clients.contacts, COALESCE(users.enabled, false) " +
+	"clients.tos_uri, clients.policy_uri, clients.contacts, clients.allowed_roles, clients.profile, " +
+	"clients.refused_quirks, COALESCE(users.enabled, false) " +
 	"FROM clients LEFT JOIN users ON users.id = clients.owner_id WHERE clients.id = ? LIMIT 1"
 
 // scanClient reads a row of clientByIDSQL into c. The text columns without NOT NULL read as ""
@@ -90,7 +91,7 @@ const clientByIDSQL = "SELECT clients.id, clients.secret_hash, clients.name, cli
 func scanClient(rows *sql.Rows, c *Client) error {
 	var owner sql.NullInt64
 	nullable := []*string{&c.SecretSealed, &c.PostLogoutRedirectURIs, &c.ClientURI, &c.LogoURI, &c.TOSURI,
-		&c.PolicyURI, &c.Contacts}
+		&c.PolicyURI, &c.Contacts, &c.AllowedRoles}
 	texts := make([]sql.NullString, len(nullable))
 	dest := []any{&c.ID, &c.SecretHash, &c.Name, &c.RedirectURIs, &c.DefaultRedirectURI, &c.Scopes,
 		&c.AuthMethods, &c.GrantTypes, &c.SkipAuthorization, &owner, &c.PKCE, &c.AllowPlainPKCE,
@@ -98,7 +99,7 @@ func scanClient(rows *sql.Rows, c *Client) error {
 	for i := range texts {
 		dest = append(dest, &texts[i])
 	}
-	if err := rows.Scan(append(dest, &c.OwnerEnabled)...); err != nil {
+	if err := rows.Scan(append(dest, &c.Profile, &c.RefusedQuirks, &c.OwnerEnabled)...); err != nil {
 		return err
 	}
 	if owner.Valid {
@@ -128,7 +129,7 @@ func (s *Store) DeleteClient(ctx context.Context, id string) error {
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		for _, m := range []any{&AuthorizationCode{}, &Token{}, &Consent{}, &ClientOrigin{}} {
+		for _, m := range []any{&AuthorizationCode{}, &Token{}, &Consent{}, &ClientOrigin{}, &ClientQuirk{}} {
 			if err := tx.w.Where("client_id = ?", id).Delete(m).Error; err != nil {
 				return found(err, "delete client rows")
 			}

@@ -57,6 +57,15 @@ type Client struct {
 	TOSURI    string `gorm:"column:tos_uri;type:text"`
 	PolicyURI string `gorm:"type:text"`
 	Contacts  string `gorm:"type:text"`
+	// Profile names the system the client came from (standard, frappe-v15, frappe, odoo), which
+	// decides the legacy behaviours it may use (see core/profiles.go).
+	Profile string `gorm:"size:16;not null;default:'standard'"`
+	// RefusedQuirks are the space-separated legacy behaviours an operator took away from this
+	// client after reading its quirk ledger (see core/quirks.go).
+	RefusedQuirks string `gorm:"size:512;not null;default:''"`
+	// AllowedRoles, when set, are the roles (comma-separated, as a user's) of which a user
+	// needs one to authorize the client, as Frappe's OAuth Client "Allowed Roles".
+	AllowedRoles string `gorm:"type:text"`
 }
 
 // ClientOrigin is a browser origin ("https://app.example.com") a client may call the token,
@@ -81,9 +90,12 @@ type AuthorizationCode struct {
 	Nonce            string `gorm:"size:255;not null"`
 	AuthTime         int64  `gorm:"not null;default:0"`            // when the user logged in (OIDC auth_time)
 	Resource         string `gorm:"size:2048;not null;default:''"` // RFC 8707 resource indicator
-	IssuedAt         int64  `gorm:"not null"`
-	ExpiresAt        int64  `gorm:"not null;index"`
-	UsedAt           int64  `gorm:"not null"` // 0 until exchanged
+	// OpenID: the authorization request asked for openid itself (not merely a client whose
+	// default scope holds it), which alone earns an id_token.
+	OpenID    bool  `gorm:"column:openid;not null;default:false"`
+	IssuedAt  int64 `gorm:"not null"`
+	ExpiresAt int64 `gorm:"not null;index"`
+	UsedAt    int64 `gorm:"not null"` // 0 until exchanged
 }
 
 // Token kinds.
@@ -112,6 +124,9 @@ type Token struct {
 	Successor []byte
 	AuthTime  int64  `gorm:"not null;default:0"`            // the login behind the grant (OIDC auth_time)
 	Resource  string `gorm:"size:2048;not null;default:''"` // RFC 8707 resource, reported as aud
+	// OpenID: the grant's authorization request asked for openid, so its refreshes carry an
+	// id_token too (set on refresh tokens; an access token never needs it).
+	OpenID bool `gorm:"column:openid;not null;default:false"`
 }
 
 // Consent records that a user approved a client for some scopes.
@@ -134,5 +149,5 @@ type Session struct {
 // All lists every model, in migration order.
 func All() []any {
 	return []any{&User{}, &Client{}, &ClientOrigin{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}, &Revocation{},
-		&ImportRecord{}, &AdminToken{}, &SigningKey{}}
+		&ImportRecord{}, &AdminToken{}, &SigningKey{}, &ClientQuirk{}}
 }
