@@ -35,7 +35,7 @@ func (h *handler) authorize(c *fiber.Ctx) error {
 		return fail(c, unavailable(core.AsError(err)))
 	}
 	req := p.authorizeRequest()
-	req.Issuer = web.Issuer(c, h.opt.Issuer)
+	req.Issuer, req.AccessTTL = web.Issuer(c, h.opt.Issuer), h.opt.AccessTTL
 	o := h.eng.AuthorizeFlow(c.UserContext(), req, s)
 	switch {
 	case o.Kind == core.OutcomeLogin && api:
@@ -48,6 +48,9 @@ func (h *handler) authorize(c *fiber.Ctx) error {
 		return web.ShowConsent(c, o.Authorization, s, approvePath)
 	case o.Kind == core.OutcomeCode && api:
 		return render(c, fiber.StatusOK, map[string]any{"code": o.Code, "state": o.Authorization.State})
+	case o.Kind == core.OutcomeToken && api:
+		return render(c, fiber.StatusOK, map[string]any{"access_token": o.Token.AccessToken, "token_type": "Bearer",
+			"expires_in": o.Token.ExpiresIn, "scope": o.Token.Scope, "state": o.Authorization.State})
 	}
 	return renderOutcome(c, o, api)
 }
@@ -70,7 +73,7 @@ func (h *handler) approve(c *fiber.Ctx) error {
 		return fail(c, f)
 	}
 	req := p.authorizeRequest()
-	req.Issuer = web.Issuer(c, h.opt.Issuer)
+	req.Issuer, req.AccessTTL = web.Issuer(c, h.opt.Issuer), h.opt.AccessTTL
 	d, err := web.Decision(c, h.eng, req)
 	if err != nil {
 		return fail(c, unavailable(core.AsError(err)))
@@ -82,7 +85,7 @@ func (h *handler) approve(c *fiber.Ctx) error {
 // redirect_uri never redirect (the URI is unverified); later ones go to the verified
 // redirect_uri for a browser, or into the body for a data caller.
 func renderOutcome(c *fiber.Ctx, o core.Outcome, api bool) error {
-	if o.Kind == core.OutcomeCode {
+	if o.Kind == core.OutcomeCode || o.Kind == core.OutcomeToken {
 		return c.Redirect(o.Redirect, fiber.StatusFound)
 	}
 	e := o.Err
@@ -95,6 +98,10 @@ func renderOutcome(c *fiber.Ctx, o core.Outcome, api bool) error {
 		return fail(c, errBadCSRF)
 	case e.Reason == core.ReasonRedirectMismatch:
 		return fail(c, errRedirectMismatch)
+	case e.Reason == core.ReasonRoleNotAllowed: // the module's words for a user it does not serve
+		return fail(c, moduleFailure(fiber.StatusUnauthorized, "Invalid User.", e))
+	case e.Reason == core.ReasonQuirkRefused:
+		return fail(c, moduleFailure(e.Status(), e.Description, e))
 	case o.Redirect == "":
 		return fail(c, errInvalidClient)
 	case api:
