@@ -108,7 +108,8 @@ func (f *updateFlags) change(refused string) (core.ClientChange, error) {
 	return ch, nil
 }
 
-// refusedList is the refused list after adding refuse and taking allow off it.
+// refusedList is the refused list after taking allow off it and adding refuse: given both,
+// the refusals win ("--allow-quirk all --refuse-quirk X" leaves X alone refused).
 func refusedList(current string, refuse, allow []string) ([]string, error) {
 	add, err := core.ParseQuirks(refuse)
 	if err != nil {
@@ -122,7 +123,7 @@ func refusedList(current string, refuse, allow []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ((cur | add) &^ remove).Names(), nil
+	return (cur&^remove | add).Names(), nil
 }
 
 // clientQuirks prints the quirk ledger, one JSON object per client and quirk.
