@@ -293,6 +293,7 @@ func (e *Engine) RemoveClient(ctx context.Context, clientID string) error {
 	if err := e.store.DeleteClient(ctx, clientID); err != nil {
 		return clientErr(clientID, err)
 	}
+	e.ledger.forget(clientID) // its ledger went with it; counts not yet written would bring it back
 	e.revoked(ctx, Revocation{ClientID: clientID})
 	return nil
 }

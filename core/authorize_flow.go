@@ -50,10 +50,7 @@ func (e *Engine) AuthorizeFlow(ctx context.Context, req AuthorizeRequest, s Sess
 	if e.LoginNeeded(req, s.User, s.LoginAt) {
 		return e.loginOutcome(ctx, req)
 	}
-	a, err := e.Authorize(ctx, req)
-	if a != nil {
-		e.noteQuirks(a.Client.ID, a.Quirks, a.refused)
-	}
+	a, err := e.authorizeCounted(ctx, req)
 	if err == nil {
 		err = roleAllowed(a.Client, s.User)
 	}
@@ -116,14 +113,21 @@ func (e *Engine) loginOutcome(ctx context.Context, req AuthorizeRequest) Outcome
 	if !PromptNone(req) {
 		return Outcome{Kind: OutcomeLogin}
 	}
-	a, err := e.Authorize(ctx, req)
-	if a != nil {
-		e.noteQuirks(a.Client.ID, a.Quirks, a.refused)
-	}
+	a, err := e.authorizeCounted(ctx, req)
 	if err != nil {
 		return failed(a, err)
 	}
 	return failed(a, LoginRequired())
+}
+
+// authorizeCounted is Authorize for a visit of the authorization endpoint, which counts the
+// legacy behaviours the request used.
+func (e *Engine) authorizeCounted(ctx context.Context, req AuthorizeRequest) (*Authorization, error) {
+	a, err := e.Authorize(ctx, req)
+	if a != nil {
+		e.noteQuirks(a.Client.ID, a.Quirks, a.refused)
+	}
+	return a, err
 }
 
 // errRoleNotAllowed is Frappe's answer to a user without one of the client's allowed roles:

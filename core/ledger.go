@@ -28,6 +28,9 @@ type quirkLedger struct {
 	// loaded on first need, reread every flush and after a change made here.
 	refused atomic.Pointer[map[string]Quirks]
 	loading sync.Mutex
+	// flushing is held while counts move from memory to the database, so that a reader of
+	// both sees each count once.
+	flushing sync.Mutex
 }
 
 type quirkKey struct {
@@ -59,17 +62,22 @@ func (l *quirkLedger) add(clientID string, q Quirks, refused bool, now int64) {
 	c.last = now
 }
 
-// take removes and returns every count so far.
-func (l *quirkLedger) take() map[quirkKey]*quirkCount {
+// pending copies the counts not yet written; with take, it also forgets them.
+func (l *quirkLedger) pending(take bool) map[quirkKey]quirkCount {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	out := l.counts
-	l.counts = nil
+	out := make(map[quirkKey]quirkCount, len(l.counts))
+	for k, c := range l.counts {
+		out[k] = *c
+	}
+	if take {
+		l.counts = nil
+	}
 	return out
 }
 
 // putBack returns counts a failed flush could not write, adding them to those counted since.
-func (l *quirkLedger) putBack(counts map[quirkKey]*quirkCount) {
+func (l *quirkLedger) putBack(counts map[quirkKey]quirkCount) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.counts == nil {
@@ -81,19 +89,8 @@ func (l *quirkLedger) putBack(counts map[quirkKey]*quirkCount) {
 				min(cur.first, c.first), max(cur.last, c.last)
 			continue
 		}
-		l.counts[k] = c
+		l.counts[k] = &c
 	}
-}
-
-// pending copies the counts not yet written, one line per client and quirk.
-func (l *quirkLedger) pending() map[quirkKey]quirkCount {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := make(map[quirkKey]quirkCount, len(l.counts))
-	for k, c := range l.counts {
-		out[k] = *c
-	}
-	return out
 }
 
 // forget drops a removed client's counts.
@@ -183,15 +180,13 @@ func (e *Engine) loadRefusals(ctx context.Context) {
 // FlushQuirks adds the counts so far to the database; counts it could not write are kept for
 // the next flush.
 func (e *Engine) FlushQuirks(ctx context.Context) error {
-	counts := e.ledger.take()
+	e.ledger.flushing.Lock()
+	defer e.ledger.flushing.Unlock()
+	counts := e.ledger.pending(true)
 	if len(counts) == 0 {
 		return nil
 	}
-	flat := make(map[quirkKey]quirkCount, len(counts))
-	for k, c := range counts {
-		flat[k] = *c
-	}
-	if err := e.store.AddClientQuirks(ctx, lines(flat)); err != nil {
+	if err := e.store.AddClientQuirks(ctx, lines(counts)); err != nil {
 		e.ledger.putBack(counts)
 		return unavailable(err)
 	}
@@ -235,34 +230,37 @@ func (e *Engine) QuirkLedger(ctx context.Context, clientID string) ([]QuirkLine,
 			return nil, err
 		}
 	}
+	e.ledger.flushing.Lock()
 	stored, err := e.store.ClientQuirks(ctx, clientID)
+	pending := lines(e.ledger.pending(false))
+	e.ledger.flushing.Unlock()
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	merged := map[[2]string]*models.ClientQuirk{}
-	for i := range stored {
-		merged[[2]string{stored[i].ClientID, stored[i].Quirk}] = &stored[i]
-	}
-	for k, c := range e.ledger.pending() {
-		if clientID != "" && k.clientID != clientID {
+	pending = slices.DeleteFunc(pending, func(l models.ClientQuirk) bool { return clientID != "" && l.ClientID != clientID })
+	return sumLines(append(stored, pending...)), nil
+}
+
+// sumLines adds up the rows of each client and quirk, ordered by client and quirk.
+func sumLines(rows []models.ClientQuirk) []QuirkLine {
+	sums := map[[2]string]*models.ClientQuirk{}
+	for i := range rows {
+		r := &rows[i]
+		key := [2]string{r.ClientID, r.Quirk}
+		if s := sums[key]; s != nil {
+			s.Uses, s.Refused = s.Uses+r.Uses, s.Refused+r.Refused
+			s.FirstSeen, s.LastSeen = min(s.FirstSeen, r.FirstSeen), max(s.LastSeen, r.LastSeen)
 			continue
 		}
-		key := [2]string{k.clientID, k.quirk.String()}
-		if l := merged[key]; l != nil {
-			l.Uses, l.Refused, l.FirstSeen, l.LastSeen = l.Uses+c.uses, l.Refused+c.refused,
-				min(l.FirstSeen, c.first), max(l.LastSeen, c.last)
-			continue
-		}
-		merged[key] = &models.ClientQuirk{ClientID: k.clientID, Quirk: key[1], Uses: c.uses, Refused: c.refused,
-			FirstSeen: c.first, LastSeen: c.last}
+		sums[key] = r
 	}
-	out := make([]QuirkLine, 0, len(merged))
-	for _, l := range merged {
+	out := make([]QuirkLine, 0, len(sums))
+	for _, l := range sums {
 		out = append(out, QuirkLine{ClientID: l.ClientID, Quirk: l.Quirk, Uses: l.Uses, Refused: l.Refused,
 			FirstSeen: time.Unix(l.FirstSeen, 0).UTC(), LastSeen: time.Unix(l.LastSeen, 0).UTC()})
 	}
 	slices.SortFunc(out, func(a, b QuirkLine) int {
 		return cmp.Or(cmp.Compare(a.ClientID, b.ClientID), cmp.Compare(a.Quirk, b.Quirk))
 	})
-	return out, nil
+	return out
 }

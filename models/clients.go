@@ -77,13 +77,16 @@ func (s *Store) ClientByID(ctx context.Context, id string) (*Client, error) {
 }
 
 // clientByIDSQL reads every column of Client (scanClient's order) and the owner's enabled flag.
+// The quirk columns come as NULL when they hold their defaults (profile standard, nothing
+// refused, no roles), which the drivers scan without allocating: most clients have them, and
+// every token request reads its client here. Profile then reads "", which is standard.
 const clientByIDSQL = "SELECT clients.id, clients.secret_hash, clients.name, clients.redirect_uris, " +
 	"clients.default_redirect_uri, clients.scopes, clients.auth_method, clients.grant_types, " +
 	"clients.skip_authorization, clients.owner_id, clients.pkce, clients.allow_plain_pkce, " +
 	"clients.refresh_rotation, clients.created_at, clients.id_token_alg, clients.self_registered, " +
 	"clients.secret_sealed, clients.post_logout_redirect_uris, clients.client_uri, clients.logo_uri, " +
-	"clients.tos_uri, clients.policy_uri, clients.contacts, clients.allowed_roles, clients.profile, " +
-	"clients.refused_quirks, COALESCE(users.enabled, false) " +
+	"clients.tos_uri, clients.policy_uri, clients.contacts, NULLIF(clients.allowed_roles, ''), " +
+	"NULLIF(clients.profile, 'standard'), NULLIF(clients.refused_quirks, ''), COALESCE(users.enabled, false) " +
 	"FROM clients LEFT JOIN users ON users.id = clients.owner_id WHERE clients.id = ? LIMIT 1"
 
 // scanClient reads a row of clientByIDSQL into c. The text columns without NOT NULL read as ""
@@ -91,7 +94,7 @@ const clientByIDSQL = "SELECT clients.id, clients.secret_hash, clients.name, cli
 func scanClient(rows *sql.Rows, c *Client) error {
 	var owner sql.NullInt64
 	nullable := []*string{&c.SecretSealed, &c.PostLogoutRedirectURIs, &c.ClientURI, &c.LogoURI, &c.TOSURI,
-		&c.PolicyURI, &c.Contacts, &c.AllowedRoles}
+		&c.PolicyURI, &c.Contacts, &c.AllowedRoles, &c.Profile, &c.RefusedQuirks}
 	texts := make([]sql.NullString, len(nullable))
 	dest := []any{&c.ID, &c.SecretHash, &c.Name, &c.RedirectURIs, &c.DefaultRedirectURI, &c.Scopes,
 		&c.AuthMethods, &c.GrantTypes, &c.SkipAuthorization, &owner, &c.PKCE, &c.AllowPlainPKCE,
@@ -99,7 +102,7 @@ func scanClient(rows *sql.Rows, c *Client) error {
 	for i := range texts {
 		dest = append(dest, &texts[i])
 	}
-	if err := rows.Scan(append(dest, &c.Profile, &c.RefusedQuirks, &c.OwnerEnabled)...); err != nil {
+	if err := rows.Scan(append(dest, &c.OwnerEnabled)...); err != nil {
 		return err
 	}
 	if owner.Valid {

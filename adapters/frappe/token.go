@@ -33,7 +33,7 @@ func (h *handler) token(c *fiber.Ctx) error {
 		Code: p["code"], RedirectURI: p["redirect_uri"], CodeVerifier: p["code_verifier"],
 		RefreshToken: p["refresh_token"], Scope: p["scope"], AccessTTL: h.opt.AccessTTL,
 		ScopePolicy: core.ScopeStrict, Issuer: web.Issuer(c, h.opt.Issuer), Resource: p["resource"],
-		Username: p["username"], Password: p["password"], Address: web.ClientAddress(c)})
+		Username: p["username"], Password: p["password"], Address: web.LoginAddress(c, p["username"])})
 	if err != nil {
 		return renderRFC(c, core.AsError(err))
 	}

@@ -28,7 +28,8 @@ func (h *handler) accessToken(c *fiber.Ctx) error {
 		Code: p.get("code"), RedirectURI: p.redirectURI(), CodeVerifier: p.get("code_verifier"),
 		RefreshToken: p.get("refresh_token"), Scope: p.get("scope"), AccessTTL: h.opt.AccessTTL,
 		ScopePolicy: core.ScopeNarrow, Issuer: web.Issuer(c, h.opt.Issuer), Resource: p.get("resource"),
-		Username: p.get("username"), Password: p.get("password"), Address: web.ClientAddress(c), Quirks: used})
+		Username: p.get("username"), Password: p.get("password"), Address: web.LoginAddress(c, p.get("username")),
+		Quirks: used})
 	if err != nil {
 		return tokenError(c, err, p.basic)
 	}
