@@ -28,7 +28,7 @@ type Profile struct {
 
 // Profile names.
 const (
-	ProfileStandard  = "standard"
+	ProfileStandard  = models.DefaultProfile
 	ProfileFrappeV15 = "frappe-v15"
 	ProfileFrappe    = "frappe"
 	ProfileOdoo      = "odoo"

@@ -79,7 +79,7 @@ func (s *Store) ClientByID(ctx context.Context, id string) (*Client, error) {
 // clientByIDSQL reads every column of Client (scanClient's order) and the owner's enabled flag.
 // The quirk columns come as NULL when they hold their defaults (profile standard, nothing
 // refused, no roles), which the drivers scan without allocating: most clients have them, and
-// every token request reads its client here. Profile then reads "", which is standard.
+// every token request reads its client here.
 const clientByIDSQL = "SELECT clients.id, clients.secret_hash, clients.name, clients.redirect_uris, " +
 	"clients.default_redirect_uri, clients.scopes, clients.auth_method, clients.grant_types, " +
 	"clients.skip_authorization, clients.owner_id, clients.pkce, clients.allow_plain_pkce, " +
@@ -111,6 +111,9 @@ func scanClient(rows *sql.Rows, c *Client) error {
 	}
 	for i, text := range texts {
 		*nullable[i] = text.String
+	}
+	if c.Profile == "" {
+		c.Profile = DefaultProfile // read as NULL: the column's default, without allocating it
 	}
 	return nil
 }

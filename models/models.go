@@ -59,7 +59,7 @@ type Client struct {
 	Contacts  string `gorm:"type:text"`
 	// Profile names the system the client came from (standard, frappe-v15, frappe, odoo), which
 	// decides the legacy behaviours it may use (see core/profiles.go).
-	Profile string `gorm:"size:16;not null;default:'standard'"`
+	Profile string `gorm:"size:16;not null;default:'standard'"` // DefaultProfile
 	// RefusedQuirks are the space-separated legacy behaviours an operator took away from this
 	// client after reading its quirk ledger (see core/quirks.go).
 	RefusedQuirks string `gorm:"size:512;not null;default:''"`
@@ -67,6 +67,9 @@ type Client struct {
 	// needs one to authorize the client, as Frappe's OAuth Client "Allowed Roles".
 	AllowedRoles string `gorm:"type:text"`
 }
+
+// DefaultProfile is the profile of a client registered without one (core.ProfileStandard).
+const DefaultProfile = "standard"
 
 // ClientOrigin is a browser origin ("https://app.example.com") a client may call the token,
 // revocation, introspection, userinfo and metadata endpoints from (CORS). One row per origin,
