@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -167,4 +168,37 @@ func TestAuthorizeScopes(t *testing.T) {
 	if got, err := authorizeScopes([]string{"project"}, "openid email", ScopeStrict); err == nil {
 		t.Errorf("openid for a client without it: %v, want the dialect's invalid_scope", got)
 	}
+}
+
+// Uses counted while flushes run are each written once: nothing is lost between a flush's
+// read of the counts and the next use.
+func TestQuirkLedgerConcurrentFlush(t *testing.T) {
+	t.Parallel()
+	onBackends(t, Options{}, func(t *testing.T, f *fixture) {
+		f.client(t, NewClient{ID: "app"})
+		const writers, uses = 8, 50
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for range 20 {
+				if err := f.eng.FlushQuirks(t.Context()); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+		concurrently(writers, func(context.Context) error {
+			for range uses {
+				f.eng.noteQuirks("app", QuirkAuthorizatonHeader, 0)
+			}
+			return nil
+		})
+		<-done
+		if err := f.eng.FlushQuirks(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.store.ClientQuirks(t.Context(), "app")
+		if err != nil || len(rows) != 1 || rows[0].Uses != writers*uses {
+			t.Fatalf("ledger %+v, %v; want %d uses", rows, err, writers*uses)
+		}
+	})
 }
