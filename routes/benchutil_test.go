@@ -195,8 +195,9 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 		b.Fatal(err)
 	}
 	ledger, stopLedger := context.WithCancel(ctx) // counting quirks as the server does
-	b.Cleanup(stopLedger)
-	go e.eng.RunQuirkLedger(ledger, core.QuirkFlushInterval)
+	stopped := make(chan struct{})
+	go func() { defer close(stopped); e.eng.RunQuirkLedger(ledger, core.QuirkFlushInterval) }()
+	b.Cleanup(func() { stopLedger(); <-stopped }) // before the store closes
 	e.base, e.http = benchServe(b, routes.New(adapters.Deps{Engine: e.eng, Config: cfg}))
 	return e
 }
