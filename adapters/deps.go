@@ -5,6 +5,7 @@ package adapters
 import (
 	"log/slog"
 
+	"oauthd/adapters/ephemeral"
 	"oauthd/config"
 	"oauthd/core"
 )
@@ -17,4 +18,7 @@ type Deps struct {
 	Log     *slog.Logger    // access log; nil: none
 	Observe RequestObserver // nil: no request metrics
 	Live    *Live           // settings SIGHUP changes; nil: Config's, fixed
+	// Ephemeral is the test clock and fault queue of `serve --ephemeral`; nil otherwise, and
+	// then no trace of either is mounted.
+	Ephemeral *ephemeral.Kit
 }

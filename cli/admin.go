@@ -73,13 +73,13 @@ func (e *env) admin(args []string) error {
 	}
 }
 
-// serveAdmin starts the admin listener; the returned stop shuts it down.
-func (e *env) serveAdmin(cfg *config.Config, eng *core.Engine) (func(), error) {
+// serveAdmin starts the admin listener and returns its URL; stop shuts it down.
+func (e *env) serveAdmin(cfg *config.Config, eng *core.Engine) (url string, stop func(), err error) {
 	ln, err := net.Listen("tcp", cfg.Admin.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("admin: listen on %s: %w", cfg.Admin.Addr, err)
+		return "", nil, fmt.Errorf("admin: listen on %s: %w", cfg.Admin.Addr, err)
 	}
-	app := admin.New(eng, e.log.Logger)
+	app := admin.New(eng, e.log.Logger, e.kit)
 	go func() {
 		if err := app.Listener(ln); err != nil && !errors.Is(err, net.ErrClosed) {
 			e.log.Error("admin listener failed", "error", err.Error())
@@ -87,7 +87,7 @@ func (e *env) serveAdmin(cfg *config.Config, eng *core.Engine) (func(), error) {
 	}()
 	fmt.Fprintf(e.errOut, "oauthd admin on http://%s/\n", ln.Addr())
 	e.log.Info("admin listening", "addr", ln.Addr().String())
-	return func() { shutdownApp(app, 5*time.Second) }, nil
+	return "http://" + ln.Addr().String(), func() { shutdownApp(app, 5*time.Second) }, nil
 }
 
 func shutdownApp(app *fiber.App, timeout time.Duration) { _ = app.ShutdownWithTimeout(timeout) }

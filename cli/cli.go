@@ -3,6 +3,7 @@ package cli
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"oauthd/adapters"
+	"oauthd/adapters/ephemeral"
 	"oauthd/cluster"
 	"oauthd/config"
 	"oauthd/core"
@@ -28,7 +30,9 @@ const (
 
 // usage is also the README's "Command line" block (TestUsageIsTheREADMEs keeps them equal).
 const usage = `usage:
-  oauthd [--config FILE] [serve [--demo]]      migrate, then serve HTTP on server.addr
+  oauthd [--config FILE] [serve [--demo] [--addr HOST:PORT] [--fixtures FILE]]   migrate, then serve HTTP
+  oauthd serve --ephemeral [--public] [--addr 127.0.0.1:0] [--fixtures FILE]   in memory, for test suites:
+                                               a test clock, faults, one JSON ready line on stdout
   oauthd migrate                               create or upgrade the schema
   oauthd user add --email E --password P [--full-name N] [--first-name F] [--last-name L] [--role R ...]
   oauthd user list [--search S] [--offset N] [--limit N]       one JSON object per line
@@ -60,6 +64,10 @@ const usage = `usage:
   oauthd keys list                             the id_token signing keys: kid, alg, signing, published
   oauthd keys rotate                           a new key signs from now on; old ones stay published
   oauthd keys remove KID                       drop a retired key at once (its tokens stop verifying)
+  oauthd check BASE_URL --user U --password P --client-id ID [--client-secret S] --redirect-uri U
+         [--dialect frappe|odoo|both] [--scope all] [--odoo-db DB] [--against NEW_URL] [--json] [--strict]
+         [--timeout 15s]
+                                               the seed documents' flows against any server: PASS/DIFF/FAIL
   oauthd version                               version, commit and Go version of this build
   Every command also takes --config FILE and --help.`
 
@@ -76,6 +84,8 @@ type env struct {
 	log         *logging.Logger // set by open
 	observer    core.Observer   // metrics of serve; nil: none
 	requests    adapters.RequestObserver
+	kit         *ephemeral.Kit                          // serve --ephemeral: the test clock and faults; nil otherwise
+	newKey      func(alg string) (crypto.Signer, error) // serve --ephemeral: see earlyKey; nil otherwise
 }
 
 // Run executes a command line and returns the process exit code.
@@ -151,6 +161,8 @@ func (e *env) dispatch(args []string) error {
 		return nil
 	case "keys":
 		return e.keys(rest)
+	case "check":
+		return e.check(rest)
 	case "help", "-h", "--help":
 		return flag.ErrHelp
 	default:
@@ -167,37 +179,53 @@ func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.En
 	if err != nil {
 		return nil, nil, nil, configError{err}
 	}
+	store, eng, err := e.openWith(ctx, cfg)
+	return cfg, store, eng, err
+}
+
+// openWith opens the store of cfg, migrated, and the engine over it; an ephemeral server's
+// store is in memory and its engine reads the test clock.
+func (e *env) openWith(ctx context.Context, cfg *config.Config) (*models.Store, *core.Engine, error) {
+	var err error
 	if e.log, err = e.newLogger(cfg); err != nil {
-		return nil, nil, nil, configError{err}
+		return nil, nil, configError{err}
 	}
-	store, err := models.Open(cfg.Database.Driver, cfg.Database.DSN, models.Options{
-		MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns,
-		PrepareStatements: cfg.Database.PrepareStatements})
+	pool := models.Options{MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns,
+		PrepareStatements: cfg.Database.PrepareStatements}
+	var store *models.Store
+	if e.kit != nil {
+		store, err = models.OpenMemory(pool)
+	} else {
+		store, err = models.Open(cfg.Database.Driver, cfg.Database.DSN, pool)
+	}
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	started := time.Now()
 	if err := store.Migrate(ctx); err != nil {
 		e.log.Error("migration failed", "driver", cfg.Database.Driver, "error", err.Error())
 		store.Close()
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	e.log.Info("schema migrated", "driver", cfg.Database.Driver, "elapsed_ms", time.Since(started).Milliseconds())
 	opt := EngineOptions(cfg)
-	if opt.OIDC.Sealer, err = sealer(cfg); err != nil {
+	if opt.OIDC.Sealer, err = e.sealer(cfg); err != nil {
 		store.Close()
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if cfg.Redis.URL != "" {
 		if e.redis, err = cluster.Open(ctx, cfg.Redis.URL, cfg.Redis.Prefix); err != nil {
 			store.Close()
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		opt.Bus = e.redis
 		opt.Counters = e.redis.Counters() // one login budget across every instance
 	}
+	if e.kit != nil {
+		opt.Clock, opt.OIDC.NewKey = e.kit.Clock.Now, e.newKey
+	}
 	opt.Observer = e.observer
-	return cfg, store, core.New(store, opt), nil
+	return store, core.New(store, opt), nil
 }
 
 // withEngine runs an administrative command against the migrated store, then closes it.

@@ -65,10 +65,14 @@ var errNoSecretMySQL = configError{errors.New("config: keys.encryption_secret: m
 	"is mysql, so that every instance reads the same signing keys (generate one with: openssl rand -hex 32)")}
 
 // sealer builds the engine's Sealer from keys.encryption_secret. With SQLite and no secret,
-// one is generated into a 0600 file beside the database (read back on later starts); with
-// MySQL no secret means none (serve then refuses to start: see errNoSecretMySQL).
-func sealer(cfg *config.Config) (*core.Sealer, error) {
+// one is generated into a 0600 file beside the database (read back on later starts), or for
+// an ephemeral server's in-memory database kept in memory with it; with MySQL no secret means
+// none (serve then refuses to start: see errNoSecretMySQL).
+func (e *env) sealer(cfg *config.Config) (*core.Sealer, error) {
 	secret := cfg.Keys.EncryptionSecret
+	if secret == "" && e.kit != nil {
+		secret = core.NewSealSecret()
+	}
 	if secret == "" && cfg.Database.Driver == "sqlite" {
 		var err error
 		if secret, err = secretBeside(cfg.Database.DSN); err != nil {

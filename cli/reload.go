@@ -17,9 +17,16 @@ import (
 // cors.allowed_origins.
 // Every other changed section is logged as needing a restart, so a reload never half-applies
 // a listener or database change. A configuration that no longer loads changes nothing.
+// The signal is caught from the call on, before the goroutine runs: a SIGHUP sent as soon as
+// the server says it listens must not find the default action (exit) still in place.
 func (e *env) reloadOnHUP(ctx context.Context, running *config.Config, eng *core.Engine, live *adapters.Live) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
+	go e.reloadEach(ctx, hup, running, eng, live)
+}
+
+func (e *env) reloadEach(ctx context.Context, hup chan os.Signal, running *config.Config, eng *core.Engine,
+	live *adapters.Live) {
 	defer signal.Stop(hup)
 	for {
 		select {

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"oauthd/adapters"
+	"oauthd/adapters/ephemeral"
 	"oauthd/config"
 	"oauthd/core"
 	"oauthd/metrics"
@@ -23,32 +24,22 @@ import (
 )
 
 func (e *env) serve(args []string) error {
-	fs := e.commandFlags("serve")
-	demo := fs.Bool("demo", false, "create a demo user and client and print how to try them")
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
 	ctx := context.Background()
-	e.logTo = e.out
-	cfg, err := config.Load(e.configPath)
+	cfg, flags, fixtures, err := e.serveSetup(args)
 	if err != nil {
-		return configError{err}
+		return err
 	}
 	var m *metrics.Metrics
 	if cfg.Metrics.Addr != "" {
 		m = metrics.New()
 		e.observer, e.requests = m, m
 	}
-	cfg, store, eng, err := e.open(ctx)
+	store, eng, err := e.openWith(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := ensureSigningKey(ctx, cfg, eng); err != nil {
-		return err
-	}
-	slog.SetDefault(e.log.Logger)
-	if err := applyStatic(ctx, eng, cfg, e.log.Logger); err != nil {
+	if err := e.provision(ctx, cfg, eng, flags.fixtures, fixtures); err != nil {
 		return err
 	}
 	if m != nil {
@@ -58,12 +49,18 @@ func (e *env) serve(args []string) error {
 		}
 		defer stop()
 	}
+	var ready func(url string) error
 	if cfg.Admin.Addr != "" {
-		stop, err := e.serveAdmin(cfg, eng)
+		adminURL, stop, err := e.serveAdmin(cfg, eng)
 		if err != nil {
 			return err
 		}
 		defer stop()
+		if e.kit != nil {
+			if ready, err = e.announce(ctx, eng, adminURL); err != nil {
+				return err
+			}
+		}
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
@@ -78,7 +75,7 @@ func (e *env) serve(args []string) error {
 		fmt.Fprintln(e.errOut, "oauthd: "+w)
 		slog.Warn("deprecated setting", "detail", w)
 	}
-	if *demo {
+	if flags.demo {
 		if err := e.demo(ctx, eng, base); err != nil {
 			ln.Close()
 			return err
@@ -94,14 +91,91 @@ func (e *env) serve(args []string) error {
 			return err
 		}
 	}
-	return e.run(cfg, eng, ln, base)
+	return e.run(cfg, eng, ln, base, ready)
+}
+
+// provision gives a freshly opened server what it needs before its first request: a signing
+// key, the static [[users]] and [[clients]], then the fixtures.
+func (e *env) provision(ctx context.Context, cfg *config.Config, eng *core.Engine, path string,
+	fixtures *config.Fixtures) error {
+	if err := ensureSigningKey(ctx, cfg, eng); err != nil {
+		return err
+	}
+	slog.SetDefault(e.log.Logger)
+	if err := applyStatic(ctx, eng, cfg, e.log.Logger); err != nil {
+		return err
+	}
+	if fixtures == nil {
+		return nil
+	}
+	return applyFixtures(ctx, eng, path, fixtures)
+}
+
+// serveFlags are serve's own flags.
+type serveFlags struct {
+	demo, ephemeral, public bool
+	addr, fixtures          string
+}
+
+// serveSetup reads serve's flags and the configuration they adjust (an ephemeral server's
+// settings, the address), and loads the fixtures; nothing is opened yet.
+func (e *env) serveSetup(args []string) (*config.Config, serveFlags, *config.Fixtures, error) {
+	var f serveFlags
+	fs := e.commandFlags("serve")
+	fs.BoolVar(&f.demo, "demo", false, "create a demo user and client and print how to try them")
+	fs.StringVar(&f.addr, "addr", "", "listen address; overrides server.addr (a :0 port is a free one)")
+	fs.BoolVar(&f.ephemeral, "ephemeral", false, "in-memory database and keys, a test clock and faults, a JSON ready line")
+	fs.BoolVar(&f.public, "public", false, "let --ephemeral listen beyond loopback")
+	fs.StringVar(&f.fixtures, "fixtures", "", "users, clients, consents and (with --ephemeral) tokens to create")
+	if err := parse(fs, args, 0); err != nil {
+		return nil, f, nil, err
+	}
+	if f.public && !f.ephemeral {
+		return nil, f, nil, fmt.Errorf("%w: --public goes with --ephemeral", errUsage)
+	}
+	cfg, err := config.Load(e.configPath)
+	if err != nil {
+		return nil, f, nil, configError{err}
+	}
+	if f.addr != "" {
+		cfg.Server.Addr = f.addr
+	}
+	e.logTo = e.out
+	if f.ephemeral {
+		e.kit, e.newKey = ephemeral.New(), earlyKey(cfg.OAuth.IDTokenAlg)
+		e.logTo = e.errOut // standard output carries the ready line alone
+		ephemeralSettings(cfg)
+		if err := checkLoopback(cfg, f.public); err != nil {
+			return nil, f, nil, err
+		}
+	}
+	fixtures, err := fixturesFor(f.fixtures, f.ephemeral)
+	return cfg, f, fixtures, err
+}
+
+// announce gives an ephemeral server's admin API a token of its own, in memory like the rest,
+// and returns what prints the ready line once the server listens at url.
+func (e *env) announce(ctx context.Context, eng *core.Engine, adminURL string) (func(url string) error, error) {
+	token, _, err := eng.CreateAdminToken(ctx, "ephemeral")
+	if err != nil {
+		return nil, fmt.Errorf("admin token: %w", err)
+	}
+	return func(url string) error {
+		line, err := readyLine(url, adminURL, token)
+		if err == nil {
+			_, err = e.out.Write(line)
+		}
+		return err
+	}, nil
 }
 
 // run serves until SIGTERM or SIGINT, then lets in-flight requests finish (up to
-// server.shutdown_timeout) and returns nil so the process exits 0.
-func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base string) error {
+// server.shutdown_timeout) and returns nil so the process exits 0. ready, when set, is told
+// the URL once the server accepts requests.
+func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base string, ready func(string) error) error {
 	live := adapters.NewLive(cfg)
-	app := routes.New(adapters.Deps{Engine: eng, Config: cfg, Log: e.log.Logger, Observe: e.requests, Live: live})
+	app := routes.New(adapters.Deps{Engine: eng, Config: cfg, Log: e.log.Logger, Observe: e.requests, Live: live,
+		Ephemeral: e.kit})
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(stop)
@@ -111,9 +185,16 @@ func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base st
 	watchCtx, stopWatch := context.WithCancel(context.Background())
 	defer stopWatch()
 	go watchDatabase(watchCtx, eng, e.log.Logger, databaseCheckInterval)
-	go e.reloadOnHUP(watchCtx, cfg, eng, live)
+	if e.kit == nil { // an ephemeral server's settings are its command line's, fixed
+		e.reloadOnHUP(watchCtx, cfg, eng, live)
+	}
 	fmt.Fprintf(e.errOut, "oauthd listening on %s (database: %s)\n", base, cfg.Database.Driver)
 	e.log.Info("listening", "addr", base, "driver", cfg.Database.Driver, "version", buildVersion())
+	if ready != nil {
+		if err := ready(base); err != nil {
+			return err
+		}
+	}
 	select {
 	case err := <-served:
 		e.log.Error("serve failed", "error", err.Error())

@@ -260,10 +260,13 @@ func rejectUnknown(k *koanf.Koanf) error {
 	return nil
 }
 
-// reader collects the first decoding error so decode reads as a flat list of fields.
+// reader collects the first decoding error so decode reads as a flat list of fields. Its
+// errors start with prefix ("config: " for the configuration); a reader of one table inside
+// it has none, since the outer reader names the table.
 type reader struct {
-	k   *koanf.Koanf
-	err error
+	k      *koanf.Koanf
+	err    error
+	prefix string
 }
 
 func (r *reader) str(key string) string { return r.k.String(key) }
@@ -364,12 +367,12 @@ func (r *reader) oneOf(key string, allowed ...string) string {
 
 func (r *reader) fail(key string, err error) {
 	if r.err == nil {
-		r.err = fmt.Errorf("config: %s: %w", key, err)
+		r.err = fmt.Errorf("%s%s: %w", r.prefix, key, err)
 	}
 }
 
 func decode(k *koanf.Koanf) (*Config, error) {
-	r := &reader{k: k}
+	r := &reader{k: k, prefix: "config: "}
 	c := &Config{
 		Server: Server{
 			Addr: r.str("server.addr"), Issuer: strings.TrimRight(r.str("server.issuer"), "/"),

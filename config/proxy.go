@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -86,8 +85,8 @@ func (r *reader) proxy(i int, table map[string]any) Proxy {
 	p := Proxy{Prefix: strings.TrimRight(sub.str("prefix"), "/"), Upstream: strings.TrimRight(sub.str("upstream"), "/"),
 		Scope: sub.str("scope"), Client: sub.str("client"), StripPrefix: sub.boolean("strip_prefix"),
 		DialTimeout: sub.duration("dial_timeout"), Timeout: sub.duration("timeout"), CORS: sub.str("cors")}
-	if sub.err != nil { // "config: timeout: ..." from the sub-reader, named by its table here
-		r.fail(name, errors.New(strings.TrimPrefix(sub.err.Error(), "config: ")))
+	if sub.err != nil { // "timeout: ..." from the sub-reader, named by its table here
+		r.fail(name, sub.err)
 	}
 	if err := p.check(); err != nil {
 		r.fail(name, err)

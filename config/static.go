@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"slices"
+
+	"github.com/knadh/koanf/v2"
 )
 
 // StaticClient is a [[clients]] table: a client created or updated to match at every start
@@ -45,69 +47,104 @@ var (
 
 // static reads the [[clients]] and [[users]] tables.
 func (r *reader) static() ([]StaticClient, []StaticUser) {
-	var cs []StaticClient
-	for i, t := range r.k.Slices("clients") {
-		tr := &reader{k: t}
-		where := fmt.Sprintf("clients[%d]", i)
-		if !tr.only(where, clientKeys) {
-			r.fail(where, tr.err)
-			continue
+	return readTables(r, "clients", "client_id", clientKeys, staticClient),
+		readTables(r, "users", "email", userKeys, staticUser)
+}
+
+// readTables reads every table of the array kind ([[kind]]) with read; see readTable.
+func readTables[T any](r *reader, kind, nameKey string, allowed []string, read func(*reader, *koanf.Koanf) T) []T {
+	var out []T
+	for i, t := range r.tables(kind) {
+		if v, ok := readTable(r, kind, i, t, nameKey, allowed, read); ok {
+			out = append(out, v)
 		}
-		c := StaticClient{ID: tr.str("client_id"), Name: tr.str("name"), RedirectURIs: t.Strings("redirect_uris"),
-			Scope: tr.str("scope"), AuthMethods: t.Strings("auth_methods"), GrantTypes: t.Strings("grant_types"),
-			Owner: tr.str("owner"), PKCE: tr.str("pkce"), Secret: tr.secret("secret", "secret_env"),
-			Profile: tr.str("profile"), RefusedQuirks: t.Strings("refused_quirks"), AllowedRoles: t.Strings("allowed_roles")}
-		if t.Exists("skip_authorization") {
-			c.SkipAuthorization = tr.boolean("skip_authorization")
-		}
-		if t.Exists("pkce_plain") {
-			c.PKCEPlain = tr.boolean("pkce_plain")
-		}
-		if t.Exists("refresh_rotation") {
-			c.RefreshRotation = new(tr.boolean("refresh_rotation"))
-		}
-		public := slices.Equal(c.AuthMethods, []string{"none"})
-		switch {
-		case tr.err != nil:
-		case c.ID == "":
-			tr.fail("client_id", fmt.Errorf("required: a static client is found again by its id"))
-		case public && c.Secret != "":
-			tr.fail("secret", fmt.Errorf("a public client (auth_methods = [\"none\"]) takes no secret"))
-		case !public && (len(c.Secret) < 16 || len(c.Secret) > 255):
-			tr.fail("secret", fmt.Errorf("a confidential client needs a secret (or secret_env) of 16 to 255 bytes"))
-		}
-		if tr.err != nil {
-			r.fail(where, tr.err)
-		}
-		cs = append(cs, c)
 	}
-	var us []StaticUser
-	for i, t := range r.k.Slices("users") {
-		tr := &reader{k: t}
-		where := fmt.Sprintf("users[%d]", i)
-		if !tr.only(where, userKeys) {
-			r.fail(where, tr.err)
-			continue
+	return out
+}
+
+// tables reads an array of tables ([[key]]); anything else under key is an error, not ignored.
+func (r *reader) tables(key string) []*koanf.Koanf {
+	switch v := r.k.Get(key).(type) {
+	case nil, []map[string]any:
+	case []any:
+		for i, item := range v {
+			if _, ok := item.(map[string]any); !ok {
+				r.fail(fmt.Sprintf("%s[%d]", key, i), fmt.Errorf("must be a table, got %T", item))
+			}
 		}
-		u := StaticUser{Email: tr.str("email"), Password: tr.secret("password", "password_env"),
-			FullName: tr.str("full_name"), FirstName: tr.str("first_name"), LastName: tr.str("last_name"),
-			Roles: t.Strings("roles"), Enabled: true}
-		if t.Exists("enabled") {
-			u.Enabled = tr.boolean("enabled")
-		}
-		if (u.Email == "" || u.Password == "") && tr.err == nil {
-			tr.fail("email", fmt.Errorf("a static user needs email and password (or password_env)"))
-		}
-		if tr.err != nil {
-			r.fail(where, tr.err)
-		}
-		us = append(us, u)
+	default:
+		r.fail(key, fmt.Errorf("must be an array of tables ([[%s]]), got %T", key, v))
 	}
-	return cs, us
+	return r.k.Slices(key)
+}
+
+// readTable reads one table of an array with read, after refusing keys outside allowed. An
+// error goes to r, naming the table by its place and its name key's value:
+// clients[1] ("suite-app").
+func readTable[T any](r *reader, kind string, i int, t *koanf.Koanf, nameKey string, allowed []string,
+	read func(*reader, *koanf.Koanf) T) (T, bool) {
+	where := fmt.Sprintf("%s[%d]", kind, i)
+	if name := t.String(nameKey); name != "" {
+		where += fmt.Sprintf(" (%q)", name)
+	}
+	tr := &reader{k: t}
+	var v T
+	if tr.only(allowed) {
+		v = read(tr, t)
+	}
+	if tr.err != nil {
+		r.fail(where, tr.err)
+		return v, false
+	}
+	return v, true
+}
+
+func staticClient(tr *reader, t *koanf.Koanf) StaticClient {
+	c := StaticClient{ID: tr.str("client_id"), Name: tr.str("name"), RedirectURIs: t.Strings("redirect_uris"),
+		Scope: tr.str("scope"), AuthMethods: t.Strings("auth_methods"), GrantTypes: t.Strings("grant_types"),
+		Owner: tr.str("owner"), PKCE: tr.str("pkce"), Secret: tr.secret("secret", "secret_env"),
+		Profile: tr.str("profile"), RefusedQuirks: t.Strings("refused_quirks"), AllowedRoles: t.Strings("allowed_roles")}
+	if t.Exists("skip_authorization") {
+		c.SkipAuthorization = tr.boolean("skip_authorization")
+	}
+	if t.Exists("pkce_plain") {
+		c.PKCEPlain = tr.boolean("pkce_plain")
+	}
+	if t.Exists("refresh_rotation") {
+		c.RefreshRotation = new(tr.boolean("refresh_rotation"))
+	}
+	public := slices.Equal(c.AuthMethods, []string{"none"})
+	switch {
+	case tr.err != nil:
+	case c.ID == "":
+		tr.fail("client_id", fmt.Errorf("required: a static client is found again by its id"))
+	case public && c.Secret != "":
+		tr.fail("secret", fmt.Errorf("a public client (auth_methods = [\"none\"]) takes no secret"))
+	case !public && (len(c.Secret) < 16 || len(c.Secret) > 255):
+		tr.fail("secret", fmt.Errorf("a confidential client needs a secret (or secret_env) of 16 to 255 bytes"))
+	}
+	return c
+}
+
+func staticUser(tr *reader, t *koanf.Koanf) StaticUser {
+	u := StaticUser{Email: tr.str("email"), Password: tr.secret("password", "password_env"),
+		FullName: tr.str("full_name"), FirstName: tr.str("first_name"), LastName: tr.str("last_name"),
+		Roles: t.Strings("roles"), Enabled: true}
+	if t.Exists("enabled") {
+		u.Enabled = tr.boolean("enabled")
+	}
+	switch {
+	case tr.err != nil:
+	case u.Email == "":
+		tr.fail("email", fmt.Errorf("required"))
+	case u.Password == "":
+		tr.fail("password", fmt.Errorf("required (or password_env)"))
+	}
+	return u
 }
 
 // only refuses keys a table does not have (a typo would otherwise be ignored).
-func (r *reader) only(where string, allowed []string) bool {
+func (r *reader) only(allowed []string) bool {
 	for _, key := range r.k.Keys() {
 		if !slices.Contains(allowed, key) {
 			r.fail(key, fmt.Errorf("unknown key"))

@@ -6,6 +6,7 @@ package core
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -67,6 +68,10 @@ type OIDCOptions struct {
 	KeyRetention time.Duration
 	// Resources are the RFC 8707 resource indicators served; empty means the issuer alone.
 	Resources []string
+	// NewKey makes the key pair of a new signing key; nil is GenerateKey. serve --ephemeral
+	// hands over one it began as soon as the configuration was read, so that RSA's prime
+	// search overlaps the rest of the start-up.
+	NewKey func(alg string) (crypto.Signer, error)
 }
 
 // Engine runs the OAuth rules over a store.
@@ -104,6 +109,9 @@ func New(store *models.Store, opt Options) *Engine {
 	}
 	if opt.OIDC.IDTokenAlg == "" {
 		opt.OIDC.IDTokenAlg = AlgRS256
+	}
+	if opt.OIDC.NewKey == nil {
+		opt.OIDC.NewKey = GenerateKey
 	}
 	if opt.OIDC.KeyRetention <= 0 {
 		opt.OIDC.KeyRetention = 24 * time.Hour

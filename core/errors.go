@@ -138,3 +138,23 @@ func busy(retry time.Duration) *Error {
 	return &Error{Code: ErrTemporarilyUnavailable, Reason: ReasonBusy, RetryAfter: retry,
 		Description: "The server is busy, try again."}
 }
+
+// Outage is the error of a store that did not answer, for a caller that simulates one (the
+// faults of `serve --ephemeral`): every endpoint renders it as its dialect's 503, and
+// RetryAfter says when to try again.
+func Outage(retryAfter time.Duration) *Error {
+	e := unavailable(nil)
+	e.RetryAfter = retryAfter
+	return e
+}
+
+// InvalidGrant is the error a token request of grantType gets for a grant the server does not
+// accept: an unknown or expired refresh token, or for any other grant an unknown code.
+func InvalidGrant(grantType string) *Error {
+	if grantType == GrantRefreshToken {
+		e := *errRefreshInvalid
+		return &e
+	}
+	e := *errCodeUnknown
+	return &e
+}

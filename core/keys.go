@@ -59,7 +59,7 @@ func (e *Engine) RotateSigningKey(ctx context.Context) (*KeyInfo, error) {
 	if e.opt.OIDC.Sealer == nil {
 		return nil, ErrNoSealer
 	}
-	k, err := newSigningKey(e.opt.OIDC.IDTokenAlg, e.opt.OIDC.Sealer, e.now())
+	k, err := newSigningKey(e.opt.OIDC.IDTokenAlg, e.opt.OIDC.NewKey, e.opt.OIDC.Sealer, e.now())
 	if err != nil {
 		return nil, err
 	}
@@ -143,8 +143,8 @@ func activeKey(keys []models.SigningKey) *models.SigningKey {
 	return nil
 }
 
-// newSigningKey generates a key pair; the kid is the public key's RFC 7638 thumbprint.
-func newSigningKey(alg string, sealer *Sealer, now time.Time) (*models.SigningKey, error) {
+// GenerateKey makes a key pair for a signing key of alg (RS256: RSA-2048, ES256: P-256).
+func GenerateKey(alg string) (crypto.Signer, error) {
 	var priv crypto.Signer
 	var err error
 	switch alg {
@@ -157,6 +157,17 @@ func newSigningKey(alg string, sealer *Sealer, now time.Time) (*models.SigningKe
 	}
 	if err != nil {
 		return nil, fmt.Errorf("generate %s key: %w", alg, err)
+	}
+	return priv, nil
+}
+
+// newSigningKey stores a key pair from newKey for alg; the kid is the public key's RFC 7638
+// thumbprint.
+func newSigningKey(alg string, newKey func(string) (crypto.Signer, error), sealer *Sealer,
+	now time.Time) (*models.SigningKey, error) {
+	priv, err := newKey(alg)
+	if err != nil {
+		return nil, err
 	}
 	pub := jose.JSONWebKey{Key: priv.Public(), Algorithm: alg, Use: "sig"}
 	thumb, err := pub.Thumbprint(crypto.SHA256)

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -40,6 +41,7 @@ type Store struct {
 	// tokens groups concurrent CreateTokenForClient calls into one statement on SQLite (see
 	// group_insert.go); nil on MySQL, whose writers do not queue, and inside a transaction.
 	tokens *tokenGroup
+	pin    *sql.DB // OpenMemory: keeps the in-memory database alive; nil otherwise
 }
 
 // Open connects to driver ("sqlite" or "mysql") at dsn. It does not migrate.
@@ -152,6 +154,9 @@ func (s *Store) Close() error {
 	err := closePool(s.db)
 	if s.w != s.db {
 		err = errors.Join(err, closePool(s.w))
+	}
+	if s.pin != nil {
+		err = errors.Join(err, s.pin.Close())
 	}
 	return err
 }

@@ -34,7 +34,7 @@ func corsPolicy(d adapters.Deps) fiber.Handler {
 		AllowOriginsFunc: func(string) bool { return true }, // allowed decided it before
 		AllowMethods:     "GET,POST",
 		AllowHeaders:     "Authorization,Content-Type,Accept",
-		ExposeHeaders:    "WWW-Authenticate",
+		ExposeHeaders:    "WWW-Authenticate,Retry-After", // why a token was refused; when to try again
 		MaxAge:           600,
 	})
 	return func(c *fiber.Ctx) error {

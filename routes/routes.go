@@ -52,6 +52,9 @@ func New(d adapters.Deps) *fiber.App {
 	protectAPIs(app, d)
 	app.Use(singleCredentials)
 	app.Use(corsPolicy(d))
+	if d.Ephemeral != nil { // after CORS, so that a browser app can read an injected failure
+		app.Use(faults(d.Ephemeral.Faults))
+	}
 	frappe.Register(app, d.Engine, frappeOptions(d.Config))
 	odoo.Register(app, d.Engine, odooOptions(d.Config))
 	standard.Register(app, d.Engine, standardOptions(d.Config))

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -124,11 +125,22 @@ func randomHex(n int) string {
 
 // Server is a running oauthd process.
 type Server struct {
-	URL string // base URL, e.g. http://127.0.0.1:41234
-	DB  *Database
-	Env []string
-	cmd *exec.Cmd
-	log *syncBuffer
+	URL   string // base URL, e.g. http://127.0.0.1:41234
+	DB    *Database
+	Env   []string
+	Dir   string // the process's working directory
+	Ready Ready  // the ready line of `serve --ephemeral`; empty otherwise
+	cmd   *exec.Cmd
+	log   *syncBuffer // standard error and standard output, as they came
+	out   *syncBuffer // standard output alone
+}
+
+// Ready is the JSON line `serve --ephemeral` prints on standard output once it serves.
+type Ready struct {
+	Event      string `json:"event"`
+	URL        string `json:"url"`
+	AdminURL   string `json:"admin_url"`
+	AdminToken string `json:"admin_token"`
 }
 
 // syncBuffer collects the process output; the reader goroutines and the test share it.
@@ -176,6 +188,16 @@ func StartServerOn(t testing.TB, db *Database, opts ...Option) *Server {
 	return s
 }
 
+// StartEphemeral starts `oauthd serve --ephemeral --addr 127.0.0.1:0` with more args (e.g.
+// "--fixtures", path) and waits for its ready line. It has no database a test could open.
+func StartEphemeral(t testing.TB, args ...string) *Server {
+	t.Helper()
+	s := &Server{Env: os.Environ(), log: &syncBuffer{}}
+	s.startWith(t, append([]string{"serve", "--ephemeral", "--addr", "127.0.0.1:0"}, args...)...)
+	t.Cleanup(func() { s.Stop(t) })
+	return s
+}
+
 // serverEnv is the environment every test server starts with on db.
 func serverEnv(db *Database) []string {
 	env := append(os.Environ(),
@@ -195,7 +217,39 @@ func serverEnv(db *Database) []string {
 
 func (s *Server) start(t testing.TB) { s.startWith(t, "serve") }
 
-// startWith runs the binary with args (a serve form) and waits until it listens.
+// readyWatch copies standard output to the log and to out, and hands on the ready line of
+// --ephemeral.
+type readyWatch struct {
+	log, out *syncBuffer
+	ready    chan<- Ready
+	partial  []byte
+	seen     bool
+}
+
+func (w *readyWatch) Write(p []byte) (int, error) {
+	w.log.Write(p)
+	w.out.Write(p)
+	if w.seen {
+		return len(p), nil
+	}
+	w.partial = append(w.partial, p...)
+	for !w.seen {
+		line, rest, ok := bytes.Cut(w.partial, []byte("\n"))
+		if !ok {
+			break
+		}
+		var r Ready
+		if json.Unmarshal(line, &r) == nil && r.Event == "ready" {
+			w.seen = true
+			w.ready <- r
+		}
+		w.partial = rest
+	}
+	return len(p), nil
+}
+
+// startWith runs the binary with args (a serve form) and waits until it listens, and for
+// --ephemeral until its ready line too.
 func (s *Server) startWith(t testing.TB, args ...string) {
 	t.Helper()
 	if s.log == nil {
@@ -203,12 +257,15 @@ func (s *Server) startWith(t testing.TB, args ...string) {
 	}
 	cmd := exec.Command(binary, args...)
 	cmd.Env = s.Env
-	cmd.Dir = t.TempDir() // no config.toml here: built-in defaults plus the environment
+	s.Dir = t.TempDir() // no config.toml here: built-in defaults plus the environment
+	cmd.Dir = s.Dir
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stdout = s.log
+	ready := make(chan Ready, 1)
+	s.out = &syncBuffer{}
+	cmd.Stdout = &readyWatch{log: s.log, out: s.out, ready: ready} // a writer, not a pipe: Wait waits for all of it
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start oauthd: %v", err)
 	}
@@ -224,12 +281,22 @@ func (s *Server) startWith(t testing.TB, args ...string) {
 			}
 		}
 	}()
+	deadline := time.After(20 * time.Second)
 	select {
 	case a := <-addr:
 		s.URL = a
-	case <-time.After(20 * time.Second):
+	case <-deadline:
 		cmd.Process.Kill()
 		t.Fatalf("oauthd did not start:\n%s", s.log.String())
+	}
+	if !slices.Contains(args, "--ephemeral") {
+		return
+	}
+	select {
+	case s.Ready = <-ready:
+	case <-deadline:
+		cmd.Process.Kill()
+		t.Fatalf("oauthd --ephemeral printed no ready line:\n%s", s.log.String())
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"oauthd/adapters/ephemeral"
 	"oauthd/core"
 )
 
@@ -28,11 +29,12 @@ var openAPI []byte
 type handler struct {
 	eng *core.Engine
 	log *slog.Logger
+	kit *ephemeral.Kit // the test clock and faults of serve --ephemeral; nil otherwise
 }
 
-// New returns the admin application.
-func New(eng *core.Engine, log *slog.Logger) *fiber.App {
-	h := &handler{eng: eng, log: log}
+// New returns the admin application; kit, when not nil, adds the test clock and the faults.
+func New(eng *core.Engine, log *slog.Logger, kit *ephemeral.Kit) *fiber.App {
+	h := &handler{eng: eng, log: log, kit: kit}
 	app := fiber.New(fiber.Config{AppName: "oauthd admin", DisableStartupMessage: true, ErrorHandler: h.fiberError,
 		BodyLimit: 64 << 10})
 	app.Use(recover.New())
@@ -46,6 +48,7 @@ func New(eng *core.Engine, log *slog.Logger) *fiber.App {
 	h.clientRoutes(api)
 	h.userRoutes(api)
 	h.keyRoutes(api)
+	h.ephemeralRoutes(api)
 	api.Use(func(c *fiber.Ctx) error { return fail(c, fiber.StatusNotFound, "not_found", "No such endpoint.") })
 	h.pageRoutes(app)
 	app.Use(func(c *fiber.Ctx) error { return fail(c, fiber.StatusNotFound, "not_found", "Not found.") })
@@ -79,22 +82,13 @@ func (h *handler) failErr(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="oauthd admin", error="invalid_token"`)
 		return fail(c, fiber.StatusUnauthorized, "unauthorized", "Invalid admin token.")
 	case errors.Is(err, core.ErrUnknown):
-		return fail(c, fiber.StatusNotFound, "not_found", message(err))
+		return fail(c, fiber.StatusNotFound, "not_found", core.Message(err))
 	case errors.Is(err, core.ErrInvalidInput):
-		return fail(c, fiber.StatusBadRequest, "invalid_input", message(err))
+		return fail(c, fiber.StatusBadRequest, "invalid_input", core.Message(err))
 	default:
 		h.log.Error("admin request failed", "route", c.Route().Path, "error", err.Error())
 		return fail(c, fiber.StatusServiceUnavailable, "unavailable", "The server cannot answer now; try again.")
 	}
-}
-
-// message strips the sentinel prefixes ("invalid input: not found: ") from a core error.
-func message(err error) string {
-	m := err.Error()
-	for _, p := range []string{core.ErrInvalidInput.Error() + ": ", core.ErrUnknown.Error() + ": "} {
-		m = strings.TrimPrefix(m, p)
-	}
-	return m
 }
 
 func (h *handler) fiberError(c *fiber.Ctx, err error) error {

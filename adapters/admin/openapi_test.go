@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"oauthd/adapters/ephemeral"
 	"oauthd/logging"
 )
 
@@ -27,7 +28,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	served := map[string]bool{}
 	param := regexp.MustCompile(`:(\w+)`)
-	for _, r := range New(nil, logging.Discard().Logger).GetRoutes(true) {
+	for _, r := range New(nil, logging.Discard().Logger, ephemeral.New()).GetRoutes(true) {
 		if !strings.HasPrefix(r.Path, Prefix+"/") || r.Method == "HEAD" || r.Method == "USE" {
 			continue
 		}
@@ -50,4 +51,13 @@ func diff(a, b map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Without serve --ephemeral the test clock and the faults are not served at all.
+func TestEphemeralRoutesOnlyWithTheKit(t *testing.T) {
+	for _, r := range New(nil, logging.Discard().Logger, nil).GetRoutes(true) {
+		if strings.HasSuffix(r.Path, "/clock") || strings.HasSuffix(r.Path, "/faults") {
+			t.Fatalf("%s %s served without --ephemeral", r.Method, r.Path)
+		}
+	}
 }

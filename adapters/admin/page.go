@@ -144,7 +144,7 @@ func (h *handler) pageDone(c *fiber.Ctx, p *page, err error, notice string) erro
 func (h *handler) pageResult(c *fiber.Ctx, p *page, err error, notice string) error {
 	status := fiber.StatusOK
 	if err != nil {
-		p.Error, p.Secret, status = message(err), "", fiber.StatusBadRequest
+		p.Error, p.Secret, status = core.Message(err), "", fiber.StatusBadRequest
 	} else {
 		p.Notice = notice
 	}

@@ -22,6 +22,9 @@ const (
 	legacyPrefix = "/api/method/frappe.integration_broker.oauth2."
 )
 
+// loggedUserPath is the REST call the seed documents' clients prove a token with.
+const loggedUserPath = "/api/method/frappe.auth.get_logged_user"
+
 // Options are the dialect's settings. The discovery document it serves also describes the
 // dialect-neutral endpoints, so it needs to know how those are configured.
 type Options struct {
@@ -47,7 +50,7 @@ func Register(app *fiber.App, eng *core.Engine, opt Options) {
 	app.Post("/login", login.Submit(h.eng))
 	app.All("/api/method/login", only(h.login, methodNotAllowed, fiber.MethodGet, fiber.MethodPost))
 	app.All("/api/method/logout", only(h.logout, methodNotAllowed, fiber.MethodGet, fiber.MethodPost))
-	app.All("/api/method/frappe.auth.get_logged_user",
+	app.All(loggedUserPath,
 		only(h.loggedUser, methodNotAllowed, fiber.MethodGet, fiber.MethodPost))
 	app.Get("/.well-known/openid-configuration", h.metadata)
 	app.Get("/.well-known/oauth-authorization-server", h.metadata)

@@ -27,9 +27,11 @@ type Backend struct {
 	Open func(t testing.TB) *models.Store
 }
 
-// Backends lists every backend: SQLite always, MySQL when reachable (see package comment).
+// Backends lists every backend: SQLite in a file and in memory (serve --ephemeral) always,
+// MySQL when reachable (see package comment).
 func Backends() []Backend {
-	return []Backend{{Name: "sqlite", Open: OpenSQLite}, {Name: "mysql", Open: OpenMySQL}}
+	return []Backend{{Name: "sqlite", Open: OpenSQLite}, {Name: "memory", Open: OpenMemory},
+		{Name: "mysql", Open: OpenMySQL}}
 }
 
 // Run runs fn as a parallel subtest on a fresh store of every backend.
@@ -52,6 +54,18 @@ func OpenSQLite(t testing.TB) *models.Store {
 	s, err := models.Open("sqlite", filepath.Join(t.TempDir(), "oauthd.db"), pool())
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	migrate(t, s)
+	return s
+}
+
+// OpenMemory opens a migrated SQLite store held in memory.
+func OpenMemory(t testing.TB) *models.Store {
+	t.Helper()
+	s, err := models.OpenMemory(pool())
+	if err != nil {
+		t.Fatalf("open memory: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	migrate(t, s)
