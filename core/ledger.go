@@ -127,11 +127,9 @@ func (e *Engine) noteQuirks(clientID string, used, refused Quirks) {
 // refusal of the first one c may not use.
 func (e *Engine) useQuirks(c *models.Client, used Quirks) *Error {
 	if used == 0 {
-		return nil
+		return nil // most requests: nothing to decide, nothing to count
 	}
-	allowed := AllowedQuirks(c)
-	e.noteQuirks(c.ID, used, used&^allowed)
-	return refusal(used, allowed)
+	return e.decideQuirks(c.ID, AllowedQuirks(c), used)
 }
 
 // heldQuirks is useQuirks for a request that presents a token (a bearer check, a revocation
@@ -141,7 +139,11 @@ func (e *Engine) heldQuirks(clientID string, refused, used Quirks) *Error {
 	if used == 0 {
 		return nil
 	}
-	allowed := harmlessQuirks &^ refused
+	return e.decideQuirks(clientID, harmlessQuirks&^refused, used)
+}
+
+// decideQuirks counts the uses and returns the refusal of the first quirk not allowed.
+func (e *Engine) decideQuirks(clientID string, allowed, used Quirks) *Error {
 	e.noteQuirks(clientID, used, used&^allowed)
 	return refusal(used, allowed)
 }
