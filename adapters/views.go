@@ -3,6 +3,7 @@ package adapters
 import (
 	"cmp"
 	"strings"
+	"time"
 
 	"oauthd/core"
 	"oauthd/models"
@@ -21,7 +22,16 @@ func DescribeClient(c *models.Client) map[string]any {
 		"post_logout_redirect_uris": core.SplitRedirectURIs(c.PostLogoutRedirectURIs),
 		"client_uri":                c.ClientURI, "logo_uri": c.LogoURI, "tos_uri": c.TOSURI, "policy_uri": c.PolicyURI,
 		"contacts": core.Contacts(c), "application_type": c.ApplicationType, "metadata_document": c.MetadataDocument,
+		"profile": core.ProfileOf(c), "refused_quirks": core.RefusedQuirks(c).Names(),
+		"allowed_quirks": core.AllowedQuirks(c).Names(), "allowed_roles": core.SplitRoles(c.AllowedRoles),
 	}
+}
+
+// DescribeQuirkLine is a line of the quirk ledger as the CLI and the admin API show it: count
+// is every use, refused those of them refused.
+func DescribeQuirkLine(l core.QuirkLine) map[string]any {
+	return map[string]any{"client_id": l.ClientID, "quirk": l.Quirk, "count": l.Uses, "refused": l.Refused,
+		"first_seen": l.FirstSeen.Format(time.RFC3339), "last_seen": l.LastSeen.Format(time.RFC3339)}
 }
 
 // DescribeUser is a user as the CLI and the admin API show it: never the password hash.

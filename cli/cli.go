@@ -42,11 +42,16 @@ const usage = `usage:
   oauthd user roles EMAIL [--add R ...] [--remove R ...]
   oauthd user remove EMAIL                     with their tokens, codes, consents and sessions
   oauthd client add --name N --redirect-uri U [--redirect-uri U2 ...] [--client-id ID] [--scope "all openid"]
-         [--auth-method client_secret_basic|client_secret_post|none ...] [--cors-origin https://app.example ...]
-         [--skip-authorization] [--owner EMAIL]
+         [--profile standard|frappe-v15|frappe|odoo] [--auth-method client_secret_basic|client_secret_post|none ...]
+         [--cors-origin https://app.example ...] [--skip-authorization] [--owner EMAIL]
          [--grant-type authorization_code,refresh_token,client_credentials] [--pkce required|optional]
          [--pkce-plain] [--refresh-rotation on|off] [--id-token-alg HS256] [--post-logout-redirect-uri U ...]
+         [--allowed-role R ...] [--refuse-quirk NAME|all ...]
+  oauthd client update ID [--name N] [--redirect-uri U ...] [--scope S] [--profile P] [--grant-type G,...]
+         [--skip-authorization=true|false] [--pkce required|optional] [--pkce-plain=true|false]
+         [--refresh-rotation on|off] [--allowed-role R ...] [--refuse-quirk NAME|all ...] [--allow-quirk NAME|all ...]
   oauthd client list
+  oauthd client quirks [--client ID]           the quirk ledger: one JSON object per client and quirk
   oauthd client remove ID
   oauthd client rotate-secret ID
   oauthd purge [--older-than 720h]             delete codes, sessions and tokens expired or revoked that long ago

@@ -13,13 +13,17 @@ import (
 
 func (e *env) client(args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: client takes add, list, remove or rotate-secret", errUsage)
+		return fmt.Errorf("%w: client takes add, update, list, quirks, remove or rotate-secret", errUsage)
 	}
 	switch args[0] {
 	case "add":
 		return e.clientAdd(args[1:])
+	case "update":
+		return e.clientUpdate(args[1:])
 	case "list":
 		return e.clientList(args[1:])
+	case "quirks":
+		return e.clientQuirks(args[1:])
 	case "remove":
 		return e.clientByID("client remove", args[1:], func(ctx context.Context, eng *core.Engine, id string) error {
 			if err := eng.RemoveClient(ctx, id); err != nil {
@@ -43,10 +47,10 @@ func (e *env) client(args []string) error {
 // clientFlags are the options of client add. Only the flags given reach the core, which
 // alone decides the defaults of the rest.
 type clientFlags struct {
-	name, id, scope, owner, grants, pkce, rotation, idTokenAlg string
-	redirects, authMethods, corsOrigins, postLogout            multi
-	skip, plain                                                bool
-	given                                                      map[string]bool
+	name, id, scope, owner, grants, pkce, rotation, idTokenAlg, profile string
+	redirects, authMethods, corsOrigins, postLogout, roles, refuse      multi
+	skip, plain                                                         bool
+	given                                                               map[string]bool
 }
 
 func (e *env) clientAdd(args []string) error {
@@ -67,6 +71,9 @@ func (e *env) clientAdd(args []string) error {
 	fs.StringVar(&f.rotation, "refresh-rotation", "", "on or off (default: on)")
 	fs.StringVar(&f.idTokenAlg, "id-token-alg", "", "HS256: Frappe's id_token, signed with the client secret")
 	fs.Var(&f.postLogout, "post-logout-redirect-uri", "where end_session may return (repeatable)")
+	fs.StringVar(&f.profile, "profile", "", "the system the client came from: standard (default), frappe-v15, frappe or odoo")
+	fs.Var(&f.roles, "allowed-role", "a role of which a user needs one to authorize the client (repeatable)")
+	fs.Var(&f.refuse, "refuse-quirk", "refuse this client a legacy behaviour from the start (repeatable; all: every one)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -97,7 +104,8 @@ func (f *clientFlags) newClient() (core.NewClient, error) {
 	nc := core.NewClient{ID: f.id, Name: f.name, RedirectURIs: f.redirects,
 		AuthMethods: splitList(strings.Join(f.authMethods, ",")), CORSOrigins: f.corsOrigins,
 		SkipAuthorization: f.skip, OwnerEmail: f.owner, PKCE: f.pkce, AllowPlainPKCE: f.plain,
-		IDTokenAlg: f.idTokenAlg, PostLogoutRedirectURIs: f.postLogout}
+		IDTokenAlg: f.idTokenAlg, PostLogoutRedirectURIs: f.postLogout, Profile: f.profile, AllowedRoles: f.roles,
+		RefusedQuirks: f.refuse}
 	if f.given["scope"] {
 		nc.Scopes = core.ParseScope(f.scope)
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"oauthd/core"
 )
 
 func runJSON(t *testing.T, into any, args ...string) {
@@ -128,4 +130,25 @@ func equalJSON(v any, want []string) bool {
 		got = append(got, str)
 	}
 	return slices.Equal(got, want)
+}
+
+func TestRefusedList(t *testing.T) {
+	for _, tc := range []struct {
+		current       string
+		refuse, allow []string
+		want          string
+	}{
+		{"", []string{"plain_pkce"}, nil, "plain_pkce"},
+		{"plain_pkce secret_in_url", nil, []string{"plain_pkce"}, "secret_in_url"},
+		{"plain_pkce", []string{"no_client_auth"}, []string{"all"}, "no_client_auth"},
+		{"", []string{"all"}, []string{"hs256_id_token"}, strings.Join(core.QuirkNames(), " ")},
+	} {
+		got, err := refusedList(tc.current, tc.refuse, tc.allow)
+		if err != nil || strings.Join(got, " ") != tc.want {
+			t.Errorf("refusedList(%q, %v, %v) = %v, %v; want %q", tc.current, tc.refuse, tc.allow, got, err, tc.want)
+		}
+	}
+	if _, err := refusedList("", []string{"nonsense"}, nil); err == nil {
+		t.Error("an unknown quirk was accepted")
+	}
 }

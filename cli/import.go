@@ -45,13 +45,13 @@ func (e *env) importCmd(args []string) error {
 		return err
 	}
 	defer src.Close()
-	cfg, store, _, err := e.open(ctx)
+	cfg, store, eng, err := e.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	opt := importer.Options{Kinds: kinds, DryRun: f.dryRun, BcryptCost: cfg.OAuth.BcryptCost,
-		RefreshTTL: cfg.OAuth.RefreshTTL, Progress: e.progress()}
+		RefreshTTL: cfg.OAuth.RefreshTTL, Progress: e.progress(), Clients: eng}
 	rep, err := importer.Run(ctx, src, store, opt)
 	if err != nil {
 		return err

@@ -71,6 +71,10 @@ func (e *env) serve(args []string) error {
 		fmt.Fprintln(e.errOut, "oauthd: "+w)
 		slog.Warn("server.issuer not set on a non-loopback address", "addr", ln.Addr().String(), "detail", w)
 	}
+	for _, w := range deprecationWarnings(cfg.OAuth) {
+		fmt.Fprintln(e.errOut, "oauthd: "+w)
+		slog.Warn("deprecated setting", "detail", w)
+	}
 	if flags.demo {
 		if err := e.demo(ctx, eng, base); err != nil {
 			ln.Close()
@@ -80,6 +84,7 @@ func (e *env) serve(args []string) error {
 	follow, stopFollowing := context.WithCancel(ctx)
 	defer stopFollowing()
 	go eng.FollowRevocations(follow, cfg.OAuth.RevocationPoll)
+	go eng.RunQuirkLedger(follow, core.QuirkFlushInterval)
 	if e.redis != nil {
 		if err := e.redis.Subscribe(follow, eng.Forget); err != nil {
 			ln.Close()
@@ -199,6 +204,9 @@ func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base st
 	fmt.Fprintln(e.errOut, "oauthd shutting down")
 	e.log.Info("shutting down", "timeout", cfg.Server.ShutdownTimeout.String())
 	err := shutdown(app, quiet, cfg.Server.ShutdownTimeout)
+	if ferr := eng.FlushQuirks(context.Background()); ferr != nil { // the uses counted since the last flush
+		e.log.Error("quirk ledger: last flush failed; its counts are lost", "error", ferr.Error())
+	}
 	e.log.Info("stopped")
 	return err
 }

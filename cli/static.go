@@ -71,14 +71,16 @@ func applyClient(ctx context.Context, eng *core.Engine, sc config.StaticClient) 
 		c, _, err = eng.CreateClient(ctx, core.NewClient{ID: sc.ID, Name: sc.Name, RedirectURIs: sc.RedirectURIs,
 			Scopes: scopes, AuthMethods: sc.AuthMethods, GrantTypes: sc.GrantTypes,
 			SkipAuthorization: sc.SkipAuthorization, OwnerEmail: sc.Owner, PKCE: sc.PKCE,
-			AllowPlainPKCE: sc.PKCEPlain, RefreshRotation: &sc.RefreshRotation})
+			AllowPlainPKCE: sc.PKCEPlain, RefreshRotation: sc.RefreshRotation, Profile: sc.Profile,
+			RefusedQuirks: sc.RefusedQuirks, AllowedRoles: sc.AllowedRoles})
 	case err == nil:
 		if len(sc.AuthMethods) > 0 && !slices.Equal(sortedCopy(sc.AuthMethods), sortedCopy(core.AuthMethods(c))) {
 			return fmt.Errorf("%w: its auth methods cannot change (remove the client first)", core.ErrInvalidInput)
 		}
 		ch := core.ClientChange{Name: &sc.Name, RedirectURIs: &sc.RedirectURIs, GrantTypes: &sc.GrantTypes,
 			SkipAuthorization: &sc.SkipAuthorization, AllowPlainPKCE: &sc.PKCEPlain,
-			RefreshRotation: &sc.RefreshRotation}
+			RefreshRotation: sc.RefreshRotation, Profile: &sc.Profile, RefusedQuirks: &sc.RefusedQuirks,
+			AllowedRoles: &sc.AllowedRoles}
 		if scopes != nil {
 			ch.Scopes = &scopes
 		}

@@ -70,7 +70,7 @@ func TestLoadFixturesTOMLAndJSON(t *testing.T) {
 	if len(fromTOML.Tokens) != 1 || fromTOML.Tokens[0] != want {
 		t.Fatalf("tokens: %+v", fromTOML.Tokens)
 	}
-	if c := fromTOML.Clients[0]; !c.RefreshRotation || c.Secret != "suite-secret-0123456789" || len(fromTOML.Users) != 1 ||
+	if c := fromTOML.Clients[0]; c.RefreshRotation != nil || c.Secret != "suite-secret-0123456789" || len(fromTOML.Users) != 1 ||
 		!fromTOML.Users[0].Enabled || fromTOML.Consents[0] != (FixtureConsent{User: "ada@example.com", ClientID: "suite-app"}) {
 		t.Fatalf("fixtures: %+v", fromTOML)
 	}

@@ -21,8 +21,11 @@ type StaticClient struct {
 	Owner             string
 	PKCE              string
 	PKCEPlain         bool
-	RefreshRotation   bool
+	RefreshRotation   *bool  // nil: the profile's
 	Secret            string // from secret, or the variable named by secret_env
+	Profile           string // empty: standard
+	RefusedQuirks     []string
+	AllowedRoles      []string
 }
 
 // StaticUser is a [[users]] table.
@@ -36,7 +39,8 @@ type StaticUser struct {
 
 var (
 	clientKeys = []string{"client_id", "name", "redirect_uris", "scope", "auth_methods", "grant_types",
-		"skip_authorization", "owner", "pkce", "pkce_plain", "refresh_rotation", "secret", "secret_env"}
+		"skip_authorization", "owner", "pkce", "pkce_plain", "refresh_rotation", "secret", "secret_env", "profile",
+		"refused_quirks", "allowed_roles"}
 	userKeys = []string{"email", "password", "password_env", "full_name", "first_name", "last_name", "roles",
 		"enabled"}
 )
@@ -98,8 +102,8 @@ func readTable[T any](r *reader, kind string, i int, t *koanf.Koanf, nameKey str
 func staticClient(tr *reader, t *koanf.Koanf) StaticClient {
 	c := StaticClient{ID: tr.str("client_id"), Name: tr.str("name"), RedirectURIs: t.Strings("redirect_uris"),
 		Scope: tr.str("scope"), AuthMethods: t.Strings("auth_methods"), GrantTypes: t.Strings("grant_types"),
-		Owner: tr.str("owner"), PKCE: tr.str("pkce"), RefreshRotation: true,
-		Secret: tr.secret("secret", "secret_env")}
+		Owner: tr.str("owner"), PKCE: tr.str("pkce"), Secret: tr.secret("secret", "secret_env"),
+		Profile: tr.str("profile"), RefusedQuirks: t.Strings("refused_quirks"), AllowedRoles: t.Strings("allowed_roles")}
 	if t.Exists("skip_authorization") {
 		c.SkipAuthorization = tr.boolean("skip_authorization")
 	}
@@ -107,7 +111,7 @@ func staticClient(tr *reader, t *koanf.Koanf) StaticClient {
 		c.PKCEPlain = tr.boolean("pkce_plain")
 	}
 	if t.Exists("refresh_rotation") {
-		c.RefreshRotation = tr.boolean("refresh_rotation")
+		c.RefreshRotation = new(tr.boolean("refresh_rotation"))
 	}
 	public := slices.Equal(c.AuthMethods, []string{"none"})
 	switch {

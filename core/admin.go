@@ -85,15 +85,16 @@ type NewClient struct {
 	RedirectURIs      []string
 	Scopes            []string
 	AuthMethods       []string // empty: client_secret_basic and client_secret_post; or none alone
-	GrantTypes        []string
+	GrantTypes        []string // empty: the profile's
 	SkipAuthorization bool
 	OwnerEmail        string
-	PKCE              string // required | optional; empty: required for public clients
-	AllowPlainPKCE    bool
-	RefreshRotation   *bool    // nil: on (RFC 9700 §4.14.2)
+	PKCE              string   // required | optional; empty: the profile's (see Profile.presetPKCE)
+	AllowPlainPKCE    bool     // or the profile's preset
+	RefreshRotation   *bool    // nil: the profile's (on but for odoo; RFC 9700 §4.14.2)
 	CORSOrigins       []string // browser origins ("https://app.example") allowed to call the token endpoints
 	// IDTokenAlg "HS256" gives the client Frappe's id_token, signed with its secret, which is
-	// then also kept sealed under keys.encryption_secret; "" uses the server's keys.
+	// then also kept sealed under keys.encryption_secret; "" uses the server's keys, unless
+	// the profile presets HS256 for a confidential client.
 	IDTokenAlg             string
 	PostLogoutRedirectURIs []string
 	SelfRegistered         bool       // created through dynamic registration (RFC 7591)
@@ -103,15 +104,25 @@ type NewClient struct {
 	ApplicationType string
 	// MetadataDocument: the client is known by its client ID metadata document (ID is its URL).
 	MetadataDocument bool
+	// Profile is the system the client came from (see Profile); empty: standard.
+	Profile string
+	// RefusedQuirks are legacy behaviours refused to this client from the start ("all": every one).
+	RefusedQuirks []string
+	// AllowedRoles, when set, restrict who may authorize the client to users holding one of them.
+	AllowedRoles []string
 }
 
 // CreateClient validates and stores a client, returning it with its secret in clear (the only
 // time the secret exists outside the client's hands; public clients get none).
 func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client, string, error) {
-	if err := e.fillClientDefaults(&nc); err != nil {
+	secret := ""
+	if !slices.Contains(nc.AuthMethods, AuthNone) {
+		secret = NewToken()
+	}
+	c, err := e.ClientRow(nc, secret)
+	if err != nil {
 		return nil, "", err
 	}
-	c := clientRow(nc, e.now())
 	if nc.OwnerEmail != "" {
 		owner, err := e.store.UserByEmail(ctx, strings.ToLower(nc.OwnerEmail))
 		if err != nil {
@@ -122,15 +133,11 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 		}
 		c.OwnerID, c.OwnerEnabled = &owner.ID, owner.Enabled
 	}
-	secret := ""
-	if !Public(c) {
-		secret = NewToken()
-		c.SecretHash = Digest(secret)
-	}
-	if err := e.sealClientSecret(c, secret); err != nil {
+	origins, err := corsOrigins(nc.CORSOrigins)
+	if err != nil {
 		return nil, "", err
 	}
-	if err := e.store.CreateClient(ctx, c, nc.CORSOrigins...); err != nil {
+	if err := e.store.CreateClient(ctx, c, origins...); err != nil {
 		if errors.Is(err, models.ErrConflict) {
 			return nil, "", invalid("a client with id %q already exists", c.ID)
 		}
@@ -139,22 +146,43 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 	return c, secret, nil
 }
 
-// clientRow is the row of a client whose defaults are filled in.
-func clientRow(nc NewClient, now time.Time) *models.Client {
-	return &models.Client{ID: nc.ID, Name: nc.Name, RedirectURIs: strings.Join(nc.RedirectURIs, "\n"),
+// ClientRow is the client nc describes, its defaults filled in and all of it validated, with
+// the digest of secret (none for a public client) and, for an HS256 client, the secret
+// sealed. Nothing is stored: CreateClient stores it, and the import writes it in its own
+// transaction, so that both decide a client's settings here alone.
+func (e *Engine) ClientRow(nc NewClient, secret string) (*models.Client, error) {
+	if err := fillClientDefaults(&nc); err != nil {
+		return nil, err
+	}
+	c := &models.Client{ID: nc.ID, Name: nc.Name, RedirectURIs: strings.Join(nc.RedirectURIs, "\n"),
 		DefaultRedirectURI: nc.RedirectURIs[0], Scopes: JoinScope(nc.Scopes),
 		AuthMethods: strings.Join(nc.AuthMethods, " "), GrantTypes: strings.Join(nc.GrantTypes, " "),
 		SkipAuthorization: nc.SkipAuthorization, PKCE: nc.PKCE, AllowPlainPKCE: nc.AllowPlainPKCE,
-		RefreshRotation: *nc.RefreshRotation, CreatedAt: now.Unix(), IDTokenAlg: nc.IDTokenAlg,
+		RefreshRotation: *nc.RefreshRotation, CreatedAt: e.now().Unix(), IDTokenAlg: nc.IDTokenAlg,
 		SelfRegistered: nc.SelfRegistered, PostLogoutRedirectURIs: strings.Join(nc.PostLogoutRedirectURIs, "\n"),
 		ClientURI: nc.Info.ClientURI, LogoURI: nc.Info.LogoURI, TOSURI: nc.Info.TOSURI, PolicyURI: nc.Info.PolicyURI,
 		Contacts: strings.Join(nc.Info.Contacts, "\n"), ApplicationType: nc.ApplicationType,
-		MetadataDocument: nc.MetadataDocument}
+		MetadataDocument: nc.MetadataDocument, Profile: nc.Profile}
+	refused, err := ParseQuirks(nc.RefusedQuirks)
+	if err != nil {
+		return nil, err
+	}
+	c.RefusedQuirks = refused.String()
+	if c.AllowedRoles, err = editRoles(nil, UserChange{AddRoles: nc.AllowedRoles}); err != nil {
+		return nil, err
+	}
+	if !Public(c) {
+		c.SecretHash = Digest(secret)
+	}
+	if err := e.sealClientSecret(c, secret); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
-// fillClientDefaults is the one place client defaults are decided; the CLI (and any other
-// front end) passes only what its user gave.
-func (e *Engine) fillClientDefaults(nc *NewClient) error {
+// fillClientDefaults is the one place client defaults are decided, from the client's profile;
+// the CLI, the admin API, the configuration and the import pass only what their user gave.
+func fillClientDefaults(nc *NewClient) error {
 	if nc.ID == "" {
 		nc.ID = NewToken()[:20]
 	}
@@ -163,20 +191,27 @@ func (e *Engine) fillClientDefaults(nc *NewClient) error {
 		return err
 	}
 	nc.AuthMethods = methods
-	if nc.CORSOrigins, err = corsOrigins(nc.CORSOrigins); err != nil {
-		return err
+	p, ok := profileNamed(nc.Profile)
+	if !ok {
+		return invalid("unknown profile %q (want %s)", nc.Profile, strings.Join(ProfileNames(), ", "))
 	}
+	nc.Profile = p.Name
+	public := slices.Contains(nc.AuthMethods, AuthNone)
 	if len(nc.Scopes) == 0 {
 		nc.Scopes = []string{"all", "openid"}
 	}
 	if len(nc.GrantTypes) == 0 {
-		nc.GrantTypes = []string{GrantAuthorizationCode, GrantRefreshToken}
+		nc.GrantTypes = slices.Clone(p.GrantTypes)
 	}
 	if nc.PKCE == "" {
-		nc.PKCE = map[bool]string{true: "required", false: "optional"}[slices.Contains(nc.AuthMethods, AuthNone)]
+		nc.PKCE = p.presetPKCE(public)
 	}
-	if nc.RefreshRotation == nil {
-		nc.RefreshRotation = new(true)
+	nc.AllowPlainPKCE = nc.AllowPlainPKCE || p.Quirks&QuirkPlainPKCE != 0
+	if nc.IDTokenAlg == "" && !public && p.Quirks&QuirkHS256IDToken != 0 {
+		nc.IDTokenAlg = AlgHS256
+	}
+	if nc.RefreshRotation == nil { // a public client always rotates, whatever its profile (see validateClient)
+		nc.RefreshRotation = new(p.RefreshRotation || public)
 	}
 	appType, aerr := checkApplicationType(nc.ApplicationType)
 	if aerr != nil {
@@ -219,8 +254,22 @@ func validateClient(nc *NewClient) error {
 			return invalid("invalid post-logout redirect URI %q", u)
 		}
 	}
-	for _, g := range nc.GrantTypes {
-		if g != GrantAuthorizationCode && g != GrantRefreshToken && g != GrantClientCredentials {
+	return validGrantTypes(nc.GrantTypes, nc.Profile)
+}
+
+// validGrantTypes accepts the grant types every client may have, and those only a profile
+// gives (password, implicit) for a client of that profile.
+func validGrantTypes(grants []string, profile string) error {
+	p, _ := profileNamed(profile)
+	for _, g := range grants {
+		switch g {
+		case GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials:
+		case GrantPassword, GrantImplicit:
+			q := map[string]Quirks{GrantPassword: QuirkPasswordGrant, GrantImplicit: QuirkImplicitGrant}[g]
+			if p.Quirks&q == 0 {
+				return invalid("grant type %q is only for clients of a profile that had it (frappe-v15)", g)
+			}
+		default:
 			return invalid("unknown grant type %q", g)
 		}
 	}
@@ -270,6 +319,7 @@ func (e *Engine) RemoveClient(ctx context.Context, clientID string) error {
 	if err := e.store.DeleteClient(ctx, clientID); err != nil {
 		return clientErr(clientID, err)
 	}
+	e.ledger.forget(clientID) // its ledger went with it; counts not yet written would bring it back
 	e.revoked(ctx, Revocation{ClientID: clientID})
 	return nil
 }

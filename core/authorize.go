@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"time"
 
 	"oauthd/models"
@@ -26,6 +27,11 @@ type AuthorizeRequest struct {
 	LoginHint           string // prefills the login form
 	// ScopePolicy is the dialect's choice for scopes beyond the client's (see ScopePolicy).
 	ScopePolicy ScopePolicy
+	// AccessTTL is the dialect's access token lifetime, for response_type=token.
+	AccessTTL time.Duration
+	// Quirks are the legacy behaviours the dialect saw (a client_secret in the URL, which is
+	// ignored); the core decides whether the client may use them.
+	Quirks Quirks
 }
 
 // Authorization is a validated authorization request, ready for consent and a code.
@@ -46,6 +52,12 @@ type Authorization struct {
 	// set when a code is issued; the code carries them to the id_token's auth_time and sid.
 	AuthTime   time.Time
 	SessionSID string
+	// OpenID: the request asked for openid, which alone earns an id_token at the exchange.
+	OpenID bool
+	// Implicit: response_type=token (implicit_grant), answered with an access token.
+	Implicit bool
+	// Quirks are the legacy behaviours the request used; refused, those of them refused.
+	Quirks, refused Quirks
 }
 
 // Authorize validates an authorization request. Errors about the client or the redirect URI
@@ -58,7 +70,14 @@ func (e *Engine) Authorize(ctx context.Context, req AuthorizeRequest) (*Authoriz
 		return nil, err
 	}
 	a := &Authorization{Client: client, RedirectURI: redirect, RedirectURIGiven: req.RedirectURI != "",
-		State: req.State, CodeChallenge: req.CodeChallenge, Nonce: req.Nonce, Request: req}
+		State: req.State, CodeChallenge: req.CodeChallenge, Nonce: req.Nonce, Request: req,
+		OpenID: slices.Contains(ParseScope(req.Scope), "openid")}
+	if req.RedirectURI == "" {
+		req.Quirks |= QuirkNoRedirectURI
+	}
+	if err := a.use(req.Quirks); err != nil { // shown here, never redirected: as the URI was not
+		return a, err
+	}
 	if err := checkAuthorizeRules(a, req); err != nil {
 		return a, err
 	}
@@ -95,11 +114,17 @@ func checkAuthorizeRules(a *Authorization, req AuthorizeRequest) *Error {
 	switch {
 	case req.ResponseType == "":
 		return redirectable(ErrInvalidRequest, ReasonResponseType, "Missing response_type parameter.")
+	case req.ResponseType == "token":
+		if err := a.use(QuirkImplicitGrant); err != nil {
+			return err // as for any response type this client may not use: in the query
+		}
+		a.Implicit = true // from here on errors, like the token, go in the fragment
 	case req.ResponseType != "code":
 		return redirectable(ErrUnsupportedResponseType, ReasonResponseType, "Only response_type=code is supported.")
 	case !allows(a.Client, GrantAuthorizationCode):
 		return redirectable(ErrUnauthorizedClient, ReasonGrantNotAllowed, "This client may not use the authorization code grant.")
-	case len(req.Nonce) > MaxNonceLength:
+	}
+	if len(req.Nonce) > MaxNonceLength {
 		return redirectable(ErrInvalidRequest, ReasonBadParameter, "nonce is too long.")
 	}
 	prompt, err := parsePrompt(req.Prompt)
@@ -110,20 +135,66 @@ func checkAuthorizeRules(a *Authorization, req AuthorizeRequest) *Error {
 	if _, err := parseMaxAge(req.MaxAge); err != nil {
 		return err
 	}
-	scopes, err := narrowScope(ParseScope(a.Client.Scopes), req.Scope, req.ScopePolicy, true)
+	scopes, err := authorizeScopes(ParseScope(a.Client.Scopes), req.Scope, req.ScopePolicy)
 	if err != nil {
 		return err
 	}
 	a.Scopes = scopes
-	method, err := checkChallenge(req.CodeChallenge, req.CodeChallengeMethod, a.Client.AllowPlainPKCE)
-	if err != nil {
-		return err
+	if a.Implicit {
+		return nil // no code: nothing for PKCE to bind
 	}
-	if method == "" && a.Client.PKCE == "required" {
-		return redirectable(ErrInvalidRequest, ReasonPKCE, "code_challenge required (PKCE with S256).")
+	return checkPKCE(a, req)
+}
+
+// checkPKCE applies the PKCE rules: a challenge is checked whenever one is sent; plain, and a
+// public client going without, are legacy behaviours the client may or may not use; a
+// confidential client registered with PKCE required must send one.
+func checkPKCE(a *Authorization, req AuthorizeRequest) *Error {
+	method, err := checkChallenge(req.CodeChallenge, req.CodeChallengeMethod)
+	switch {
+	case err != nil:
+		return err
+	case method == PKCEPlain:
+		err = a.use(QuirkPlainPKCE)
+	case method == "" && Public(a.Client):
+		err = a.use(QuirkNoPKCE)
+	case method == "" && a.Client.PKCE == "required":
+		err = redirectable(ErrInvalidRequest, ReasonPKCE, "code_challenge required (PKCE with S256).")
 	}
 	a.ChallengeMethod = method
-	return nil
+	return err
+}
+
+// use adds legacy behaviours to those the request used and returns the refusal of the first
+// the client may not use. The uses are counted once per authorization endpoint visit, by
+// AuthorizeFlow.
+func (a *Authorization) use(q Quirks) *Error {
+	allowed := AllowedQuirks(a.Client)
+	a.Quirks |= q
+	a.refused |= q &^ allowed
+	return refusal(q, allowed)
+}
+
+// openIDScopes may always be asked for with openid: the consent page names them and the
+// id_token and userinfo carry their claims.
+var openIDScopes = []string{"openid", "profile", "email"}
+
+// authorizeScopes resolves the requested scope. An OpenID request (openid asked for, and the
+// client may have it) may also ask for profile and email, and anything else the client may
+// not have is dropped from the grant rather than refused (OpenID Connect Core §3.1.2.1: scope
+// values not understood SHOULD be ignored); the token response says what was granted. Any
+// other request follows the dialect's policy.
+func authorizeScopes(allowed []string, requested string, policy ScopePolicy) ([]string, *Error) {
+	want := ParseScope(requested)
+	if !slices.Contains(want, "openid") || !slices.Contains(allowed, "openid") {
+		return narrowScope(allowed, requested, policy, true)
+	}
+	for _, s := range openIDScopes {
+		if !slices.Contains(allowed, s) {
+			allowed = append(slices.Clone(allowed), s)
+		}
+	}
+	return intersect(want, allowed), nil
 }
 
 // ErrorRedirect builds the redirect for a Redirectable error, keeping state.
@@ -138,13 +209,17 @@ func (a *Authorization) CodeRedirect(code string) string {
 
 // response is an authorization response at the verified redirect URI, success or error: the
 // parameters, the original state, and the issuer (RFC 9207), which lets a client talking to
-// several authorization servers tell which one answered (the mix-up attack).
+// several authorization servers tell which one answered (the mix-up attack). An implicit
+// grant answers in the fragment (RFC 6749 §4.2.2), which browsers never send to a server.
 func (a *Authorization) response(v url.Values) string {
 	if a.State != "" {
 		v.Set("state", a.State)
 	}
 	if a.Request.Issuer != "" {
 		v.Set("iss", a.Request.Issuer)
+	}
+	if a.Implicit {
+		return a.RedirectURI + "#" + v.Encode()
 	}
 	return AppendQuery(a.RedirectURI, v)
 }
@@ -187,7 +262,8 @@ func (e *Engine) Approve(ctx context.Context, a *Authorization, user *models.Use
 		ID: Digest(code), GrantID: Digest(NewToken()), ClientID: a.Client.ID, UserID: user.ID,
 		Scope: JoinScope(a.Scopes), RedirectURI: a.RedirectURI, RedirectURIGiven: a.RedirectURIGiven,
 		CodeChallenge: a.CodeChallenge, ChallengeMethod: a.ChallengeMethod, Nonce: a.Nonce,
-		Resource: a.Resource, AuthTime: unixOrZero(a.AuthTime), SID: a.SessionSID, IssuedAt: now.Unix(), ExpiresAt: now.Add(e.opt.CodeTTL).Unix(),
+		Resource: a.Resource, AuthTime: unixOrZero(a.AuthTime), SID: a.SessionSID, OpenID: a.OpenID,
+		IssuedAt: now.Unix(), ExpiresAt: now.Add(e.opt.CodeTTL).Unix(),
 	}
 	err := e.store.Tx(ctx, func(tx *models.Store) error {
 		if err := remember(ctx, tx, user.ID, a.Client.ID, a.Scopes, now); err != nil {

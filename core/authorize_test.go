@@ -210,7 +210,7 @@ func TestNeedsConsent(t *testing.T) {
 					t.Errorf("consent remembered after its token expired: NeedsConsent = %v, want %v", got, !auto)
 				}
 				f.clock.Advance(-accessTTL)
-				if err := f.eng.revokeToken(t.Context(), tok.AccessToken, nil); err != nil {
+				if err := f.eng.revokeHeld(t.Context(), tok.AccessToken); err != nil {
 					t.Fatal(err)
 				}
 				if !needs("app", ada.Email, "read") {

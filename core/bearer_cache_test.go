@@ -36,7 +36,7 @@ func TestBearerCacheBoundsStalenessAndHonoursLocalRevocation(t *testing.T) {
 		if !f.bearerOK(t, res2.AccessToken) {
 			t.Fatal("fresh token refused")
 		}
-		if err := f.eng.revokeToken(t.Context(), res2.RefreshToken, nil); err != nil {
+		if err := f.eng.revokeHeld(t.Context(), res2.RefreshToken); err != nil {
 			t.Fatal(err)
 		}
 		if f.bearerOK(t, res2.AccessToken) {
@@ -118,7 +118,7 @@ func TestRevocationFeedReachesOtherInstances(t *testing.T) {
 		revoked := f.tokens(t, c, u, "")
 		cachedByB(revoked.AccessToken)
 		cachedByB(revoked.AccessToken) // a hit: nothing is revoked yet, however slow the host
-		if err := f.eng.revokeToken(t.Context(), revoked.AccessToken, nil); err != nil {
+		if err := f.eng.revokeHeld(t.Context(), revoked.AccessToken); err != nil {
 			t.Fatal(err)
 		}
 		if !refusedByB(revoked.AccessToken) {

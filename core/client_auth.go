@@ -48,6 +48,18 @@ var errClientAuth = fail(ErrInvalidClient, ReasonClientAuthFailed, "Client authe
 // AuthenticateClient identifies the calling client. Confidential clients must present their
 // secret by their registered method; public clients (method none) are identified by id alone.
 func (e *Engine) AuthenticateClient(ctx context.Context, cred ClientCredentials) (*models.Client, error) {
+	c, err := e.presentedClient(ctx, cred)
+	if err != nil {
+		return nil, err
+	}
+	if !secretChecks(c, cred) {
+		return nil, errClientAuth
+	}
+	return c, nil
+}
+
+// presentedClient reads the client the credentials name, without checking its secret.
+func (e *Engine) presentedClient(ctx context.Context, cred ClientCredentials) (*models.Client, error) {
 	if cred.Problem != nil {
 		return nil, cred.Problem
 	}
@@ -62,14 +74,24 @@ func (e *Engine) AuthenticateClient(ctx context.Context, cred ClientCredentials)
 	if c.MetadataDocument && e.opt.Documents == nil {
 		return nil, errClientAuth // known by a document, which this server no longer reads
 	}
-	if Public(c) {
-		return c, nil // a public client has no secret to check; one sent anyway proves nothing
-	}
-	if cred.Method == AuthNone || cred.Secret == "" || !slices.Contains(AuthMethods(c), cred.Method) ||
-		!equal(Digest(cred.Secret), c.SecretHash) {
-		return nil, errClientAuth
-	}
 	return c, nil
+}
+
+// secretChecks reports whether the credentials authenticate c: a public client has no secret
+// to check (one sent anyway proves nothing); a confidential one must send its own by one of
+// its methods.
+func secretChecks(c *models.Client, cred ClientCredentials) bool {
+	if Public(c) {
+		return true
+	}
+	return cred.Method != AuthNone && cred.Secret != "" && slices.Contains(AuthMethods(c), cred.Method) &&
+		equal(Digest(cred.Secret), c.SecretHash)
+}
+
+// withoutSecret says whether the credentials sent no secret at all: the only way a
+// confidential client may use no_client_auth. A wrong secret is never a quirk.
+func withoutSecret(cred ClientCredentials) bool {
+	return cred.Secret == "" && cred.Method == AuthNone
 }
 
 // allows reports whether the client may use a grant type.

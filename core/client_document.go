@@ -69,10 +69,11 @@ func (e *Engine) documentClient(ctx context.Context, id string) (*models.Client,
 	if derr != nil {
 		return nil, derr
 	}
-	if err := e.fillClientDefaults(&nc); err != nil {
+	c, err := e.ClientRow(nc, "")
+	if err != nil {
 		return nil, documentError("The client's metadata document: %s.", inputProblem(err))
 	}
-	return clientRow(nc, e.now()), nil
+	return c, nil
 }
 
 // checkDocumentURL holds a client_id to the draft's form (§3): https, a host, a path, no user

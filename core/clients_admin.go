@@ -18,7 +18,9 @@ func (e *Engine) Client(ctx context.Context, id string) (*models.Client, error) 
 }
 
 // ClientChange is an update to a client; nil fields are left alone. The id, the secret and
-// the auth methods do not change here (rotate-secret replaces the secret).
+// the auth methods do not change here (rotate-secret replaces the secret). A new Profile
+// changes what the profile alone decides; the client's own settings stay as they are unless
+// the change gives them too.
 type ClientChange struct {
 	Name              *string
 	RedirectURIs      *[]string
@@ -28,6 +30,9 @@ type ClientChange struct {
 	PKCE              *string
 	AllowPlainPKCE    *bool
 	RefreshRotation   *bool
+	Profile           *string
+	RefusedQuirks     *[]string // the whole refused list ("all": every quirk)
+	AllowedRoles      *[]string
 }
 
 // UpdateClient applies a change with the same validation as CreateClient; nothing is written
@@ -40,7 +45,8 @@ func (e *Engine) UpdateClient(ctx context.Context, id string, ch ClientChange) (
 	nc := NewClient{ID: c.ID, Name: c.Name, RedirectURIs: SplitRedirectURIs(c.RedirectURIs),
 		Scopes: ParseScope(c.Scopes), AuthMethods: AuthMethods(c), GrantTypes: strings.Fields(c.GrantTypes),
 		SkipAuthorization: c.SkipAuthorization, PKCE: c.PKCE, AllowPlainPKCE: c.AllowPlainPKCE,
-		RefreshRotation: &c.RefreshRotation}
+		RefreshRotation: &c.RefreshRotation, IDTokenAlg: c.IDTokenAlg, Profile: profileOf(c).Name,
+		RefusedQuirks: RefusedQuirks(c).Names(), AllowedRoles: SplitRoles(c.AllowedRoles)}
 	set(&nc.Name, ch.Name)
 	set(&nc.RedirectURIs, ch.RedirectURIs)
 	set(&nc.Scopes, ch.Scopes)
@@ -48,24 +54,50 @@ func (e *Engine) UpdateClient(ctx context.Context, id string, ch ClientChange) (
 	set(&nc.SkipAuthorization, ch.SkipAuthorization)
 	set(&nc.PKCE, ch.PKCE)
 	set(&nc.AllowPlainPKCE, ch.AllowPlainPKCE)
+	set(&nc.Profile, ch.Profile)
+	set(&nc.RefusedQuirks, ch.RefusedQuirks)
+	set(&nc.AllowedRoles, ch.AllowedRoles)
 	if ch.RefreshRotation != nil {
 		nc.RefreshRotation = ch.RefreshRotation
 	}
-	if len(nc.Scopes) == 0 {
-		return nil, invalid("a client needs at least one scope")
-	}
-	if err := validateClient(&nc); err != nil {
+	cols, err := changedColumns(&nc)
+	if err != nil {
 		return nil, err
 	}
-	cols := map[string]any{"name": nc.Name, "redirect_uris": strings.Join(nc.RedirectURIs, "\n"),
-		"default_redirect_uri": nc.RedirectURIs[0], "scopes": JoinScope(nc.Scopes),
-		"grant_types": strings.Join(nc.GrantTypes, " "), "skip_authorization": nc.SkipAuthorization,
-		"pkce": nc.PKCE, "allow_plain_pkce": nc.AllowPlainPKCE, "refresh_rotation": *nc.RefreshRotation}
 	if err := e.store.UpdateClient(ctx, id, cols); err != nil {
 		return nil, clientErr(id, err)
 	}
-	e.bearer.clear() // cached principals carry the client's skip_authorization
+	e.bearer.clear()    // cached principals carry the client's skip_authorization
+	e.loadRefusals(ctx) // bearer checks here honour a refusal at once, other instances within a flush
 	return e.Client(ctx, id)
+}
+
+// changedColumns validates an updated client and lists the columns UpdateClient writes.
+func changedColumns(nc *NewClient) (map[string]any, error) {
+	if len(nc.Scopes) == 0 {
+		return nil, invalid("a client needs at least one scope")
+	}
+	p, ok := profileNamed(nc.Profile)
+	if !ok {
+		return nil, invalid("unknown profile %q (want %s)", nc.Profile, strings.Join(ProfileNames(), ", "))
+	}
+	nc.Profile = p.Name
+	if err := validateClient(nc); err != nil {
+		return nil, err
+	}
+	refused, err := ParseQuirks(nc.RefusedQuirks)
+	if err != nil {
+		return nil, err
+	}
+	roles, err := editRoles(nil, UserChange{AddRoles: nc.AllowedRoles})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"name": nc.Name, "redirect_uris": strings.Join(nc.RedirectURIs, "\n"),
+		"default_redirect_uri": nc.RedirectURIs[0], "scopes": JoinScope(nc.Scopes),
+		"grant_types": strings.Join(nc.GrantTypes, " "), "skip_authorization": nc.SkipAuthorization,
+		"pkce": nc.PKCE, "allow_plain_pkce": nc.AllowPlainPKCE, "refresh_rotation": *nc.RefreshRotation,
+		"profile": nc.Profile, "refused_quirks": refused.String(), "allowed_roles": roles}, nil
 }
 
 // RevokeClientTokens revokes every token of a client and says how many were active.

@@ -93,6 +93,7 @@ type Engine struct {
 	// which accounts exist.
 	dummyHash []byte
 	signers   sync.Map // kid -> jose.Signer of opened signing keys
+	ledger    quirkLedger
 }
 
 // New builds an engine; zero options get safe defaults.

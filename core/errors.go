@@ -57,6 +57,8 @@ const (
 	ReasonCSRF            // a consent decision without its session's CSRF token
 	ReasonRateLimited     // too many attempts: wait RetryAfter (HTTP 429)
 	ReasonBusy            // every password-hashing slot is taken: retry shortly (HTTP 503)
+	ReasonQuirkRefused    // a legacy behaviour this client may no longer use (see Quirks)
+	ReasonRoleNotAllowed  // the user has none of the roles the client allows
 )
 
 // Error is what every core operation returns for a client-visible failure. Adapters render it

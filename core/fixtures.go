@@ -56,7 +56,9 @@ func (e *Engine) IssueGivenToken(ctx context.Context, g GivenToken) error {
 		is.refresh.ID = Digest(g.RefreshToken)
 	}
 	if g.UserEmail != "" {
-		is.bind(now.Unix(), "", "") // the fixture stands for a login now (of no browser session): id_tokens on refresh carry it
+		// The fixture stands for a login now (of no browser session), and an authorization that asked for the scope it
+		// gives: a refresh returns an id_token when that scope holds openid, carrying the login.
+		is.bind(now.Unix(), "", "", covers(scopes, []string{"openid"}))
 	}
 	if err := e.store.CreateTokens(ctx, is.rows()...); err != nil {
 		if errors.Is(err, models.ErrConflict) {

@@ -75,14 +75,15 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 			return nil
 		}
 		is := e.newIssue(now, code.GrantID, code.ClientID, code.UserID, code.Scope, code.Scope,
-			req.AccessTTL, allows(req.Client, GrantRefreshToken)).bind(code.AuthTime, code.SID, cmp.Or(code.Resource, resource))
+			req.AccessTTL, allows(req.Client, GrantRefreshToken)).bind(code.AuthTime, code.SID, cmp.Or(code.Resource, resource), code.OpenID)
 		if err := tx.CreateTokens(ctx, is.rows()...); err != nil {
 			return err
 		}
 		result = is.result(now, req.AccessTTL)
 		result.Nonce = code.Nonce
 		idGrant = idTokenGrant{client: req.Client, userID: code.UserID, user: userPrincipal(user), scope: code.Scope, nonce: code.Nonce,
-			authTime: code.AuthTime, sid: code.SID, accessToken: result.AccessToken, issuer: req.Issuer, ttl: req.AccessTTL}
+			authTime: code.AuthTime, sid: code.SID, accessToken: result.AccessToken, issuer: req.Issuer, ttl: req.AccessTTL,
+			asked: code.OpenID}
 		return nil
 	})
 	if err != nil {

@@ -74,7 +74,8 @@ func (e *Engine) Refresh(ctx context.Context, req RefreshRequest) (*TokenResult,
 // login's auth_time and no nonce (OpenID Connect Core §12.2).
 func (e *Engine) refreshedIDToken(ctx context.Context, res *TokenResult, old *models.TokenOwner, req RefreshRequest) (*TokenResult, error) {
 	err := e.withIDToken(ctx, res, idTokenGrant{client: req.Client, user: principal(old), scope: res.Scope,
-		authTime: old.AuthTime, sid: old.SID, accessToken: res.AccessToken, issuer: req.Issuer, ttl: req.AccessTTL})
+		authTime: old.AuthTime, sid: old.SID, accessToken: res.AccessToken, issuer: req.Issuer, ttl: req.AccessTTL,
+		asked: old.OpenID})
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +99,7 @@ func (e *Engine) checkRefresh(ctx context.Context, t *models.TokenOwner, client 
 // treated as reuse otherwise.
 func (e *Engine) rotate(ctx context.Context, old *models.TokenOwner, req RefreshRequest, scope string, now time.Time) (*TokenResult, error) {
 	is := e.newIssue(now, old.GrantID, old.ClientID, old.UserID, scope, old.Scope, req.AccessTTL, true).
-		bind(old.AuthTime, old.SID, old.Resource)
+		bind(old.AuthTime, old.SID, old.Resource, old.OpenID)
 	var sealed []byte
 	if e.opt.RefreshReuseInterval > 0 {
 		var err error
@@ -106,6 +107,8 @@ func (e *Engine) rotate(ctx context.Context, old *models.TokenOwner, req Refresh
 			return nil, unavailable(err)
 		}
 	}
+	// Frappe's profiles revoke the earlier access tokens too, as Frappe's own test expects.
+	revokeAccess := e.opt.RevokeAccessOnRefresh || profileOf(req.Client).RevokeAccessOnRefresh
 	lost := false
 	err := e.store.Tx(ctx, func(tx *models.Store) error {
 		lost = false // afresh: a deadlocked run is run again
@@ -114,7 +117,7 @@ func (e *Engine) rotate(ctx context.Context, old *models.TokenOwner, req Refresh
 			lost = !won
 			return err
 		}
-		if e.opt.RevokeAccessOnRefresh {
+		if revokeAccess {
 			if err := tx.RevokeAccessTokensOfGrant(ctx, old.GrantID, now.Unix()); err != nil {
 				return err
 			}
@@ -127,7 +130,7 @@ func (e *Engine) rotate(ctx context.Context, old *models.TokenOwner, req Refresh
 	if lost {
 		return e.lostRotation(ctx, old, req, now)
 	}
-	if e.opt.RevokeAccessOnRefresh {
+	if revokeAccess {
 		e.revoked(ctx, Revocation{GrantID: old.GrantID}) // the old access tokens were revoked with the rotation
 	}
 	return is.result(now, req.AccessTTL), nil
@@ -159,7 +162,7 @@ func (e *Engine) refreshReused(ctx context.Context, grantID string, now time.Tim
 // refreshInPlace issues only an access token and hands the same refresh token back.
 func (e *Engine) refreshInPlace(ctx context.Context, old *models.TokenOwner, req RefreshRequest, scope string, now time.Time) (*TokenResult, error) {
 	is := e.newIssue(now, old.GrantID, old.ClientID, old.UserID, scope, "", req.AccessTTL, false).
-		bind(old.AuthTime, old.SID, old.Resource)
+		bind(old.AuthTime, old.SID, old.Resource, old.OpenID)
 	if err := e.createForClient(ctx, is.access); err != nil {
 		return nil, err
 	}

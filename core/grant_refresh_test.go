@@ -133,7 +133,7 @@ func TestRefreshRules(t *testing.T) {
 				return tok.RefreshToken
 			}, client: keep, code: ErrInvalidGrant, reason: ReasonRefreshInvalid},
 			{name: "revoked", issued: rot, user: ada, setup: func(t *testing.T, tok *TokenResult) string {
-				if err := f.eng.revokeToken(t.Context(), tok.RefreshToken, nil); err != nil {
+				if err := f.eng.revokeHeld(t.Context(), tok.RefreshToken); err != nil {
 					t.Fatal(err)
 				}
 				return tok.RefreshToken
@@ -215,7 +215,7 @@ func TestRefreshWithoutRotation(t *testing.T) {
 			t.Errorf("%d refresh token rows, want 1", n)
 		}
 		// Revoking any access token of the grant ends the refresh token too.
-		if err := f.eng.revokeToken(ctx, access[2], app); err != nil {
+		if err := f.eng.revokeToken(ctx, access[2], app.ID); err != nil {
 			t.Fatal(err)
 		}
 		_, err := f.refresh(ctx, app, first.RefreshToken, "")

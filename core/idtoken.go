@@ -27,11 +27,15 @@ type idTokenGrant struct {
 	accessToken string
 	issuer      string
 	ttl         time.Duration
+	// asked: the authorization request behind the grant asked for openid. A client whose
+	// default scope merely holds it gets none: a plain OAuth client (openid-client's
+	// oauthCallback) refuses a token response with an id_token it did not ask for.
+	asked bool
 }
 
-// withIDToken adds an id_token to a token result when the granted scope holds openid.
+// withIDToken adds an id_token to a token result when openid was asked for and granted.
 func (e *Engine) withIDToken(ctx context.Context, res *TokenResult, g idTokenGrant) error {
-	if !covers(ParseScope(g.scope), []string{"openid"}) {
+	if !g.asked || !covers(ParseScope(g.scope), []string{"openid"}) {
 		return nil
 	}
 	tok, err := e.mintIDToken(ctx, g)
@@ -81,9 +85,15 @@ func (e *Engine) mintIDToken(ctx context.Context, g idTokenGrant) (string, error
 	return jws.CompactSerialize()
 }
 
-// idTokenSigner is the client's HS256 signer or the server's key.
+// idTokenSigner is the client's HS256 signer or the server's key. An HS256 client that was
+// refused hs256_id_token gets the server's key.
 func (e *Engine) idTokenSigner(ctx context.Context, c *models.Client) (jose.Signer, error) {
 	if c.IDTokenAlg != AlgHS256 {
+		return e.signer(ctx)
+	}
+	refused := QuirkHS256IDToken &^ AllowedQuirks(c)
+	e.noteQuirks(c.ID, QuirkHS256IDToken, refused)
+	if refused != 0 {
 		return e.signer(ctx)
 	}
 	secret, err := e.clientSecret(c)

@@ -27,32 +27,60 @@ var (
 		"This token's client is not granted introspection.")
 )
 
-// IntrospectFor answers an introspection request under Options.IntrospectionAuth. With
-// "client" (the default, RFC 7662 §2.1) the token must come in a POST body and the caller
-// authenticates: a confidential client with its credentials sees its own tokens (every
-// client's when granted the introspect scope); a bearer token granted the introspect scope
-// sees every token. Tokens the caller may not see are reported inactive. With "none" anyone
-// sees everything, as in Frappe, which hands any holder of a token its user's email, name and
-// roles.
+// IntrospectFor answers an introspection request. The token must come in a POST body. A
+// caller that authenticates (RFC 7662 §2.1) sees what it may: a confidential client its own
+// tokens (every client's when granted the introspect scope), a bearer token granted the
+// introspect scope every token; tokens it may not see are reported inactive. A caller that
+// authenticates nothing is answered about the token it presents, as Frappe up to v15 answered
+// anyone (introspect_without_client, which the token's client may refuse): whoever holds a
+// token learns nothing new by introspecting it.
+//
+// Options.IntrospectionAuth "none" (deprecated) is Frappe's behaviour whole: anyone sees
+// every token, by GET too; "client" (deprecated) refuses every caller that does not
+// authenticate.
 func (e *Engine) IntrospectFor(ctx context.Context, req IntrospectRequest) (*Introspection, error) {
-	caller, all := "", true
-	if e.opt.IntrospectionAuth != AuthNone {
-		if req.TokenInURL {
-			return nil, errIntrospectionPost
+	if e.opt.IntrospectionAuth == AuthNone {
+		if req.Token == "" {
+			return nil, errNoToken
 		}
-		var err error
-		if caller, all, err = e.introspectionCaller(ctx, req); err != nil {
-			return nil, err
+		return e.Introspect(ctx, req.Token)
+	}
+	if req.TokenInURL {
+		return nil, errIntrospectionPost
+	}
+	if req.Bearer == "" && !req.Credentials.Presented() {
+		if e.opt.IntrospectionAuth == TokenAuthClient {
+			return nil, errClientAuth
 		}
+		return e.introspectHeld(ctx, req.Token)
+	}
+	caller, all, err := e.introspectionCaller(ctx, req)
+	if err != nil {
+		return nil, err
 	}
 	if req.Token == "" {
-		return nil, fail(ErrInvalidRequest, ReasonBadParameter, "Missing token parameter.")
+		return nil, errNoToken
 	}
 	in, err := e.Introspect(ctx, req.Token)
 	if err != nil || !in.Active || all || in.Principal.ClientID == caller {
 		return in, err
 	}
 	return &Introspection{}, nil
+}
+
+// introspectHeld describes a token to whoever presents it, unless its client refuses that.
+func (e *Engine) introspectHeld(ctx context.Context, token string) (*Introspection, error) {
+	if token == "" {
+		return nil, errNoToken
+	}
+	in, err := e.Introspect(ctx, token)
+	if err != nil || !in.Active {
+		return in, err
+	}
+	if err := e.heldQuirks(in.Principal.ClientID, in.refused, QuirkIntrospectWithoutClient); err != nil {
+		return nil, err
+	}
+	return in, nil
 }
 
 // introspectionCaller authenticates the caller and says which client it is and whether it may

@@ -14,6 +14,9 @@ type Observer interface {
 	Login(ctx context.Context, outcome string)
 	// BearerCache counts a bearer check answered from the cache (hit) or the database.
 	BearerCache(hit bool)
+	// ClientQuirk counts a registered client's use of a legacy behaviour (see Quirks), and
+	// whether it was refused.
+	ClientQuirk(clientID, quirk string, refused bool)
 }
 
 // Login outcomes.
@@ -29,6 +32,7 @@ func (nopObserver) TokenIssued(context.Context, string) {}
 func (nopObserver) RefreshReuse(context.Context)        {}
 func (nopObserver) Login(context.Context, string)       {}
 func (nopObserver) BearerCache(bool)                    {}
+func (nopObserver) ClientQuirk(string, string, bool)    {}
 
 // Trace is what the engine learned about one request, for its access log line and metrics
 // labels: the route layer puts one in the request's context and reads it when the request ends.

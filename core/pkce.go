@@ -24,8 +24,9 @@ func unreservedOnly(s string) bool {
 	return true
 }
 
-// checkChallenge validates the authorize-time PKCE parameters and returns the method to store.
-func checkChallenge(challenge, method string, allowPlain bool) (string, *Error) {
+// checkChallenge validates the authorize-time PKCE parameters and returns the method to store;
+// whether the client may use plain is the caller's to decide (plain_pkce).
+func checkChallenge(challenge, method string) (string, *Error) {
 	if challenge == "" {
 		if method != "" {
 			return "", redirectable(ErrInvalidRequest, ReasonPKCE, "code_challenge_method given without code_challenge.")
@@ -38,8 +39,6 @@ func checkChallenge(challenge, method string, allowPlain bool) (string, *Error) 
 	switch {
 	case method != PKCES256 && method != PKCEPlain:
 		return "", redirectable(ErrInvalidRequest, ReasonPKCE, "Transform algorithm not supported.")
-	case method == PKCEPlain && !allowPlain:
-		return "", redirectable(ErrInvalidRequest, ReasonPKCE, "Transform algorithm not supported: use S256.")
 	case len(challenge) < 43 || len(challenge) > 128 || !unreservedOnly(challenge):
 		return "", redirectable(ErrInvalidRequest, ReasonPKCE, "Invalid code_challenge.")
 	}

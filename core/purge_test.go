@@ -13,7 +13,7 @@ func TestPurgeDeletesOnlyWhatIsLongDead(t *testing.T) {
 		c, _ := f.client(t, NewClient{RefreshRotation: new(true)})
 		dead := f.tokens(t, c, u, "") // its access token will expire
 		revoked := f.tokens(t, c, u, "")
-		if err := f.eng.revokeToken(t.Context(), revoked.AccessToken, nil); err != nil {
+		if err := f.eng.revokeHeld(t.Context(), revoked.AccessToken); err != nil {
 			t.Fatal(err)
 		}
 		f.approve(t, c, u, AuthorizeRequest{RedirectURI: appCB, CodeChallenge: s256(newVerifier()),

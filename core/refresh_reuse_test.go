@@ -86,7 +86,7 @@ func TestRefreshReuseNeedsLiveSuccessor(t *testing.T) {
 		}
 		_, err = f.refresh(t.Context(), other, tok.RefreshToken, "")
 		wantErr(t, err, ErrInvalidGrant, ReasonRefreshInvalid)
-		if err := f.eng.revokeToken(t.Context(), next.AccessToken, app); err != nil {
+		if err := f.eng.revokeToken(t.Context(), next.AccessToken, app.ID); err != nil {
 			t.Fatal(err)
 		}
 		_, err = f.refresh(t.Context(), app, tok.RefreshToken, "")

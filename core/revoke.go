@@ -2,8 +2,6 @@ package core
 
 import (
 	"context"
-
-	"oauthd/models"
 )
 
 // RevokeRequest is a revocation request (RFC 7009) from any dialect.
@@ -15,25 +13,55 @@ type RevokeRequest struct {
 	TokenTypeHint string
 }
 
-// Revoke is the one revocation policy (RFC 7009 §2.1). The caller identifies its client:
-// a confidential client authenticates, a public one sends its client_id; either revokes only
-// its own tokens. Only with Options.RevocationAuth "none" (Frappe's behaviour) is a bare token
-// revoked for whoever holds it, which lets anyone holding a leaked access token end the whole
-// grant. An unknown token, or another client's, is not an error (RFC 7009 §2.2), so the answer
-// reveals nothing about tokens.
+// Revocation and introspection settings (Options.RevocationAuth, Options.IntrospectionAuth).
+const (
+	// TokenAuthPossession: a caller naming no client answers for the token it presents
+	// (revoke_without_client, introspect_without_client), unless the token's client refuses
+	// that; a caller naming a client follows RFC 7009 and RFC 7662. The default.
+	TokenAuthPossession = "possession"
+	// TokenAuthClient (deprecated): every client refuses those two quirks.
+	TokenAuthClient = "client"
+)
+
+// Revoke is the one revocation policy. A caller that names its client authenticates it (a
+// public client by its client_id) and revokes only that client's tokens (RFC 7009 §2.1). A
+// caller that names none revokes the token it presents, as Frappe and the Odoo module let
+// it: holding the token is the proof (revoke_without_client, which the token's client may
+// refuse). An unknown token, or another client's, is not an error (RFC 7009 §2.2), so the
+// answer reveals nothing about tokens.
 func (e *Engine) Revoke(ctx context.Context, req RevokeRequest) error {
-	var client *models.Client
-	if !req.Credentials.Presented() && e.opt.RevocationAuth != AuthNone {
-		return errClientAuth
-	}
-	if req.Credentials.Presented() {
-		var err error
-		if client, err = e.AuthenticateClient(ctx, req.Credentials); err != nil {
-			return err
+	if !req.Credentials.Presented() {
+		if e.opt.RevocationAuth == TokenAuthClient {
+			return errClientAuth
 		}
+		if req.Token == "" {
+			return errNoToken
+		}
+		return e.revokeHeld(ctx, req.Token)
+	}
+	client, err := e.AuthenticateClient(ctx, req.Credentials)
+	if err != nil {
+		return err
 	}
 	if req.Token == "" {
-		return fail(ErrInvalidRequest, ReasonBadParameter, "Missing token parameter.")
+		return errNoToken
 	}
-	return e.revokeToken(ctx, req.Token, client)
+	if err := e.revokeToken(ctx, req.Token, client.ID); err != nil {
+		return err
+	}
+	return nil
+}
+
+var errNoToken = fail(ErrInvalidRequest, ReasonBadParameter, "Missing token parameter.")
+
+// revokeHeld revokes a token for whoever presents it, unless its client refuses that.
+func (e *Engine) revokeHeld(ctx context.Context, token string) error {
+	t, err := e.tokenRow(ctx, token)
+	if t == nil || err != nil {
+		return err
+	}
+	if err := e.heldQuirks(t.ClientID, storedQuirks(t.ClientRefusedQuirks), QuirkRevokeWithoutClient); err != nil {
+		return err
+	}
+	return e.revokeGrant(ctx, t.GrantID, e.now())
 }

@@ -34,22 +34,8 @@ type LoginAttempt struct {
 // session id to put in a cookie (only its digest is stored). Every attempt passes the login
 // limits first (see LoginLimits), keyed by the account as resolved here, so no spelling of
 // the request can escape them.
-func (e *Engine) Login(ctx context.Context, a LoginAttempt) (_ *models.User, _ string, err error) {
-	defer func() { e.observeLogin(ctx, err) }()
-	email := NormalizeEmail(a.Email)
-	if email == "" || a.Password == "" {
-		return nil, "", fail(ErrInvalidRequest, ReasonLoginFailed, "Incomplete login details")
-	}
-	if err := e.limits.admit(ctx, email, a.Address); err != nil {
-		return nil, "", err
-	}
-	u, err := e.checkPassword(ctx, email, a.Password)
-	if err != nil && AsError(err).Reason != ReasonLoginFailed {
-		return nil, "", err // busy or unavailable: not a guess
-	}
-	if rerr := e.limits.record(ctx, email, err == nil); rerr != nil {
-		return nil, "", unavailable(rerr)
-	}
+func (e *Engine) Login(ctx context.Context, a LoginAttempt) (*models.User, string, error) {
+	u, err := e.authenticateUser(ctx, a)
 	if err != nil {
 		return nil, "", err
 	}
@@ -58,6 +44,28 @@ func (e *Engine) Login(ctx context.Context, a LoginAttempt) (_ *models.User, _ s
 		return nil, "", err
 	}
 	return u, sid, nil
+}
+
+// authenticateUser checks a user's password under the login limits, with the timing defence
+// of checkPassword: the one password check of every login page, login API and the password
+// grant.
+func (e *Engine) authenticateUser(ctx context.Context, a LoginAttempt) (_ *models.User, err error) {
+	defer func() { e.observeLogin(ctx, err) }()
+	email := NormalizeEmail(a.Email)
+	if email == "" || a.Password == "" {
+		return nil, fail(ErrInvalidRequest, ReasonLoginFailed, "Incomplete login details")
+	}
+	if err := e.limits.admit(ctx, email, a.Address); err != nil {
+		return nil, err
+	}
+	u, err := e.checkPassword(ctx, email, a.Password)
+	if err != nil && AsError(err).Reason != ReasonLoginFailed {
+		return nil, err // busy or unavailable: not a guess
+	}
+	if rerr := e.limits.record(ctx, email, err == nil); rerr != nil {
+		return nil, unavailable(rerr)
+	}
+	return u, err
 }
 
 // NormalizeEmail is the one spelling of an account name: emails are stored trimmed and

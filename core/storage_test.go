@@ -65,7 +65,10 @@ func TestNoPlaintextSecretsStored(t *testing.T) {
 			t.Fatal(err)
 		}
 		unusedCode := f.approve(t, app, user, AuthorizeRequest{})
-		if err := f.eng.revokeToken(ctx, cc.AccessToken, nil); err != nil { // a revocation feed row
+		if err := f.eng.revokeHeld(ctx, cc.AccessToken); err != nil { // a revocation feed row, a quirk
+			t.Fatal(err)
+		}
+		if err := f.eng.FlushQuirks(ctx); err != nil {
 			t.Fatal(err)
 		}
 

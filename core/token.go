@@ -23,6 +23,12 @@ type TokenRequest struct {
 	ScopePolicy  ScopePolicy
 	Issuer       string // the iss of an id_token, and the default RFC 8707 resource
 	Resource     string // RFC 8707 resource indicator
+	// Username, Password and Address are the password grant's (profile frappe-v15): the
+	// user's credentials and the caller's network address, for the login limits.
+	Username, Password, Address string
+	// Quirks are the legacy behaviours the dialect saw in the request (no grant_type, a
+	// secret in the query); the core decides whether the client may use them.
+	Quirks Quirks
 }
 
 // tokenParam is a parameter a grant cannot do without. reason lets a dialect with its own
@@ -37,6 +43,7 @@ type tokenParam struct {
 // function that runs it for an authenticated client.
 type tokenGrant struct {
 	required []tokenParam
+	quirk    Quirks // the legacy behaviour using this grant is, if any
 	run      func(e *Engine, ctx context.Context, client *models.Client, req *TokenRequest) (*TokenResult, error)
 }
 
@@ -62,17 +69,31 @@ var tokenGrants = map[string]tokenGrant{
 				AccessTTL: r.AccessTTL, ScopePolicy: r.ScopePolicy})
 		},
 	},
+	GrantPassword: { // its parameters are checked once the client may use it: to others it is unsupported
+		quirk: QuirkPasswordGrant,
+		run: func(e *Engine, ctx context.Context, c *models.Client, r *TokenRequest) (*TokenResult, error) {
+			return e.PasswordGrant(ctx, c, r)
+		},
+	},
 }
 
+// secretOptional are the grants a client of a profile with no_client_auth may use without
+// its secret: those Frappe up to v15 served on client_id alone.
+var secretOptional = map[string]bool{GrantAuthorizationCode: true, GrantRefreshToken: true, GrantPassword: true}
+
 // Token is the token endpoint. It checks the grant type and the grant's required parameters
-// before any database work, then authenticates the client, then runs the grant.
+// before any database work, then authenticates the client, decides the legacy behaviours the
+// request used, then runs the grant.
 func (e *Engine) Token(ctx context.Context, req TokenRequest) (*TokenResult, error) {
 	grant, perr := checkTokenRequest(&req)
 	if perr != nil {
 		return nil, perr
 	}
-	client, err := e.AuthenticateClient(ctx, req.Credentials)
+	client, used, err := e.tokenClient(ctx, &req)
 	if err != nil {
+		return nil, err
+	}
+	if err := e.useQuirks(client, used|grant.quirk|req.Quirks); err != nil {
 		return nil, err
 	}
 	res, err := grant.run(e, ctx, client, &req)
@@ -80,8 +101,29 @@ func (e *Engine) Token(ctx context.Context, req TokenRequest) (*TokenResult, err
 	return res, err
 }
 
+// tokenClient authenticates the token request's client. A confidential client that sends no
+// secret at all, for a grant Frappe served on client_id alone, is found and its request marked
+// no_client_auth, which its profile allows or not.
+func (e *Engine) tokenClient(ctx context.Context, req *TokenRequest) (*models.Client, Quirks, error) {
+	c, err := e.presentedClient(ctx, req.Credentials)
+	switch {
+	case err != nil:
+		return nil, 0, err
+	case secretChecks(c, req.Credentials):
+		return c, 0, nil
+	case withoutSecret(req.Credentials) && secretOptional[req.GrantType]:
+		return c, QuirkNoClientAuth, nil
+	}
+	return nil, 0, errClientAuth
+}
+
 // checkTokenRequest finds the grant and checks its parameters, in oauthlib's order and words.
+// A request the dialect saw without grant_type (the Odoo module's owner token) is
+// client_credentials.
 func checkTokenRequest(req *TokenRequest) (tokenGrant, *Error) {
+	if req.GrantType == "" && req.Quirks&QuirkNoGrantType != 0 {
+		req.GrantType = GrantClientCredentials
+	}
 	if req.GrantType == "" {
 		return tokenGrant{}, fail(ErrInvalidRequest, ReasonBadParameter, "Missing grant_type parameter.")
 	}

@@ -14,7 +14,10 @@ func TestCheckTokenRequest(t *testing.T) {
 		reason            Reason
 	}{
 		{TokenRequest{}, ErrInvalidRequest, "Missing grant_type parameter.", ReasonBadParameter},
-		{TokenRequest{GrantType: "password"}, ErrUnsupportedGrantType, "Unsupported grant type.", ReasonBadParameter},
+		{TokenRequest{GrantType: "urn:ietf:params:oauth:grant-type:device_code"}, ErrUnsupportedGrantType,
+			"Unsupported grant type.", ReasonBadParameter},
+		{TokenRequest{GrantType: GrantPassword}, "", "", 0}, // its parameters wait until the client may use it
+		{TokenRequest{Quirks: QuirkNoGrantType}, "", "", 0}, // the Odoo module's owner token
 		{TokenRequest{GrantType: "Authorization_Code", Code: "c"}, ErrUnsupportedGrantType, "Unsupported grant type.", ReasonBadParameter},
 		{TokenRequest{GrantType: GrantAuthorizationCode}, ErrInvalidRequest, "Missing code parameter.", ReasonCodeMissing},
 		{TokenRequest{GrantType: GrantAuthorizationCode, Code: "c"}, "", "", 0},

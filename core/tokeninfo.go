@@ -39,6 +39,24 @@ var (
 // user), no write, or none at all when the bearer cache is on and holds the token. Malformed
 // tokens are refused before touching the database.
 func (e *Engine) AuthenticateBearer(ctx context.Context, token string) (*Principal, error) {
+	return e.AuthenticateBearerWith(ctx, token, 0)
+}
+
+// AuthenticateBearerWith is AuthenticateBearer for a request that used legacy behaviours to
+// send its token (the misspelt Authorizaton header, the token in the query): once the token
+// is valid, its client's refusals decide, from memory (no read more than a plain check).
+func (e *Engine) AuthenticateBearerWith(ctx context.Context, token string, used Quirks) (*Principal, error) {
+	p, err := e.checkBearer(ctx, token)
+	if err != nil || used == 0 {
+		return p, err
+	}
+	if err := e.heldQuirks(p.ClientID, e.refusedBy(ctx, p.ClientID), used); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (e *Engine) checkBearer(ctx context.Context, token string) (*Principal, error) {
 	if token == "" {
 		return nil, errTokenMissing
 	}
@@ -113,6 +131,7 @@ type Introspection struct {
 	Principal     *Principal
 	IssuedAt      time.Time
 	Resource      string // RFC 8707 resource the token is for, reported as aud
+	refused       Quirks // what the token's client refuses
 }
 
 // Introspect describes a token of either kind; unknown, expired and revoked tokens are simply
@@ -129,23 +148,33 @@ func (e *Engine) Introspect(ctx context.Context, token string) (*Introspection, 
 		return &Introspection{}, nil
 	}
 	return &Introspection{Active: true, Kind: t.Kind, TrustedClient: t.SkipConsent, Principal: principal(t),
-		IssuedAt: time.Unix(t.IssuedAt, 0).UTC(), Resource: t.Resource}, nil
+		IssuedAt: time.Unix(t.IssuedAt, 0).UTC(), Resource: t.Resource, refused: storedQuirks(t.ClientRefusedQuirks)}, nil
 }
 
 // revokeToken revokes a token of either kind and, with it, every token of its grant (RFC 7009
 // §2.1: revoking a refresh token revokes its access tokens; we also revoke the other way, so
-// revoking either token of a pair revokes both) and the consent behind it. An unknown token
-// is not an error. When client is not nil, only that client's tokens are revoked.
-func (e *Engine) revokeToken(ctx context.Context, token string, client *models.Client) error {
+// revoking either token of a pair revokes both) and the consent behind it. An unknown token,
+// or one of a client other than clientID, is not an error and revokes nothing.
+func (e *Engine) revokeToken(ctx context.Context, token, clientID string) error {
+	t, err := e.tokenRow(ctx, token)
+	if t == nil || err != nil || t.ClientID != clientID {
+		return err
+	}
+	return e.revokeGrant(ctx, t.GrantID, e.now())
+}
+
+// tokenRow reads a token of either kind with its owner; nil, without an error, when there is
+// no such token.
+func (e *Engine) tokenRow(ctx context.Context, token string) (*models.TokenOwner, error) {
 	if !wellFormed(token) {
-		return nil
+		return nil, nil
 	}
 	t, err := e.store.TokenByID(ctx, Digest(token))
 	if err := lookup(err, nil); err != nil {
-		return err
+		return nil, err
 	}
-	if err != nil || (client != nil && client.ID != t.ClientID) {
-		return nil
+	if err != nil {
+		return nil, nil
 	}
-	return e.revokeGrant(ctx, t.GrantID, e.now())
+	return t, nil
 }

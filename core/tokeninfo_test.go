@@ -55,7 +55,7 @@ func TestAuthenticateBearer(t *testing.T) {
 			}, accessTTL},
 			{"revoked", func(t *testing.T) string {
 				tok := f.tokens(t, app, ada, "")
-				if err := f.eng.revokeToken(t.Context(), tok.AccessToken, app); err != nil {
+				if err := f.eng.revokeToken(t.Context(), tok.AccessToken, app.ID); err != nil {
 					t.Fatal(err)
 				}
 				return tok.AccessToken
@@ -148,7 +148,11 @@ func TestRevoke(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				tok := f.tokens(t, app, ada, "")
 				bystander := f.tokens(t, app, ada, "")
-				if err := f.eng.revokeToken(t.Context(), tc.pick(tok), tc.by); err != nil {
+				revoke := func() error { return f.eng.revokeHeld(t.Context(), tc.pick(tok)) }
+				if tc.by != nil {
+					revoke = func() error { return f.eng.revokeToken(t.Context(), tc.pick(tok), tc.by.ID) }
+				}
+				if err := revoke(); err != nil {
 					t.Fatalf("Revoke: %v", err)
 				}
 				if got := !f.bearerOK(t, tok.AccessToken); got != tc.revoked {
@@ -164,7 +168,7 @@ func TestRevoke(t *testing.T) {
 			})
 		}
 		for name, plain := range map[string]string{"unknown": NewToken(), "malformed": "not a token", "empty": ""} {
-			if err := f.eng.revokeToken(ctx, plain, app); err != nil {
+			if err := f.eng.revokeToken(ctx, plain, app.ID); err != nil {
 				t.Errorf("Revoke(%s) = %v, want nil", name, err)
 			}
 		}

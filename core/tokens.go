@@ -41,11 +41,11 @@ func (e *Engine) newIssue(now time.Time, grantID, clientID string, userID uint, 
 	return is
 }
 
-// bind records the login (its time and session) and the resource behind the grant on its new
-// tokens.
-func (is *issue) bind(authTime int64, sid, resource string) *issue {
+// bind records the login (its time and session), the resource and whether openid was asked for
+// behind the grant on its new tokens.
+func (is *issue) bind(authTime int64, sid, resource string, openid bool) *issue {
 	for _, t := range is.rows() {
-		t.AuthTime, t.SID, t.Resource = authTime, sid, resource
+		t.AuthTime, t.SID, t.Resource, t.OpenID = authTime, sid, resource, openid
 	}
 	return is
 }

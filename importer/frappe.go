@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // a Frappe site's time zone must load on hosts without zoneinfo
@@ -34,6 +35,9 @@ func OpenFrappe(ctx context.Context, dsn string, tz *time.Location) (*Frappe, er
 func (f *Frappe) Name() string { return "frappe" }
 
 func backtick(s string) string { return "`" + s + "`" }
+
+// frappeDeskUser is Frappe's automatic role of every System User (frappe/permissions.py).
+const frappeDeskUser = "Desk User"
 
 // Read implements Source.
 func (f *Frappe) Read(ctx context.Context, kinds map[string]bool, now time.Time) (*Data, error) {
@@ -101,8 +105,8 @@ func (f *Frappe) users(tx *gorm.DB, d *Data) error {
 			return err
 		}
 	}
-	users, err := rows(tx, "SELECT "+pick(cols, backtick, "", "name", "first_name", "last_name", "full_name", "enabled|1")+
-		" FROM `tabUser` ORDER BY name")
+	users, err := rows(tx, "SELECT "+pick(cols, backtick, "", "name", "first_name", "last_name", "full_name", "enabled|1",
+		"user_type")+" FROM `tabUser` ORDER BY name")
 	if err != nil {
 		return err
 	}
@@ -115,6 +119,11 @@ func (f *Frappe) users(tx *gorm.DB, d *Data) error {
 	if err != nil {
 		return err
 	}
+	// Since clients have Allowed Roles (2024), whose default is "Desk User", Frappe gives that
+	// role to every System User without storing it; carried as a stored role, so that those
+	// clients keep serving them.
+	_, rerr := f.columns(tx, "tabOAuth Client Role")
+	deskRole := rerr == nil
 	for _, r := range users {
 		name := str(r["name"])
 		if name == "Guest" || name == "" {
@@ -122,6 +131,9 @@ func (f *Frappe) users(tx *gorm.DB, d *Data) error {
 		}
 		u := User{Key: strings.ToLower(name), FirstName: str(r["first_name"]), LastName: str(r["last_name"]),
 			FullName: str(r["full_name"]), Enabled: truthy(r["enabled"]), Roles: roles[name]}
+		if deskRole && str(r["user_type"]) == "System User" && !slices.Contains(u.Roles, frappeDeskUser) {
+			u.Roles = append(u.Roles, frappeDeskUser)
+		}
 		if h := hashes[name]; len(h) > 0 {
 			u.Hash = h[0]
 		}
@@ -150,41 +162,56 @@ func (f *Frappe) clients(tx *gorm.DB, d *Data) error {
 		return err
 	}
 	cs, err := rows(tx, "SELECT "+pick(cols, backtick, "", "name", "client_secret", "app_name", "user", "skip_authorization|0",
-		"redirect_uris", "default_redirect_uri", "scopes", "token_endpoint_auth_method")+
+		"redirect_uris", "default_redirect_uri", "scopes", "grant_type", "token_endpoint_auth_method")+
 		" FROM `tabOAuth Client` ORDER BY name")
 	if err != nil {
 		return err
 	}
-	for _, r := range cs {
-		d.Clients = append(d.Clients, frappeClient(r))
+	roles, err := f.allowedRoles(tx)
+	if err != nil {
+		return err
 	}
-	return f.roleNote(tx, d)
+	// token_endpoint_auth_method came with Frappe v16's OAuth work (2025-07): a site whose
+	// clients have it is a v16 site, whose clients behave as profile frappe; before, frappe-v15.
+	profile := core.ProfileFrappeV15
+	if cols["token_endpoint_auth_method"] {
+		profile = core.ProfileFrappe
+	}
+	for _, r := range cs {
+		c := frappeClient(r, profile)
+		c.AllowedRoles = roles[c.ID]
+		d.Clients = append(d.Clients, c)
+	}
+	return nil
 }
 
-// frappeClient maps a tabOAuth Client row. Frappe refresh tokens are replaced at each refresh
-// (v16 also revokes the old one), hence rotation on; Frappe accepts PKCE's plain method.
-func frappeClient(r map[string]any) Client {
+// frappeClient maps a tabOAuth Client row of a site whose clients have profile. What the row
+// does not say (PKCE, rotation, HS256 id_tokens) the profile decides. An Implicit client of a
+// site up to v15 keeps response_type=token (and the password grant every such client had).
+func frappeClient(r map[string]any, profile string) Client {
 	def := strings.TrimSpace(str(r["default_redirect_uri"]))
 	uris, dropped := redirectURIs(append([]string{def}, strings.Fields(str(r["redirect_uris"]))...))
 	c := Client{ID: str(r["name"]), Secret: str(r["client_secret"]), Name: str(r["app_name"]), RedirectURIs: uris,
 		Scopes: core.ParseScope(str(r["scopes"])), AuthMethods: frappeAuthMethods(str(r["token_endpoint_auth_method"])),
-		GrantTypes:        []string{core.GrantAuthorizationCode, core.GrantRefreshToken},
-		SkipAuthorization: truthy(r["skip_authorization"]), Owner: strings.ToLower(str(r["user"])),
-		AllowPlainPKCE: true, RefreshRotation: true}
+		SkipAuthorization: truthy(r["skip_authorization"]), Owner: strings.ToLower(str(r["user"])), Profile: profile}
 	switch {
 	case len(uris) == 0:
 		c.Skip = "no redirect URI oauthd can match (absolute, without fragment)"
 	case dropped > 0:
 		c.Note = "redirect URIs oauthd cannot match (relative or with a fragment) left out"
 	}
+	if str(r["grant_type"]) == "Implicit" {
+		if profile == core.ProfileFrappeV15 {
+			c.GrantTypes = []string{core.GrantImplicit, core.GrantPassword, core.GrantRefreshToken}
+		} else {
+			c.Note = "an Implicit client of a v16 site: imported with the code grant (response_type=token is for frappe-v15 clients)"
+		}
+	}
 	if c.Name == "" {
 		c.Name = c.ID
 	}
 	if len(c.Scopes) == 0 {
 		c.Scopes = []string{"all", "openid"}
-	}
-	if len(c.RedirectURIs) > 0 {
-		c.DefaultRedirectURI = c.RedirectURIs[0]
 	}
 	return c
 }
@@ -203,20 +230,13 @@ func frappeAuthMethods(v string) []string {
 	return []string{core.AuthBasic, core.AuthPost}
 }
 
-// roleNote says how many clients restrict the roles that may authorize them (2024+), which
-// oauthd does not carry.
-func (f *Frappe) roleNote(tx *gorm.DB, d *Data) error {
+// allowedRoles reads each client's Allowed Roles (2024+): a user needs one of them to
+// authorize it, which oauthd enforces too. Before 2024 there is no such table and no such
+// restriction.
+func (f *Frappe) allowedRoles(tx *gorm.DB) (map[string][]string, error) {
 	if _, err := f.columns(tx, "tabOAuth Client Role"); err != nil {
-		return nil // before 2024: no such restriction existed
+		return nil, nil
 	}
-	var n int64
-	err := tx.Raw("SELECT COUNT(DISTINCT parent) FROM `tabOAuth Client Role` WHERE role NOT IN ('All', 'Guest')").
-		Scan(&n).Error
-	if err != nil {
-		return fmt.Errorf("read source: %w", err)
-	}
-	if n > 0 {
-		d.Notes = append(d.Notes, fmt.Sprintf("%d client(s) allow only some roles; oauthd lets any user authorize them", n))
-	}
-	return nil
+	return grouped(tx, "SELECT parent AS k, role AS v FROM `tabOAuth Client Role` "+
+		"WHERE parenttype = 'OAuth Client' ORDER BY parent, role")
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"time"
 
+	"oauthd/core"
 	"oauthd/models"
 )
 
@@ -40,20 +41,20 @@ type User struct {
 	Plain                         string // a plain-text password (old Odoo), hashed on import
 }
 
-// Client is a source client mapped to oauthd.
+// Client is a source client mapped to oauthd. What it does not say (PKCE, rotation, the
+// id_token's signature, grant types when empty) its profile decides, in the core.
 type Client struct {
-	ID, Secret, Name   string
-	RedirectURIs       []string
-	DefaultRedirectURI string
-	Scopes             []string
-	AuthMethods        []string
-	GrantTypes         []string
-	SkipAuthorization  bool
-	Owner              string // a User.Key, or empty
-	AllowPlainPKCE     bool
-	RefreshRotation    bool
-	Skip               string // why the client is not carried, if it is not
-	Note               string // a caveat on a carried client
+	ID, Secret, Name  string
+	RedirectURIs      []string
+	Scopes            []string
+	AuthMethods       []string
+	GrantTypes        []string // empty: the profile's
+	SkipAuthorization bool
+	Owner             string // a User.Key, or empty
+	Profile           string // the source's (see core.Profile)
+	AllowedRoles      []string
+	Skip              string // why the client is not carried, if it is not
+	Note              string // a caveat on a carried client
 }
 
 // Token is a source access or refresh token mapped to oauthd. Digest is oauthd's digest of the
@@ -98,6 +99,9 @@ type Options struct {
 	Clock      func() time.Time
 	// Progress is called after each committed batch with the rows done and the total.
 	Progress func(done, total int)
+	// Clients builds each client's row, so that its defaults are decided where every other
+	// client's are (core.Engine.ClientRow).
+	Clients *core.Engine
 }
 
 func (o *Options) defaults() {

@@ -136,9 +136,9 @@ func (o *Odoo) apps(tx *gorm.DB, logins map[string]string) ([]odooApp, error) {
 	return apps, nil
 }
 
-// clients maps the applications as the module behaves: the owner's client, client_credentials
-// allowed, both secret in parameters and Basic accepted, one refresh token that never rotates,
-// and (in core) no consent for the owner.
+// clients maps the applications to clients of profile odoo, which behave as the module does:
+// the owner's client, client_credentials allowed, both secret in parameters and Basic
+// accepted, one refresh token that never rotates, and (in core) no consent for the owner.
 func (o *Odoo) clients(tx *gorm.DB, d *Data, apps []odooApp) error {
 	if _, err := o.columns(tx, "redirect_uri"); err != nil {
 		return err
@@ -150,9 +150,7 @@ func (o *Odoo) clients(tx *gorm.DB, d *Data, apps []odooApp) error {
 	for _, a := range apps {
 		list, dropped := redirectURIs(uris[a.id])
 		c := Client{ID: a.key, Secret: a.secret, Name: a.name, RedirectURIs: list, Scopes: odooScopes,
-			AuthMethods: []string{core.AuthBasic, core.AuthPost},
-			GrantTypes:  []string{core.GrantAuthorizationCode, core.GrantRefreshToken, core.GrantClientCredentials},
-			Owner:       a.owner}
+			AuthMethods: []string{core.AuthBasic, core.AuthPost}, Owner: a.owner, Profile: core.ProfileOdoo}
 		switch {
 		case !a.oauth2:
 			c.Skip = "not an OAuth2 application (OAuth1 or Basic)"
@@ -160,9 +158,6 @@ func (o *Odoo) clients(tx *gorm.DB, d *Data, apps []odooApp) error {
 			c.Skip = "inactive application"
 		case dropped > 0:
 			c.Note = "redirect URIs oauthd cannot match (relative or with a fragment) left out"
-		}
-		if len(list) > 0 {
-			c.DefaultRedirectURI = list[0]
 		}
 		if c.Name == "" {
 			c.Name = c.ID

@@ -5,6 +5,9 @@ import (
 	"io"
 	"sort"
 	"text/tabwriter"
+
+	"oauthd/core"
+	"oauthd/models"
 )
 
 // Outcomes of one row.
@@ -23,12 +26,15 @@ type Report struct {
 	Counts map[string]map[string]int // kind → outcome → rows
 	Skips  map[string]map[string]int // kind → reason → rows
 	Caveat map[string]map[string]int // kind → note → rows
+	// Quirks counts the carried clients allowed each legacy behaviour weaker than RFC 9700
+	// (their profile's or their settings'): what a team reads to decide what to tighten.
+	Quirks map[string]int
 	Notes  []string
 }
 
 func newReport(source string, dryRun bool) *Report {
 	return &Report{Source: source, DryRun: dryRun, Counts: map[string]map[string]int{},
-		Skips: map[string]map[string]int{}, Caveat: map[string]map[string]int{}}
+		Skips: map[string]map[string]int{}, Caveat: map[string]map[string]int{}, Quirks: map[string]int{}}
 }
 
 func bump(m map[string]map[string]int, kind, key string) {
@@ -47,6 +53,13 @@ func (r *Report) skip(kind, reason string) {
 
 func (r *Report) note(kind, note string) { bump(r.Caveat, kind, note) }
 
+// carries counts the legacy behaviours a carried client is allowed.
+func (r *Report) carries(c *models.Client) {
+	for _, q := range core.LegacyQuirks(c).Names() {
+		r.Quirks[q]++
+	}
+}
+
 // Print writes the summary table, then the skip reasons and notes.
 func (r *Report) Print(out io.Writer) {
 	title := "import from " + r.Source
@@ -64,6 +77,7 @@ func (r *Report) Print(out io.Writer) {
 	tw.Flush()
 	printReasons(out, "skipped", r.Skips)
 	printReasons(out, "notes", r.Caveat)
+	printReasons(out, "quirks", map[string]map[string]int{KindClients: r.Quirks})
 	for _, n := range r.Notes {
 		fmt.Fprintln(out, "note:", n)
 	}

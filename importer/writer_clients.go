@@ -4,16 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"oauthd/core"
 	"oauthd/models"
 )
 
-// client creates or updates one client; its secret is stored as oauthd's digest only.
+// client creates or updates one client; its secret is stored as oauthd's digest only (and,
+// for a profile with HS256 id_tokens, sealed, as the core keeps every HS256 client's).
 func (w *writer) client(ctx context.Context, st *models.Store, c *Client) error {
 	if c.Skip != "" {
 		w.rep.skip(KindClients, c.Skip)
+		return nil
+	}
+	if !public(c) && c.Secret == "" {
+		w.rep.skip(KindClients, "confidential client without a secret")
 		return nil
 	}
 	var ownerID *uint
@@ -28,12 +32,18 @@ func (w *writer) client(ctx context.Context, st *models.Store, c *Client) error 
 			w.rep.note(KindClients, "owner not imported: client imported without an owner")
 		}
 	}
-	secretHash := ""
-	if c.Secret != "" && !public(c) {
-		secretHash = core.Digest(c.Secret)
+	row, err := w.opt.Clients.ClientRow(core.NewClient{ID: c.ID, Name: c.Name, RedirectURIs: c.RedirectURIs,
+		Scopes: c.Scopes, AuthMethods: c.AuthMethods, GrantTypes: c.GrantTypes, SkipAuthorization: c.SkipAuthorization,
+		Profile: c.Profile, AllowedRoles: c.AllowedRoles}, c.Secret)
+	switch {
+	case errors.Is(err, core.ErrInvalidInput):
+		w.rep.skip(KindClients, "oauthd cannot register it as it is: "+err.Error())
+		return nil
+	case err != nil:
+		return fmt.Errorf("client %q: %w", c.ID, err)
 	}
-	fp := fingerprint(c.ID, secretHash, c.Name, c.RedirectURIs, c.DefaultRedirectURI, c.Scopes, c.AuthMethods,
-		c.GrantTypes, c.SkipAuthorization, ownerID != nil, c.AllowPlainPKCE, c.RefreshRotation)
+	fp := fingerprint(c.ID, row.SecretHash, c.Name, c.RedirectURIs, c.Scopes, row.AuthMethods, row.GrantTypes,
+		c.SkipAuthorization, ownerID != nil, row.Profile, row.AllowedRoles)
 	old, known, err := w.record(ctx, st, recordClient, c.ID)
 	if err != nil {
 		return err
@@ -49,9 +59,7 @@ func (w *writer) client(ctx context.Context, st *models.Store, c *Client) error 
 		return nil
 	case exists && old == fp:
 		w.rep.count(KindClients, outcomeUnchanged)
-		return nil
-	case !public(c) && secretHash == "":
-		w.rep.skip(KindClients, "confidential client without a secret")
+		w.rep.carries(row)
 		return nil
 	}
 	if c.Note != "" {
@@ -60,7 +68,7 @@ func (w *writer) client(ctx context.Context, st *models.Store, c *Client) error 
 	if !exists {
 		cur = &models.Client{ID: c.ID, CreatedAt: w.now.Unix()}
 	}
-	applyClient(cur, c, secretHash, ownerID)
+	applyClient(cur, row, ownerID)
 	if exists {
 		err = st.SaveClient(ctx, cur)
 		w.rep.count(KindClients, outcomeUpdated)
@@ -71,33 +79,22 @@ func (w *writer) client(ctx context.Context, st *models.Store, c *Client) error 
 	if err != nil {
 		return fmt.Errorf("client %q: %w", c.ID, err)
 	}
+	w.rep.carries(row)
 	return w.saveRecord(ctx, st, recordClient, c.ID, fp)
 }
 
 func public(c *Client) bool { return len(c.AuthMethods) == 1 && c.AuthMethods[0] == core.AuthNone }
 
-// applyClient copies a source client's fields onto an oauthd row.
-func applyClient(dst *models.Client, c *Client, secretHash string, ownerID *uint) {
-	dst.SecretHash = secretHash
-	dst.Name = c.Name
-	dst.RedirectURIs = strings.Join(c.RedirectURIs, "\n")
-	dst.DefaultRedirectURI = c.DefaultRedirectURI
-	dst.Scopes = core.JoinScope(c.Scopes)
-	setAuthMethods(dst, c.AuthMethods)
-	dst.GrantTypes = strings.Join(c.GrantTypes, " ")
-	dst.SkipAuthorization = c.SkipAuthorization
-	dst.OwnerID = ownerID
-	dst.PKCE = "optional" // neither Frappe nor the Odoo module required PKCE of their clients
-	if public(c) {
-		dst.PKCE = "required"
-	}
-	dst.AllowPlainPKCE = c.AllowPlainPKCE
-	dst.RefreshRotation = c.RefreshRotation
-}
-
-// setAuthMethods stores the set of accepted client authentication methods.
-func setAuthMethods(dst *models.Client, methods []string) {
-	dst.AuthMethods = strings.Join(methods, " ")
+// applyClient copies what the import decides onto an oauthd row: everything the core built
+// from the source client, and its owner. What an operator set since (refused quirks, CORS
+// origins, post-logout URIs) stays.
+func applyClient(dst, row *models.Client, ownerID *uint) {
+	dst.SecretHash, dst.SecretSealed, dst.IDTokenAlg = row.SecretHash, row.SecretSealed, row.IDTokenAlg
+	dst.Name, dst.RedirectURIs, dst.DefaultRedirectURI = row.Name, row.RedirectURIs, row.DefaultRedirectURI
+	dst.Scopes, dst.AuthMethods, dst.GrantTypes = row.Scopes, row.AuthMethods, row.GrantTypes
+	dst.SkipAuthorization, dst.OwnerID = row.SkipAuthorization, ownerID
+	dst.PKCE, dst.AllowPlainPKCE, dst.RefreshRotation = row.PKCE, row.AllowPlainPKCE, row.RefreshRotation
+	dst.Profile, dst.AllowedRoles = row.Profile, row.AllowedRoles
 }
 
 // redirectURIs keeps the URIs oauthd can match (absolute, no fragment), in order, without

@@ -1,7 +1,8 @@
 // Package metrics exports oauthd's Prometheus metrics on a listener of their own. It
 // implements the core's Observer and the routes' RequestObserver; neither of those imports
 // Prometheus. Labels take values from small fixed sets (route templates, methods, status
-// codes, dialects, grant types), never client ids, users or tokens.
+// codes, dialects, grant types), never users or tokens; client ids only on the quirk counters,
+// which count registered clients alone.
 package metrics
 
 import (
@@ -25,6 +26,8 @@ type Metrics struct {
 	reuse    *prometheus.CounterVec
 	logins   *prometheus.CounterVec
 	cache    *prometheus.CounterVec
+	quirks   *prometheus.CounterVec
+	refusals *prometheus.CounterVec
 }
 
 // New registers oauthd's metrics and the Go runtime and process collectors.
@@ -49,8 +52,14 @@ func New() *Metrics {
 		cache: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "oauthd_bearer_cache_total",
 			Help: "Bearer checks answered by the in-process cache (hit) or the database (miss)."},
 			[]string{"result"}),
+		quirks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "oauthd_client_quirks_total",
+			Help: "Uses of legacy behaviours (quirks) by registered client and quirk, refused ones included."},
+			[]string{"client_id", "quirk"}),
+		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "oauthd_client_quirk_refusals_total",
+			Help: "Uses of legacy behaviours refused, by registered client and quirk."},
+			[]string{"client_id", "quirk"}),
 	}
-	m.Registry.MustRegister(m.requests, m.latency, m.tokens, m.reuse, m.logins, m.cache,
+	m.Registry.MustRegister(m.requests, m.latency, m.tokens, m.reuse, m.logins, m.cache, m.quirks, m.refusals,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -108,6 +117,15 @@ func (m *Metrics) Login(ctx context.Context, outcome string) {
 // BearerCache counts a bearer cache lookup.
 func (m *Metrics) BearerCache(hit bool) {
 	m.cache.WithLabelValues(map[bool]string{true: "hit", false: "miss"}[hit]).Inc()
+}
+
+// ClientQuirk counts a client's use of a quirk. The core calls it only for registered clients,
+// so the client_id label has as many values as there are clients.
+func (m *Metrics) ClientQuirk(clientID, quirk string, refused bool) {
+	m.quirks.WithLabelValues(clientID, quirk).Inc()
+	if refused {
+		m.refusals.WithLabelValues(clientID, quirk).Inc()
+	}
 }
 
 // dialectOf reads the dialect the route layer traced; calls from the CLI have none.

@@ -74,13 +74,18 @@ func (s *Store) ClientByID(ctx context.Context, id string) (*Client, error) {
 }
 
 // clientByIDSQL reads every column of Client (scanClient's order) and the owner's enabled flag.
+// The quirk columns come as NULL when they hold their defaults (profile standard, nothing
+// refused, no roles), which the drivers scan without allocating: most clients have them, and
+// every token request reads its client here.
 const clientByIDSQL = "SELECT clients.id, clients.secret_hash, clients.name, clients.redirect_uris, " +
 	"clients.default_redirect_uri, clients.scopes, clients.auth_method, clients.grant_types, " +
 	"clients.skip_authorization, clients.owner_id, clients.pkce, clients.allow_plain_pkce, " +
 	"clients.refresh_rotation, clients.created_at, clients.id_token_alg, clients.self_registered, " +
 	"clients.application_type, clients.metadata_document, " +
 	"clients.secret_sealed, clients.post_logout_redirect_uris, clients.client_uri, clients.logo_uri, " +
-	"clients.tos_uri, clients.policy_uri, clients.contacts, clients.used_at, COALESCE(users.enabled, false) " +
+	"clients.tos_uri, clients.policy_uri, clients.contacts, NULLIF(clients.allowed_roles, ''), " +
+	"NULLIF(clients.profile, 'standard'), NULLIF(clients.refused_quirks, ''), clients.used_at, " +
+	"COALESCE(users.enabled, false) " +
 	"FROM clients LEFT JOIN users ON users.id = clients.owner_id WHERE clients.id = ? LIMIT 1"
 
 // scanClient reads a row of clientByIDSQL into c. The text columns without NOT NULL read as ""
@@ -88,7 +93,7 @@ const clientByIDSQL = "SELECT clients.id, clients.secret_hash, clients.name, cli
 func scanClient(rows *sql.Rows, c *Client) error {
 	var owner sql.NullInt64
 	nullable := []*string{&c.SecretSealed, &c.PostLogoutRedirectURIs, &c.ClientURI, &c.LogoURI, &c.TOSURI,
-		&c.PolicyURI, &c.Contacts}
+		&c.PolicyURI, &c.Contacts, &c.AllowedRoles, &c.Profile, &c.RefusedQuirks}
 	texts := make([]sql.NullString, len(nullable))
 	dest := []any{&c.ID, &c.SecretHash, &c.Name, &c.RedirectURIs, &c.DefaultRedirectURI, &c.Scopes,
 		&c.AuthMethods, &c.GrantTypes, &c.SkipAuthorization, &owner, &c.PKCE, &c.AllowPlainPKCE,
@@ -105,6 +110,9 @@ func scanClient(rows *sql.Rows, c *Client) error {
 	}
 	for i, text := range texts {
 		*nullable[i] = text.String
+	}
+	if c.Profile == "" {
+		c.Profile = DefaultProfile // read as NULL: the column's default, without allocating it
 	}
 	return nil
 }
@@ -126,7 +134,7 @@ func (s *Store) DeleteClient(ctx context.Context, id string) error {
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		for _, m := range []any{&AuthorizationCode{}, &Token{}, &Consent{}, &ClientOrigin{}} {
+		for _, m := range []any{&AuthorizationCode{}, &Token{}, &Consent{}, &ClientOrigin{}, &ClientQuirk{}} {
 			if err := tx.w.Where("client_id = ?", id).Delete(m).Error; err != nil {
 				return found(err, "delete client rows")
 			}

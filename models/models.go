@@ -66,7 +66,19 @@ type Client struct {
 	// MetadataDocument marks a client known by its client ID metadata document: its id is the
 	// document's https URL, and its other columns are what the document said when last read.
 	MetadataDocument bool `gorm:"not null;default:false"`
+	// Profile names the system the client came from (standard, frappe-v15, frappe, odoo), which
+	// decides the legacy behaviours it may use (see core/profiles.go).
+	Profile string `gorm:"size:16;not null;default:'standard'"` // DefaultProfile
+	// RefusedQuirks are the space-separated legacy behaviours an operator took away from this
+	// client after reading its quirk ledger (see core/quirks.go).
+	RefusedQuirks string `gorm:"size:512;not null;default:''"`
+	// AllowedRoles, when set, are the roles (comma-separated, as a user's) of which a user
+	// needs one to authorize the client, as Frappe's OAuth Client "Allowed Roles".
+	AllowedRoles string `gorm:"type:text"`
 }
+
+// DefaultProfile is the profile of a client registered without one (core.ProfileStandard).
+const DefaultProfile = "standard"
 
 // ClientOrigin is a browser origin ("https://app.example.com") a client may call the token,
 // revocation, introspection, userinfo and metadata endpoints from (CORS). One row per origin,
@@ -91,9 +103,12 @@ type AuthorizationCode struct {
 	AuthTime         int64  `gorm:"not null;default:0"`                     // when the user logged in (OIDC auth_time)
 	SID              string `gorm:"column:sid;size:64;not null;default:''"` // the login's session (OIDC sid)
 	Resource         string `gorm:"size:2048;not null;default:''"`          // RFC 8707 resource indicator
-	IssuedAt         int64  `gorm:"not null"`
-	ExpiresAt        int64  `gorm:"not null;index"`
-	UsedAt           int64  `gorm:"not null"` // 0 until exchanged
+	// OpenID: the authorization request asked for openid itself (not merely a client whose
+	// default scope holds it), which alone earns an id_token.
+	OpenID    bool  `gorm:"column:openid;not null;default:false"`
+	IssuedAt  int64 `gorm:"not null"`
+	ExpiresAt int64 `gorm:"not null;index"`
+	UsedAt    int64 `gorm:"not null"` // 0 until exchanged
 }
 
 // Token kinds.
@@ -123,6 +138,9 @@ type Token struct {
 	AuthTime  int64  `gorm:"not null;default:0"`                     // the login behind the grant (OIDC auth_time)
 	SID       string `gorm:"column:sid;size:64;not null;default:''"` // that login's session (OIDC sid)
 	Resource  string `gorm:"size:2048;not null;default:''"`          // RFC 8707 resource, reported as aud
+	// OpenID: the grant's authorization request asked for openid, so its refreshes carry an
+	// id_token too (set on refresh tokens; an access token never needs it).
+	OpenID bool `gorm:"column:openid;not null;default:false"`
 }
 
 // Consent records that a user approved a client for some scopes.
@@ -145,5 +163,5 @@ type Session struct {
 // All lists every model, in migration order.
 func All() []any {
 	return []any{&User{}, &Client{}, &ClientOrigin{}, &AuthorizationCode{}, &Token{}, &Consent{}, &Session{}, &Revocation{},
-		&ImportRecord{}, &AdminToken{}, &AdminSession{}, &SigningKey{}}
+		&ImportRecord{}, &AdminToken{}, &AdminSession{}, &SigningKey{}, &ClientQuirk{}}
 }

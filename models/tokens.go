@@ -22,6 +22,8 @@ type TokenOwner struct {
 	Subject      string
 	SkipConsent  bool // the client's skip_authorization ("trusted client")
 	ClientExists bool
+	// ClientRefusedQuirks are the client's refused_quirks (TokenByID only).
+	ClientRefusedQuirks string
 }
 
 // CreateTokens inserts tokens in one statement.
@@ -34,7 +36,8 @@ func (s *Store) TokenByID(ctx context.Context, id string) (*TokenOwner, error) {
 	var t TokenOwner
 	err := s.db.WithContext(ctx).Table("tokens").
 		Select("tokens.*, users.email, users.full_name, users.first_name, users.last_name, users.enabled, users.roles, users.subject, "+
-			"clients.skip_authorization AS skip_consent, clients.id IS NOT NULL AS client_exists").
+			"clients.skip_authorization AS skip_consent, clients.id IS NOT NULL AS client_exists, "+
+			"COALESCE(clients.refused_quirks, '') AS client_refused_quirks").
 		Joins("JOIN users ON users.id = tokens.user_id").
 		Joins("LEFT JOIN clients ON clients.id = tokens.client_id").
 		Where("tokens.id = ?", id).Take(&t).Error

@@ -207,6 +207,10 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 	if err != nil {
 		b.Fatal(err)
 	}
+	ledger, stopLedger := context.WithCancel(ctx) // counting quirks as the server does
+	stopped := make(chan struct{})
+	go func() { defer close(stopped); e.eng.RunQuirkLedger(ledger, core.QuirkFlushInterval) }()
+	b.Cleanup(func() { stopLedger(); <-stopped }) // before the store closes
 	e.base, e.http = benchServe(b, routes.New(adapters.Deps{Engine: e.eng, Config: cfg}))
 	return e
 }
@@ -462,12 +466,17 @@ func do(client *http.Client, req *http.Request, buf *bytes.Buffer) error {
 }
 
 func get(client *http.Client, url, bearer string, buf *bytes.Buffer) error {
+	return getWith(client, url, "Authorization", bearer, buf)
+}
+
+// getWith sends the bearer token in the named header.
+func getWith(client *http.Client, url, header, bearer string, buf *bytes.Buffer) error {
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
 		return err
 	}
 	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
+		req.Header[header] = []string{"Bearer " + bearer}
 	}
 	return do(client, req, buf)
 }

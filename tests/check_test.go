@@ -63,7 +63,6 @@ func (r checkReport) statuses() map[string]string {
 // The seed documents' flows pass against oauthd in both dialects: as the client's owner (no
 // consent page) in both, and as another user through the consent page's Allow and Deny.
 func TestCheckPassesAgainstOauthd(t *testing.T) {
-	t.Setenv("OAUTHD_OAUTH_REVOCATION_AUTH", "none") // the document revokes with the token alone
 	s := startEphemeralSuite(t)
 	out, stderr, code := runCheck(t, s.URL, ephAlice, ephAlicePass, "--json")
 	rep := parseCheck(t, out)
@@ -91,7 +90,7 @@ func TestCheckPassesAgainstOauthd(t *testing.T) {
 // Against a server that refuses the document's token-only revocation, the revoke step FAILs
 // with the answer it got, and the check exits 1.
 func TestCheckReportsARefusedTokenOnlyRevocation(t *testing.T) {
-	t.Setenv("OAUTHD_OAUTH_REVOCATION_AUTH", "client")
+	t.Setenv("OAUTHD_OAUTH_REVOCATION_AUTH", "client") // deprecated: every client refuses token-only revocation
 	s := startEphemeralSuite(t)
 	out, _, code := runCheck(t, s.URL, ephAlice, ephAlicePass, "--json", "--dialect", "frappe")
 	var revoke *checkResult
@@ -141,7 +140,6 @@ func renamingProxy(t *testing.T, upstream string) string {
 // A server whose Odoo token answer names a field differently: DIFF with the difference, exit
 // 0 (1 with --strict); --against shows that server and oauthd side by side.
 func TestCheckReportsADifferentFieldNameAndComparesTwoServers(t *testing.T) {
-	t.Setenv("OAUTHD_OAUTH_REVOCATION_AUTH", "none")
 	s := startEphemeralSuite(t)
 	renamed := renamingProxy(t, s.URL)
 	out, stderr, code := runCheck(t, renamed, ephAlice, ephAlicePass, "--dialect", "odoo")

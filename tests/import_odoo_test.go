@@ -63,6 +63,10 @@ func TestImportOdoo(t *testing.T) {
 	if n := frappeCount(t, s, "SELECT COUNT(*) FROM users WHERE password_hash LIKE '%plain-old-pw%'"); n != 0 {
 		t.Fatal("a plain-text password was stored as such")
 	}
+	if n := frappeCount(t, s, "SELECT COUNT(*) FROM clients WHERE profile = 'odoo' AND refresh_rotation = ? "+
+		"AND grant_types = 'authorization_code refresh_token client_credentials'", false); n != 1 {
+		t.Fatal("the application was not imported with profile odoo's behaviour")
+	}
 
 	odooLogin(t, s, "admin", "odoo-admin-pw")
 	odooLogin(t, s, "admin", "odoo-admin-pw") // after the re-hash

@@ -9,13 +9,14 @@ import (
 // The Odoo module ignored scope, and its clients ask for "openid profile email" (FastAPI,
 // NextAuth) or six scopes (OpenInt). The Odoo dialect grants what the client was registered
 // for out of what was asked, or the client's scopes when nothing is left, and says so in
-// "scope" (RFC 6749 §3.3), at authorize and at the token endpoint. Frappe still refuses.
+// "scope" (RFC 6749 §3.3), at authorize and at the token endpoint; an OpenID request may
+// always have profile and email. Frappe still refuses, but for OpenID requests.
 func TestOdooScopeNarrowing(t *testing.T) {
 	t.Parallel()
 	e := odooSetup(t) // the client has the default scopes, "all openid"
 	for _, tc := range []struct{ asked, granted string }{
-		{"openid profile email", "openid"},
-		{"openid profile email odoo.base all", "openid all"},
+		{"openid profile email", "openid profile email"},
+		{"openid profile email odoo.base all", "openid profile email all"},
 		{"profile email", "all openid"},
 		{"", "all openid"},
 	} {
@@ -27,7 +28,7 @@ func TestOdooScopeNarrowing(t *testing.T) {
 		refreshed := odooPostForm(t, http.DefaultClient, e.s.URL+odooOAuth+"/access_token", url.Values{
 			"client_id": {e.client.ID}, "client_secret": {e.client.Secret}, "grant_type": {"refresh_token"},
 			"refresh_token": {r.Str("refresh_token")}, "scope": {"openid profile"}})
-		odooExpect(t, refreshed, http.StatusOK, map[string]any{"scope": "openid"})
+		odooExpect(t, refreshed, http.StatusOK, map[string]any{"scope": "openid profile"})
 	}
 	cc := odooPostForm(t, http.DefaultClient, e.s.URL+odooOAuth+"/access_token", url.Values{
 		"client_id": {e.client.ID}, "client_secret": {e.client.Secret}, "scope": {"openid profile email"}})
@@ -40,7 +41,7 @@ func TestOdooScopeNarrowing(t *testing.T) {
 	frappeExpect(t, "frappe get_token", frappeCC, http.StatusBadRequest, map[string]any{"error": "invalid_scope"})
 	hc := odooLogin(t, e.s, odooOwner, odooOwnerPass)
 	q := url.Values{"client_id": {e.client.ID}, "redirect_uri": {odooRedirect}, "response_type": {"code"},
-		"scope": {"openid profile"}, "state": {"fs"}}
+		"scope": {"all project"}, "state": {"fs"}}
 	loc := Send(t, hc, "GET", e.s.URL+frappeOAuth+"authorize?"+q.Encode(), nil).Location(t)
 	if loc.Query().Get("error") != "invalid_scope" || loc.Query().Get("state") != "fs" {
 		t.Fatalf("frappe authorize with an unregistered scope: redirected to %s", loc)

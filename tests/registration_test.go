@@ -255,9 +255,9 @@ func TestRegistrationApplicationType(t *testing.T) {
 	if err := json.Unmarshal(a.CLI(t, "client", "list"), &listed); err != nil || len(listed) != 2 {
 		t.Fatalf("client list: %v %v", listed, err)
 	}
-	for _, c := range listed { // both made within a second: listed in either order
+	for _, c := range listed { // both registered within one second: list order is by id then
 		if want := map[string]string{web.Str("client_id"): "web", native.Str("client_id"): "native"}[c["client_id"].(string)]; c["application_type"] != want {
-			t.Fatalf("client list: %v, want %s's application_type %q", listed, c["client_id"], want)
+			t.Fatalf("client list: %s has application_type %v, want %q", c["client_id"], c["application_type"], want)
 		}
 	}
 	refused := []struct {

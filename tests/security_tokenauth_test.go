@@ -1,7 +1,9 @@
 package tests
 
 // Findings 4 and 5 of the security review: revocation and introspection without client
-// authentication.
+// authentication. Both now follow the ownership rule: a caller that names a client sees and
+// revokes only that client's tokens; one that names none answers for the token it holds
+// (revoke_without_client, introspect_without_client), unless the token's client refuses it.
 
 import (
 	"net/http"
@@ -9,7 +11,8 @@ import (
 	"testing"
 )
 
-// Finding 4: whoever holds an access token could end the grant without naming a client.
+// Finding 4: revocation. A caller naming a client revokes only that client's tokens; one naming
+// none revokes the token it holds, unless the token's client refuses revoke_without_client.
 func TestSecurityRevocationNeedsClient(t *testing.T) {
 	t.Parallel()
 	s := frappeStart(t, nil)
@@ -21,11 +24,12 @@ func TestSecurityRevocationNeedsClient(t *testing.T) {
 	revoke := func(form url.Values) *Resp {
 		return SendForm(t, nil, "POST", s.URL+frappeOAuth+"revoke_token", form)
 	}
+	s.CLI(t, "client", "update", s.client.ID, "--refuse-quirk", "revoke_without_client")
 	if r := revoke(url.Values{"token": {access}}); r.Status != http.StatusUnauthorized || !alive() {
-		t.Fatalf("bare token: %s, alive %v; want 401 and the token alive", r, alive())
+		t.Fatalf("bare token, its client refusing revoke_without_client: %s, alive %v; want 401 and the token alive", r, alive())
 	}
 	if r := Send(t, nil, "POST", s.URL+odooOAuth+"/revoke?token="+access, nil); r.Status != http.StatusUnauthorized || !alive() {
-		t.Fatalf("Odoo, bare token: %s, alive %v; want 401 and the token alive", r, alive())
+		t.Fatalf("Odoo, bare token, refused: %s, alive %v; want 401 and the token alive", r, alive())
 	}
 	r := revoke(url.Values{"token": {access}, "client_id": {other.ID}, "client_secret": {other.Secret}})
 	if r.Status != http.StatusOK || !alive() {
@@ -44,11 +48,19 @@ func TestSecurityRevocationNeedsClient(t *testing.T) {
 		t.Fatalf("public client by client_id: %s, want its token revoked", r)
 	}
 
-	// oauth.revocation_auth = "none" keeps Frappe's behaviour.
-	open := frappeStart(t, frappeCompatAuth)
-	tok = open.frappeTokens(t, open.frappeLogin(t)).Str("access_token")
-	if r := SendForm(t, nil, "POST", open.URL+frappeOAuth+"revoke_token", url.Values{"token": {tok}}); r.Status != http.StatusOK {
-		t.Fatalf("revocation_auth none, bare token: %s", r)
+	// By default whoever holds a token may revoke it, as Frappe's document shows, in both dialects.
+	for _, path := range []string{frappeOAuth + "revoke_token", odooOAuth + "/revoke"} {
+		tok = pub.frappeTokens(t, pub.frappeLogin(t)).Str("access_token")
+		if r := SendForm(t, nil, "POST", pub.URL+path, url.Values{"token": {tok}}); r.Status != http.StatusOK ||
+			pub.frappeBearer(t, "GET", frappeLoggedIn, "Authorization", tok).Status != http.StatusUnauthorized {
+			t.Fatalf("%s, bare token: %s, want it revoked", path, r)
+		}
+	}
+	// The deprecated oauth.revocation_auth = "client" still refuses every bare token.
+	strict := frappeStart(t, []Option{Env("OAUTHD_OAUTH_REVOCATION_AUTH=client")})
+	tok = strict.frappeTokens(t, strict.frappeLogin(t)).Str("access_token")
+	if r := SendForm(t, nil, "POST", strict.URL+frappeOAuth+"revoke_token", url.Values{"token": {tok}}); r.Status != http.StatusUnauthorized {
+		t.Fatalf("revocation_auth client, bare token: %s, want 401", r)
 	}
 }
 
@@ -64,8 +76,13 @@ func TestSecurityIntrospectionNeedsAuthentication(t *testing.T) {
 		return SendForm(t, nil, "POST", s.URL+frappeOAuth+"introspect_token", form, hdr...)
 	}
 
+	// Whoever holds the token may read what it is, unless its client refuses that.
+	if r := introspect(url.Values{"token": {access}}); r.Status != http.StatusOK || r.Str("email") != frappeEmail {
+		t.Fatalf("no authentication, the token held: %s, want the token described", r)
+	}
+	s.CLI(t, "client", "update", s.client.ID, "--refuse-quirk", "introspect_without_client")
 	if r := introspect(url.Values{"token": {access}}); r.Status != http.StatusUnauthorized || r.Str("email") != "" {
-		t.Fatalf("no authentication: %s, want 401 and nothing about the token", r)
+		t.Fatalf("no authentication, its client refusing introspect_without_client: %s, want 401 and nothing", r)
 	}
 	if r := Send(t, nil, "GET", s.URL+frappeOAuth+"introspect_token?"+url.Values{"token": {access}, "client_id": {s.client.ID},
 		"client_secret": {s.client.Secret}}.Encode(), nil); r.Status != http.StatusBadRequest {
@@ -93,7 +110,7 @@ func TestSecurityIntrospectionNeedsAuthentication(t *testing.T) {
 		t.Fatalf("bearer token without the introspect scope: %s, want 403", r)
 	}
 
-	// oauth.introspection_auth = "none" keeps Frappe's behaviour, GET included.
+	// The deprecated oauth.introspection_auth = "none" keeps Frappe's behaviour, GET included.
 	open := frappeStart(t, frappeCompatAuth)
 	tok := open.frappeTokens(t, open.frappeLogin(t)).Str("access_token")
 	if r := Send(t, nil, "GET", open.URL+frappeOAuth+"introspect_token?token="+tok, nil); r.JSON["active"] != true {

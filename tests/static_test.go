@@ -97,6 +97,19 @@ func TestStaticClientsAndUsersFromTheConfigFile(t *testing.T) {
 	if n := frappeCount(t, s, "SELECT COUNT(*) FROM users WHERE roles = 'Accounts User'"); n != 1 {
 		t.Fatal("the user's new roles were not applied")
 	}
+
+	// a profile and refused quirks
+	changed = strings.Replace(changed, `name = "Suite SPA"`, `name = "Suite SPA"
+profile = "frappe-v15"
+refused_quirks = ["revoke_without_client"]`, 1)
+	os.WriteFile(path, []byte(changed), 0o600)
+	if _, stderr, code := s.TryCLI("--config", path, "migrate"); code != 0 {
+		t.Fatalf("migrate: %d %s", code, stderr)
+	}
+	if n := frappeCount(t, s, "SELECT COUNT(*) FROM clients WHERE id = 'suite-public' AND profile = 'frappe-v15' "+
+		"AND refused_quirks = 'revoke_without_client'"); n != 1 {
+		t.Fatal("the client's profile and refused quirks were not applied")
+	}
 }
 
 func TestStaticSetupErrorsExit2AndWriteNothing(t *testing.T) {

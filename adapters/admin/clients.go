@@ -16,6 +16,7 @@ func (h *handler) clientRoutes(api fiber.Router) {
 	api.Delete("/clients/:id", h.removeClient)
 	api.Post("/clients/:id/rotate-secret", h.rotateSecret)
 	api.Get("/clients/:id/tokens", h.clientTokens)
+	api.Get("/clients/:id/quirks", h.clientQuirks)
 	api.Delete("/clients/:id/tokens", h.revokeClientTokens)
 }
 
@@ -44,6 +45,9 @@ type clientBody struct {
 	PKCE              *string   `json:"pkce"`
 	PKCEPlain         *bool     `json:"pkce_plain"`
 	RefreshRotation   *bool     `json:"refresh_rotation"`
+	Profile           *string   `json:"profile"`
+	RefusedQuirks     *[]string `json:"refused_quirks"`
+	AllowedRoles      *[]string `json:"allowed_roles"`
 }
 
 func (h *handler) createClient(c *fiber.Ctx) error {
@@ -58,6 +62,9 @@ func (h *handler) createClient(c *fiber.Ctx) error {
 	deref(&nc.SkipAuthorization, b.SkipAuthorization)
 	deref(&nc.PKCE, b.PKCE)
 	deref(&nc.AllowPlainPKCE, b.PKCEPlain)
+	deref(&nc.Profile, b.Profile)
+	deref(&nc.RefusedQuirks, b.RefusedQuirks)
+	deref(&nc.AllowedRoles, b.AllowedRoles)
 	if b.Scope != nil {
 		nc.Scopes = core.ParseScope(*b.Scope)
 	}
@@ -90,7 +97,8 @@ func (h *handler) updateClient(c *fiber.Ctx) error {
 	}
 	ch := core.ClientChange{Name: b.Name, RedirectURIs: b.RedirectURIs, GrantTypes: b.GrantTypes,
 		SkipAuthorization: b.SkipAuthorization, PKCE: b.PKCE, AllowPlainPKCE: b.PKCEPlain,
-		RefreshRotation: b.RefreshRotation}
+		RefreshRotation: b.RefreshRotation, Profile: b.Profile, RefusedQuirks: b.RefusedQuirks,
+		AllowedRoles: b.AllowedRoles}
 	if b.Scope != nil {
 		scopes := core.ParseScope(*b.Scope)
 		ch.Scopes = &scopes
@@ -132,6 +140,19 @@ func (h *handler) revokeClientTokens(c *fiber.Ctx) error {
 		return h.failErr(c, err)
 	}
 	return c.JSON(fiber.Map{"revoked": n})
+}
+
+// clientQuirks is the client's quirk ledger, this instance's counts not yet written included.
+func (h *handler) clientQuirks(c *fiber.Ctx) error {
+	lines, err := h.eng.QuirkLedger(c.UserContext(), param(c, "id"))
+	if err != nil {
+		return h.failErr(c, err)
+	}
+	out := make([]map[string]any, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, adapters.DescribeQuirkLine(l))
+	}
+	return c.JSON(fiber.Map{"quirks": out})
 }
 
 func (h *handler) tokens(c *fiber.Ctx, q core.TokenQuery) error {

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/url"
 	"strconv"
@@ -29,7 +30,7 @@ type page struct {
 	SignedIn              bool
 	CSRF, Query           string
 	Error, Notice, Secret string
-	Clients               []models.Client
+	Clients               []pageClient
 	Users                 []models.User
 	handle                string // the browser's sign-in handle, for pageDone's notice
 }
@@ -177,6 +178,14 @@ func (h *handler) renderPage(c *fiber.Ctx, status int, p *page) error {
 	return c.Status(status).Send(buf.Bytes())
 }
 
+// pageClient is a client's row on the page: the client, its profile, and what its quirk
+// ledger says it still relies on.
+type pageClient struct {
+	models.Client
+	ProfileName string
+	Quirks      []string // "name ×count" (", refused ×n" when some were)
+}
+
 // fillLists reads the clients and users the page shows, filtered by the search.
 func (h *handler) fillLists(c *fiber.Ctx, p *page) error {
 	q := strings.ToLower(strings.TrimSpace(p.Query))
@@ -184,9 +193,21 @@ func (h *handler) fillLists(c *fiber.Ctx, p *page) error {
 	if err != nil {
 		return err
 	}
+	ledger, err := h.eng.QuirkLedger(c.UserContext(), "")
+	if err != nil {
+		return err
+	}
+	uses := map[string][]string{}
+	for _, l := range ledger {
+		line := fmt.Sprintf("%s ×%d", l.Quirk, l.Uses)
+		if l.Refused > 0 {
+			line += fmt.Sprintf(" (refused ×%d)", l.Refused)
+		}
+		uses[l.ClientID] = append(uses[l.ClientID], line)
+	}
 	for _, cl := range clients {
 		if q == "" || strings.Contains(strings.ToLower(cl.Name+" "+cl.ID), q) {
-			p.Clients = append(p.Clients, cl)
+			p.Clients = append(p.Clients, pageClient{Client: cl, ProfileName: core.ProfileOf(&cl), Quirks: uses[cl.ID]})
 		}
 	}
 	users, err := h.eng.Users(c.UserContext(), core.UserQuery{Search: q, Limit: core.MaxUserPage})

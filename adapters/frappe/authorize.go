@@ -53,7 +53,8 @@ func (h *handler) approve(c *fiber.Ctx) error {
 // default RFC 8707 resource.
 func (h *handler) authorizeRequest(c *fiber.Ctx, p map[string]string) core.AuthorizeRequest {
 	req := web.AuthorizeRequest(func(k string) string { return p[k] }, core.ScopeStrict)
-	req.Issuer = web.Issuer(c, h.opt.Issuer)
+	req.Issuer, req.AccessTTL = web.Issuer(c, h.opt.Issuer), h.opt.AccessTTL
+	req.Quirks = web.SecretInURL(c)
 	return req
 }
 

@@ -13,17 +13,20 @@ import (
 
 // BearerFromRequest returns the token of an `Authorization: Bearer <token>` header (scheme in
 // any case), or of the misspelt `Authorizaton` header that Frappe's docs print and clients
-// copy. Frappe's REST API reads tokens from these headers only. sent reports whether either
-// header was there at all: a request that sends one without a usable bearer token is refused,
-// never served as anonymous (Frappe answers it 401 since v15).
-func BearerFromRequest(c *fiber.Ctx) (token string, sent bool) {
-	for _, name := range []string{fiber.HeaderAuthorization, compat.MisspeltAuthorizationHeader} {
-		if v := c.Get(name); v != "" {
-			token, _ = compat.BearerToken(v)
-			return token, true
-		}
+// copy (then used holds that quirk, which the core decides per client). Frappe's REST API
+// reads tokens from these headers only. sent reports whether either header was there at all:
+// a request that sends one without a usable bearer token is refused, never served as
+// anonymous (Frappe answers it 401 since v15).
+func BearerFromRequest(c *fiber.Ctx) (token string, sent bool, used core.Quirks) {
+	if v := c.Get(fiber.HeaderAuthorization); v != "" {
+		token, _ = compat.BearerToken(v)
+		return token, true, 0
 	}
-	return "", false
+	if v := c.Get(compat.MisspeltAuthorizationHeader); v != "" {
+		token, _ = compat.BearerToken(v)
+		return token, true, core.QuirkAuthorizatonHeader
+	}
+	return "", false, 0
 }
 
 var errNoToken = &core.Error{Code: core.ErrInvalidToken, Reason: core.ReasonTokenMissing,
@@ -32,12 +35,12 @@ var errNoToken = &core.Error{Code: core.ErrInvalidToken, Reason: core.ReasonToke
 var errNoOpenID = &core.Error{Code: core.ErrInsufficientScope, Reason: core.ReasonInsufficientScope,
 	Description: "The request requires higher privileges than provided by the access token."}
 
-// bearer authenticates the request's bearer token.
-func (h *handler) bearer(c *fiber.Ctx, token string) (*core.Principal, *core.Error) {
+// bearer authenticates the request's bearer token, sent as used says.
+func (h *handler) bearer(c *fiber.Ctx, token string, used core.Quirks) (*core.Principal, *core.Error) {
 	if token == "" {
 		return nil, errNoToken
 	}
-	p, err := h.eng.AuthenticateBearer(c.UserContext(), token)
+	p, err := h.eng.AuthenticateBearerWith(c.UserContext(), token, used)
 	if err != nil {
 		return nil, core.AsError(err)
 	}
@@ -47,7 +50,7 @@ func (h *handler) bearer(c *fiber.Ctx, token string) (*core.Principal, *core.Err
 // loggedUser is frappe.auth.get_logged_user: the bearer token's user, or, when no token was
 // sent, the browser session's user, as in Frappe.
 func (h *handler) loggedUser(c *fiber.Ctx) error {
-	token, sent := BearerFromRequest(c)
+	token, sent, used := BearerFromRequest(c)
 	if !sent {
 		s, err := web.CurrentSession(c, h.eng)
 		if err != nil {
@@ -57,7 +60,7 @@ func (h *handler) loggedUser(c *fiber.Ctx) error {
 			return message(c, fiber.StatusOK, s.User.Email)
 		}
 	}
-	p, e := h.bearer(c, token)
+	p, e := h.bearer(c, token, used)
 	if e != nil {
 		return renderBearer(c, e)
 	}
@@ -67,11 +70,11 @@ func (h *handler) loggedUser(c *fiber.Ctx) error {
 // userinfo is openid_profile: the OpenID Connect claims of the token's user, for tokens
 // granted the openid scope.
 func (h *handler) userinfo(c *fiber.Ctx) error {
-	token, perr := userinfoToken(c)
+	token, used, perr := userinfoToken(c)
 	if perr != nil {
 		return renderBearer(c, perr)
 	}
-	p, e := h.bearer(c, token)
+	p, e := h.bearer(c, token, used)
 	if e != nil {
 		return renderBearer(c, e)
 	}
@@ -89,21 +92,21 @@ func (h *handler) userinfo(c *fiber.Ctx) error {
 
 // userinfoToken takes the token from the headers or, in a form POST, from the body's
 // access_token (RFC 6750 §2.2). Both at once is refused: RFC 6750 §2 allows one method only.
-func userinfoToken(c *fiber.Ctx) (string, *core.Error) {
-	token, sent := BearerFromRequest(c)
+func userinfoToken(c *fiber.Ctx) (string, core.Quirks, *core.Error) {
+	token, sent, used := BearerFromRequest(c)
 	if c.Method() != fiber.MethodPost {
-		return token, nil
+		return token, used, nil
 	}
 	p, perr := bodyParams(c)
 	switch {
 	case perr != nil:
-		return "", perr
+		return "", 0, perr
 	case sent && p["access_token"] != "":
-		return "", invalidRequest("The access token was sent both in a header and in the body.")
+		return "", 0, invalidRequest("The access token was sent both in a header and in the body.")
 	case !sent:
-		return p["access_token"], nil
+		return p["access_token"], 0, nil
 	}
-	return token, nil
+	return token, used, nil
 }
 
 // introspect is introspect_token in Frappe's shape (client_id, trusted_client, active, exp,
@@ -114,7 +117,7 @@ func (h *handler) introspect(c *fiber.Ctx) error {
 	if perr != nil {
 		return renderRFC(c, perr)
 	}
-	bearer, _ := BearerFromRequest(c)
+	bearer, _, _ := BearerFromRequest(c)
 	in, err := h.eng.IntrospectFor(c.UserContext(), core.IntrospectRequest{Credentials: clientCredentials(c, p),
 		Bearer: bearer, Token: p["token"], TokenInURL: c.Method() == fiber.MethodGet || c.Context().QueryArgs().Has("token")})
 	if err != nil {
@@ -154,8 +157,8 @@ func introspection(in *core.Introspection, issuer string) fiber.Map {
 
 // testResource is the test_resource of seed 002: who a valid bearer token speaks for.
 func (h *handler) testResource(c *fiber.Ctx) error {
-	token, _ := BearerFromRequest(c)
-	p, e := h.bearer(c, token)
+	token, _, used := BearerFromRequest(c)
+	p, e := h.bearer(c, token, used)
 	if e != nil {
 		return renderBearer(c, e)
 	}

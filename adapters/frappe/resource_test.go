@@ -21,25 +21,26 @@ func TestBearerFromRequest(t *testing.T) {
 		header []string
 		token  string
 		sent   bool
+		used   core.Quirks
 	}{
-		{"Bearer", []string{"Authorization", "Bearer tok"}, "tok", true},
-		{"lower-case scheme", []string{"Authorization", "bearer tok"}, "tok", true},
-		{"upper-case scheme", []string{"Authorization", "BEARER tok"}, "tok", true},
-		{"extra spaces", []string{"Authorization", "Bearer   tok  "}, "tok", true},
-		{"misspelt header", []string{misspelt, "Bearer tok"}, "tok", true},
-		{"misspelt header, lower case name", []string{"authorizaton", "bearer tok"}, "tok", true},
-		{"both: the correct one wins", []string{"Authorization", "Bearer right", misspelt, "Bearer wrong"}, "right", true},
-		{"Basic", []string{"Authorization", "Basic YTpi"}, "", true},
-		{"token scheme", []string{"Authorization", "token key:secret"}, "", true},
-		{"no token", []string{"Authorization", "Bearer "}, "", true},
-		{"two tokens", []string{"Authorization", "Bearer a b"}, "", true},
-		{"absent", nil, "", false},
-		{"other header", []string{"X-Authorization", "Bearer tok"}, "", false},
+		{"Bearer", []string{"Authorization", "Bearer tok"}, "tok", true, 0},
+		{"lower-case scheme", []string{"Authorization", "bearer tok"}, "tok", true, 0},
+		{"upper-case scheme", []string{"Authorization", "BEARER tok"}, "tok", true, 0},
+		{"extra spaces", []string{"Authorization", "Bearer   tok  "}, "tok", true, 0},
+		{"misspelt header", []string{misspelt, "Bearer tok"}, "tok", true, core.QuirkAuthorizatonHeader},
+		{"misspelt header, lower case name", []string{"authorizaton", "bearer tok"}, "tok", true, core.QuirkAuthorizatonHeader},
+		{"both: the correct one wins", []string{"Authorization", "Bearer right", misspelt, "Bearer wrong"}, "right", true, 0},
+		{"Basic", []string{"Authorization", "Basic YTpi"}, "", true, 0},
+		{"token scheme", []string{"Authorization", "token key:secret"}, "", true, 0},
+		{"no token", []string{"Authorization", "Bearer "}, "", true, 0},
+		{"two tokens", []string{"Authorization", "Bearer a b"}, "", true, 0},
+		{"absent", nil, "", false, 0},
+		{"other header", []string{"X-Authorization", "Bearer tok"}, "", false, 0},
 	} {
 		c := adaptertest.Ctx(t, fiber.MethodGet, "/", "", tc.header...)
-		token, sent := BearerFromRequest(c)
-		if token != tc.token || sent != tc.sent {
-			t.Errorf("%s: (%q, %v), want (%q, %v)", tc.name, token, sent, tc.token, tc.sent)
+		token, sent, used := BearerFromRequest(c)
+		if token != tc.token || sent != tc.sent || used != tc.used {
+			t.Errorf("%s: (%q, %v, %v), want (%q, %v, %v)", tc.name, token, sent, used, tc.token, tc.sent, tc.used)
 		}
 	}
 }
@@ -61,7 +62,7 @@ func TestUserinfoToken(t *testing.T) {
 		{"POST, header and empty body token", fiber.MethodPost, "access_token=", []string{"Authorization", "Bearer h"}, "h", ""},
 	} {
 		c := adaptertest.Ctx(t, tc.method, "/?access_token=q", tc.body, tc.header...)
-		token, err := userinfoToken(c)
+		token, _, err := userinfoToken(c)
 		switch {
 		case tc.errCode == "" && (err != nil || token != tc.token):
 			t.Errorf("%s: %q, %+v; want %q", tc.name, token, err, tc.token)

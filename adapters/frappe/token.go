@@ -32,7 +32,8 @@ func (h *handler) token(c *fiber.Ctx) error {
 	res, err := h.eng.Token(c.UserContext(), core.TokenRequest{GrantType: p["grant_type"], Credentials: clientCredentials(c, p),
 		Code: p["code"], RedirectURI: p["redirect_uri"], CodeVerifier: p["code_verifier"],
 		RefreshToken: p["refresh_token"], Scope: p["scope"], AccessTTL: h.opt.AccessTTL,
-		ScopePolicy: core.ScopeStrict, Issuer: web.Issuer(c, h.opt.Issuer), Resource: p["resource"]})
+		ScopePolicy: core.ScopeStrict, Issuer: web.Issuer(c, h.opt.Issuer), Resource: p["resource"],
+		Username: p["username"], Password: p["password"], Address: web.LoginAddress(c, p["username"])})
 	if err != nil {
 		return renderRFC(c, core.AsError(err))
 	}

@@ -35,7 +35,7 @@ func (h *handler) authorize(c *fiber.Ctx) error {
 		return fail(c, unavailable(core.AsError(err)))
 	}
 	req := p.authorizeRequest()
-	req.Issuer = web.Issuer(c, h.opt.Issuer)
+	req.Issuer, req.AccessTTL = web.Issuer(c, h.opt.Issuer), h.opt.AccessTTL
 	o := h.eng.AuthorizeFlow(c.UserContext(), req, s)
 	switch {
 	case o.Kind == core.OutcomeLogin && api:
@@ -47,16 +47,19 @@ func (h *handler) authorize(c *fiber.Ctx) error {
 	case o.Kind == core.OutcomeConsent:
 		return web.ShowConsent(c, o.Authorization, s, approvePath)
 	case o.Kind == core.OutcomeCode && api:
-		return render(c, fiber.StatusOK, codeBody(o.Authorization, o.Code))
+		return render(c, fiber.StatusOK, responseBody(o.Authorization, map[string]any{"code": o.Code}))
+	case o.Kind == core.OutcomeToken && api:
+		return render(c, fiber.StatusOK, responseBody(o.Authorization, map[string]any{"access_token": o.Token.AccessToken,
+			"token_type": "Bearer", "expires_in": o.Token.ExpiresIn, "scope": o.Token.Scope}))
 	}
 	return renderOutcome(c, o, api)
 }
 
-// codeBody is the data caller's authorization response: the module's {code, state}, and the
-// issuer as a third field, as RFC 9207 adds it to a redirect (clients of the module read the
-// two fields they know and ignore it).
-func codeBody(a *core.Authorization, code string) map[string]any {
-	body := map[string]any{"code": code, "state": a.State}
+// responseBody is the data caller's authorization response: the module's {code, state} (or an
+// implicit grant's token and state), and the issuer as one more field, as RFC 9207 adds it to
+// a redirect (clients of the module read the fields they know and ignore it).
+func responseBody(a *core.Authorization, body map[string]any) map[string]any {
+	body["state"] = a.State
 	if iss := a.Request.Issuer; iss != "" {
 		body["iss"] = iss
 	}
@@ -81,7 +84,7 @@ func (h *handler) approve(c *fiber.Ctx) error {
 		return fail(c, f)
 	}
 	req := p.authorizeRequest()
-	req.Issuer = web.Issuer(c, h.opt.Issuer)
+	req.Issuer, req.AccessTTL = web.Issuer(c, h.opt.Issuer), h.opt.AccessTTL
 	d, err := web.Decision(c, h.eng, req)
 	if err != nil {
 		return fail(c, unavailable(core.AsError(err)))
@@ -93,7 +96,7 @@ func (h *handler) approve(c *fiber.Ctx) error {
 // redirect_uri never redirect (the URI is unverified); later ones go to the verified
 // redirect_uri for a browser, or into the body for a data caller.
 func renderOutcome(c *fiber.Ctx, o core.Outcome, api bool) error {
-	if o.Kind == core.OutcomeCode {
+	if o.Kind == core.OutcomeCode || o.Kind == core.OutcomeToken {
 		return c.Redirect(o.Redirect, fiber.StatusFound)
 	}
 	e := o.Err
@@ -108,6 +111,10 @@ func renderOutcome(c *fiber.Ctx, o core.Outcome, api bool) error {
 		return fail(c, errRedirectMismatch)
 	case e.Reason == core.ReasonClientDocument: // the module's answer, and why
 		return fail(c, moduleFailure(errInvalidClient.status, errInvalidClient.message, e))
+	case e.Reason == core.ReasonRoleNotAllowed: // the module's words for a user it does not serve
+		return fail(c, moduleFailure(fiber.StatusUnauthorized, "Invalid User.", e))
+	case e.Reason == core.ReasonQuirkRefused:
+		return fail(c, moduleFailure(e.Status(), e.Description, e))
 	case o.Redirect == "":
 		return fail(c, errInvalidClient)
 	case api:

@@ -24,6 +24,8 @@ type params struct {
 	headerStyle bool
 	// basic: the client authenticated with an HTTP Basic header.
 	basic bool
+	// quirks are the legacy behaviours seen while reading (a client_secret in the query).
+	quirks core.Quirks
 }
 
 func (p *params) get(name string) string { return p.values[name] }
@@ -55,11 +57,15 @@ func (p *params) merge(c *fiber.Ctx, header compat.Source) (*params, *failure) {
 	if f != nil {
 		return nil, f
 	}
-	// The module's clients send client_secret in the query of a POST, so that stays accepted
-	// (and is never logged: nothing here logs a query). In a GET it would sit in browser
-	// history and every proxy's log as a link anyone can replay: refused.
-	if c.Method() == fiber.MethodGet && len(query.Values["client_secret"]) > 0 {
-		return nil, badRequest("Never put client_secret in a GET URL: send it in a POST body or a header.")
+	// The module's clients send client_secret in the query of a POST, so that stays accepted;
+	// in a GET (an authorize link, OpenInt's connector) it authenticates nothing and is
+	// dropped. Either way it is never logged (nothing here logs a query), and the core counts
+	// it as secret_in_url, which a client may be refused.
+	if len(query.Values["client_secret"]) > 0 {
+		p.quirks |= core.QuirkSecretInURL
+		if c.Method() == fiber.MethodGet {
+			delete(query.Values, "client_secret")
+		}
 	}
 	if p.basic && (len(query.Values["client_secret"]) > 0 || len(form.Values["client_secret"]) > 0) {
 		return nil, badRequest("Use one client authentication method: HTTP Basic or client_secret, not both.")
@@ -169,12 +175,14 @@ func (p *params) redirectURI() string {
 // was not registered for are narrowed away: the module ignored scope, and its clients ask for
 // "openid profile email" and more.
 func (p *params) authorizeRequest() core.AuthorizeRequest {
-	return web.AuthorizeRequest(func(name string) string {
+	req := web.AuthorizeRequest(func(name string) string {
 		if name == "redirect_uri" {
 			return p.redirectURI()
 		}
 		return p.get(name)
 	}, core.ScopeNarrow)
+	req.Quirks = p.quirks
+	return req
 }
 
 func badRequest(message string) *failure {

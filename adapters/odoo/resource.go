@@ -15,17 +15,22 @@ import (
 var errTokenInvalid = &failure{status: fiber.StatusUnauthorized, message: "Access Token Invalid"}
 
 // bearer authenticates a resource request: `Authorization: Bearer` in any case (the module
-// wanted exactly "Bearer"), else access_token in the query or form, as the module allows.
+// wanted exactly "Bearer"), else access_token in the form (RFC 6750 §2.2) or the query
+// (token_in_query), as the module allows.
 func (h *handler) bearer(c *fiber.Ctx) (*core.Principal, *failure) {
 	p, f := resourceParams(c)
 	if f != nil {
 		return nil, f
 	}
+	used := p.quirks
 	token, ok := compat.BearerToken(c.Get(fiber.HeaderAuthorization))
 	if !ok {
 		token = p.get("access_token")
+		if c.Context().QueryArgs().Has("access_token") {
+			used |= core.QuirkTokenInQuery
+		}
 	}
-	principal, err := h.eng.AuthenticateBearer(c.UserContext(), token)
+	principal, err := h.eng.AuthenticateBearerWith(c.UserContext(), token, used)
 	if err != nil {
 		return nil, bearerFailure(c, core.AsError(err))
 	}

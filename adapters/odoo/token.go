@@ -11,23 +11,25 @@ import (
 // like the module's server clock.
 const validityLayout = "1/2/2006 15:04:05"
 
-// accessToken is the token endpoint. Like the module it issues a token on client credentials
-// alone when grant_type is absent (Nango's odoo-cc and FormData scripts rely on it); unlike
-// the module, core does so only for clients allowed client_credentials, as their owner user.
-// Scopes the client was not registered for are narrowed away, as the module ignored scope.
+// accessToken is the token endpoint. A request without grant_type is the module's owner
+// token (no_grant_type: Nango's odoo-cc and FormData scripts rely on it), which the core
+// serves as client_credentials, to clients allowed that grant. Scopes the client was not
+// registered for are narrowed away, as the module ignored scope.
 func (h *handler) accessToken(c *fiber.Ctx) error {
 	p, f := readParams(c)
 	if f != nil {
 		return fail(c, f)
 	}
-	grant := p.get("grant_type")
-	if grant == "" {
-		grant = core.GrantClientCredentials
+	used := p.quirks
+	if p.get("grant_type") == "" {
+		used |= core.QuirkNoGrantType
 	}
-	res, err := h.eng.Token(c.UserContext(), core.TokenRequest{GrantType: grant, Credentials: p.credentials(),
+	res, err := h.eng.Token(c.UserContext(), core.TokenRequest{GrantType: p.get("grant_type"), Credentials: p.credentials(),
 		Code: p.get("code"), RedirectURI: p.redirectURI(), CodeVerifier: p.get("code_verifier"),
 		RefreshToken: p.get("refresh_token"), Scope: p.get("scope"), AccessTTL: h.opt.AccessTTL,
-		ScopePolicy: core.ScopeNarrow, Issuer: web.Issuer(c, h.opt.Issuer), Resource: p.get("resource")})
+		ScopePolicy: core.ScopeNarrow, Issuer: web.Issuer(c, h.opt.Issuer), Resource: p.get("resource"),
+		Username: p.get("username"), Password: p.get("password"), Address: web.LoginAddress(c, p.get("username")),
+		Quirks: used})
 	if err != nil {
 		return tokenError(c, err, p.basic)
 	}

@@ -68,3 +68,12 @@ func Decision(c *fiber.Ctx, eng *core.Engine, req core.AuthorizeRequest) (core.D
 	return core.Decision{Request: req, Session: s, CSRFToken: c.FormValue(CSRFField),
 		Allow: c.FormValue("decision") == "allow"}, nil
 }
+
+// SecretInURL reports a client_secret in the request's URL (secret_in_url). The secret was
+// exposed before it arrived; it is never checked, logged or stored, only counted.
+func SecretInURL(c *fiber.Ctx) core.Quirks {
+	if c.Context().QueryArgs().Has("client_secret") {
+		return core.QuirkSecretInURL
+	}
+	return 0
+}

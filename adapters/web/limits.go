@@ -33,6 +33,16 @@ func LoginAttempt(c *fiber.Ctx, email, password string) core.LoginAttempt {
 	return core.LoginAttempt{Email: email, Password: password, Address: ClientAddress(c)}
 }
 
+// LoginAddress is ClientAddress for a token request that may carry a user's password (the
+// password grant): only one that names a user needs it, and the token endpoint pays nothing
+// for the others.
+func LoginAddress(c *fiber.Ctx, username string) string {
+	if username == "" {
+		return ""
+	}
+	return ClientAddress(c)
+}
+
 // ClientAddress is the address the login limits count attempts by: the peer's, or behind a
 // trusted proxy (server.trusted_proxies) the last X-Forwarded-For entry, the one the proxy
 // itself appended. Earlier entries are whatever the client claimed.
