@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"oauthd/core"
 	"oauthd/models"
 )
 
@@ -50,7 +49,7 @@ func clientCount(t *testing.T, dsn string) int {
 	if err := store.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	clients, err := core.New(store, core.Options{BcryptCost: 4}).Clients(context.Background())
+	clients, err := testEngine(t, store).Clients(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
