@@ -83,9 +83,9 @@ func only(handle, reject fiber.Handler, methods ...string) fiber.Handler {
 	}
 }
 
-// CORSPaths are the dialect's methods that browsers may call cross-origin when CORS is
+// corsPaths are the dialect's methods that browsers may call cross-origin when CORS is
 // configured: token, revocation, introspection, userinfo and metadata, under both prefixes.
-func CORSPaths() []string {
+func corsPaths() []string {
 	var paths []string
 	for _, prefix := range []string{oauthPrefix, legacyPrefix} {
 		for _, m := range []string{"get_token", "revoke_token", "introspect_token", "openid_profile", "openid_configuration"} {

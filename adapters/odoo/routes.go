@@ -73,8 +73,8 @@ func postOnly(next fiber.Handler) fiber.Handler {
 	}
 }
 
-// CORSPaths are the dialect's endpoints that browsers may call cross-origin when CORS is
+// corsPaths are the dialect's endpoints that browsers may call cross-origin when CORS is
 // configured: token, revocation and userinfo.
-func CORSPaths() []string {
+func corsPaths() []string {
 	return []string{oauth2Path + "/access_token", oauth2Path + "/revoke", oauth2Path + "/userinfo"}
 }
