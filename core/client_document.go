@@ -128,7 +128,7 @@ func documentMetadata(id string, raw []byte) (NewClient, *Error) {
 		return NewClient{}, documentError("The client's metadata document: %s", err.Description)
 	}
 	return NewClient{ID: id, Name: md.ClientName, RedirectURIs: md.RedirectURIs, Scopes: ParseScope(md.Scope),
-		AuthMethods: []string{AuthNone}, GrantTypes: md.GrantTypes, RefreshRotation: new(true),
+		AuthMethods: []string{AuthNone}, GrantTypes: md.GrantTypes,
 		PostLogoutRedirectURIs: md.PostLogoutRedirectURIs, ApplicationType: md.ApplicationType, Info: md.info(),
 		MetadataDocument: true}, nil
 }
