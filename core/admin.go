@@ -40,7 +40,7 @@ type NewUser struct {
 
 // CreateUser validates and stores a user with a bcrypt password hash.
 func (e *Engine) CreateUser(ctx context.Context, nu NewUser) (*models.User, error) {
-	nu.Email = strings.ToLower(strings.TrimSpace(nu.Email)) // SQLite compares case-sensitively, MySQL not: normalise
+	nu.Email = NormalizeEmail(nu.Email) // SQLite compares case-sensitively, MySQL not: normalise
 	addr, err := mail.ParseAddress(nu.Email)
 	if err != nil || addr.Address != nu.Email {
 		return nil, invalid("invalid email %q", nu.Email)
@@ -124,7 +124,7 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 		return nil, "", err
 	}
 	if nc.OwnerEmail != "" {
-		owner, err := e.store.UserByEmail(ctx, strings.ToLower(nc.OwnerEmail))
+		owner, err := e.store.UserByEmail(ctx, NormalizeEmail(nc.OwnerEmail))
 		if err != nil {
 			if errors.Is(err, models.ErrNotFound) {
 				return nil, "", invalid("owner %q: no such user", nc.OwnerEmail)
@@ -198,7 +198,7 @@ func fillClientDefaults(nc *NewClient) error {
 	nc.Profile = p.Name
 	public := slices.Contains(nc.AuthMethods, AuthNone)
 	if len(nc.Scopes) == 0 {
-		nc.Scopes = []string{"all", "openid"}
+		nc.Scopes = slices.Clone(defaultClientScopes)
 	}
 	if len(nc.GrantTypes) == 0 {
 		nc.GrantTypes = slices.Clone(p.GrantTypes)
@@ -255,25 +255,6 @@ func validateClient(nc *NewClient) error {
 		}
 	}
 	return validGrantTypes(nc.GrantTypes, nc.Profile)
-}
-
-// validGrantTypes accepts the grant types every client may have, and those only a profile
-// gives (password, implicit) for a client of that profile.
-func validGrantTypes(grants []string, profile string) error {
-	p, _ := profileNamed(profile)
-	for _, g := range grants {
-		switch g {
-		case GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials:
-		case GrantPassword, GrantImplicit:
-			q := map[string]Quirks{GrantPassword: QuirkPasswordGrant, GrantImplicit: QuirkImplicitGrant}[g]
-			if p.Quirks&q == 0 {
-				return invalid("grant type %q is only for clients of a profile that had it (frappe-v15)", g)
-			}
-		default:
-			return invalid("unknown grant type %q", g)
-		}
-	}
-	return nil
 }
 
 // RotateSecret gives a confidential client a new secret; the old one stops working at once.
@@ -333,7 +314,7 @@ func clientErr(clientID string, err error) error {
 
 // UserByEmail looks a user up (for tools such as the demo setup).
 func (e *Engine) UserByEmail(ctx context.Context, email string) (*models.User, error) {
-	return e.store.UserByEmail(ctx, strings.ToLower(email))
+	return e.store.UserByEmail(ctx, NormalizeEmail(email))
 }
 
 // ClientByID looks a client up (for tools and the consent page).

@@ -160,8 +160,8 @@ func (e *Engine) SetClientSecret(ctx context.Context, id, secret string) error {
 	switch {
 	case Public(c):
 		return invalid("client %q is public and has no secret", id)
-	case len(secret) < 16 || len(secret) > 255:
-		return invalid("the secret of client %q must be 16 to 255 bytes long", id)
+	case CheckClientSecret(secret) != nil:
+		return fmt.Errorf("client %q: %w", id, CheckClientSecret(secret))
 	case equal(Digest(secret), c.SecretHash):
 		return nil
 	}

@@ -42,6 +42,15 @@ func Digest(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// CheckClientSecret refuses a client secret an operator chose (a static client's) unless it is
+// 16 to 255 bytes: long enough not to be guessed, short enough for any client's settings.
+func CheckClientSecret(secret string) error {
+	if len(secret) < 16 || len(secret) > 255 {
+		return invalid("a client secret must be 16 to 255 bytes long")
+	}
+	return nil
+}
+
 // Lengths of the tokens `oauthd import` carries over: Frappe's (oauthlib's generate_token) and
 // the Odoo REST API module's. Like ours they are [A-Za-z0-9] only.
 const (
