@@ -69,7 +69,7 @@ func (e *Engine) Users(ctx context.Context, q UserQuery) (UserPage, error) {
 
 // User finds a user by email; unknown emails are ErrUnknown.
 func (e *Engine) User(ctx context.Context, email string) (*models.User, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
+	email = NormalizeEmail(email)
 	u, err := e.store.UserByEmail(ctx, email)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
