@@ -53,7 +53,7 @@ func Failure(c *fiber.Ctx, status int, e *core.Error) error {
 func renderRFC(c *fiber.Ctx, e *core.Error) error {
 	noStore(c)
 	if e.Code == core.ErrInvalidClient {
-		c.Set(fiber.HeaderWWWAuthenticate, `Basic realm="oauthd"`)
+		c.Set(fiber.HeaderWWWAuthenticate, adapters.BasicChallenge)
 	}
 	return c.Status(e.Status()).JSON(rfcError{Error: e.Code, Description: e.Description})
 }
