@@ -3,8 +3,8 @@ package odoo
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"oauthd/adapters/web"
 	"oauthd/adapters"
+	"oauthd/adapters/web"
 	"oauthd/core"
 )
 
