@@ -14,19 +14,6 @@ import (
 	"oauthd/models"
 )
 
-// ErrInvalidInput marks an administrative request that is wrong as given (a bad email, an
-// unknown grant type, a taken client id); nothing was written.
-var ErrInvalidInput = errors.New("invalid input")
-
-func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(format, args...))
-}
-
-// inputProblem is what an ErrInvalidInput error says, without its prefix, for a client to read.
-func inputProblem(err error) string {
-	return strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": ")
-}
-
 // NewUser describes a user to create. FirstName and LastName, when both absent, are derived
 // from FullName; FullName, when absent, is made of them (or of the email's local part).
 type NewUser struct {

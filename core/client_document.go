@@ -71,7 +71,7 @@ func (e *Engine) documentClient(ctx context.Context, id string) (*models.Client,
 	}
 	c, err := e.ClientRow(nc, "")
 	if err != nil {
-		return nil, documentError("The client's metadata document: %s.", inputProblem(err))
+		return nil, documentError("The client's metadata document: %s.", Message(err))
 	}
 	return c, nil
 }

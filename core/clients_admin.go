@@ -47,6 +47,22 @@ func (e *Engine) UpdateClient(ctx context.Context, id string, ch ClientChange) (
 		SkipAuthorization: c.SkipAuthorization, PKCE: c.PKCE, AllowPlainPKCE: c.AllowPlainPKCE,
 		RefreshRotation: &c.RefreshRotation, IDTokenAlg: c.IDTokenAlg, Profile: profileOf(c).Name,
 		RefusedQuirks: RefusedQuirks(c).Names(), AllowedRoles: SplitRoles(c.AllowedRoles)}
+	ch.Apply(&nc)
+	cols, err := changedColumns(&nc)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.store.UpdateClient(ctx, id, cols); err != nil {
+		return nil, clientErr(id, err)
+	}
+	e.bearer.clear()    // cached principals carry the client's skip_authorization
+	e.loadRefusals(ctx) // bearer checks here honour a refusal at once, other instances within a flush
+	return e.Client(ctx, id)
+}
+
+// Apply sets the fields of nc that ch gives: an update of a stored client, or the settings of
+// a new one given as a change (the admin API's body).
+func (ch ClientChange) Apply(nc *NewClient) {
 	set(&nc.Name, ch.Name)
 	set(&nc.RedirectURIs, ch.RedirectURIs)
 	set(&nc.Scopes, ch.Scopes)
@@ -60,16 +76,6 @@ func (e *Engine) UpdateClient(ctx context.Context, id string, ch ClientChange) (
 	if ch.RefreshRotation != nil {
 		nc.RefreshRotation = ch.RefreshRotation
 	}
-	cols, err := changedColumns(&nc)
-	if err != nil {
-		return nil, err
-	}
-	if err := e.store.UpdateClient(ctx, id, cols); err != nil {
-		return nil, clientErr(id, err)
-	}
-	e.bearer.clear()    // cached principals carry the client's skip_authorization
-	e.loadRefusals(ctx) // bearer checks here honour a refusal at once, other instances within a flush
-	return e.Client(ctx, id)
 }
 
 // changedColumns validates an updated client and lists the columns UpdateClient writes.

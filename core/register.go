@@ -123,7 +123,7 @@ func (e *Engine) Register(ctx context.Context, md ClientMetadata, policy Registr
 		PostLogoutRedirectURIs: md.PostLogoutRedirectURIs, SelfRegistered: true,
 		ApplicationType: md.ApplicationType, Info: md.info()})
 	if errors.Is(err, ErrInvalidInput) {
-		return nil, metadataError("%s", inputProblem(err))
+		return nil, metadataError("%s", Message(err))
 	}
 	if err != nil {
 		return nil, stored(err)
