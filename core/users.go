@@ -187,27 +187,27 @@ func validPassword(p string) error {
 // DisableUser stops a user from logging in and ends everything they hold: tokens are revoked,
 // sessions and unused codes deleted.
 func (e *Engine) DisableUser(ctx context.Context, email string) (*models.User, error) {
-	u, err := e.User(ctx, email)
+	u, err := e.setEnabled(ctx, email, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := e.store.UpdateUser(ctx, u.ID, map[string]any{"enabled": false}); err != nil {
-		return nil, fmt.Errorf("disable user %q: %w", u.Email, err)
-	}
-	u.Enabled = false
 	return u, e.cutOff(ctx, u)
 }
 
 // EnableUser lets a disabled user log in again; what disabling revoked stays revoked.
 func (e *Engine) EnableUser(ctx context.Context, email string) (*models.User, error) {
+	return e.setEnabled(ctx, email, true)
+}
+
+func (e *Engine) setEnabled(ctx context.Context, email string, enabled bool) (*models.User, error) {
 	u, err := e.User(ctx, email)
 	if err != nil {
 		return nil, err
 	}
-	if err := e.store.UpdateUser(ctx, u.ID, map[string]any{"enabled": true}); err != nil {
-		return nil, fmt.Errorf("enable user %q: %w", u.Email, err)
+	if err := e.store.UpdateUser(ctx, u.ID, map[string]any{"enabled": enabled}); err != nil {
+		return nil, fmt.Errorf("set user %q enabled=%v: %w", u.Email, enabled, err)
 	}
-	u.Enabled = true
+	u.Enabled = enabled
 	return u, nil
 }
 
