@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"time"
 
 	"oauthd/checker"
 )
@@ -26,7 +25,7 @@ func (e *env) check(args []string) error {
 	fs.StringVar(&opt.RedirectURI, "redirect-uri", "", "a redirect URI registered on the client (never fetched)")
 	fs.StringVar(&opt.Scope, "scope", "all", "the scope Frappe's authorize asks for (\"\": none)")
 	fs.StringVar(&opt.OdooDB, "odoo-db", "", "the Odoo database /web/session/authenticate names")
-	fs.DurationVar(&opt.Timeout, "timeout", 15*time.Second, "per request")
+	fs.DurationVar(&opt.Timeout, "timeout", checker.DefaultTimeout, "per request")
 	dialect := fs.String("dialect", "both", "frappe, odoo or both")
 	against := fs.String("against", "", "a second server to run the same checks on, side by side")
 	asJSON := fs.Bool("json", false, "print JSON instead of the table")
