@@ -70,8 +70,8 @@ type Report struct {
 	Results []Result `json:"results"`
 }
 
-// DefaultTimeout bounds each request when Options.Timeout is zero (and is `check --timeout`'s
-// default): long enough for a server's first bcrypt login under load.
+// DefaultTimeout bounds each request when Options.Timeout is zero; it is also `check --timeout`'s
+// default.
 const DefaultTimeout = 15 * time.Second
 
 // Run checks one server and reports every step of every dialect asked for.
