@@ -28,7 +28,7 @@ const (
 	exitUsage = 2
 )
 
-// usage is also the README's "Command line" block (TestUsageIsTheREADMEs keeps them equal).
+// usage is also the block of docs/cli.md (TestUsageIsTheDocs keeps them equal).
 const usage = `usage:
   oauthd [--config FILE] [serve [--demo] [--addr HOST:PORT] [--fixtures FILE]]   migrate, then serve HTTP
   oauthd serve --ephemeral [--public] [--addr 127.0.0.1:0] [--fixtures FILE]   in memory, for test suites:

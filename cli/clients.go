@@ -59,7 +59,7 @@ func (e *env) clientAdd(args []string) error {
 	fs.StringVar(&f.name, "name", "", "client name")
 	fs.Var(&f.redirects, "redirect-uri", "redirect URI (repeatable)")
 	fs.StringVar(&f.id, "client-id", "", "client id (default: generated)")
-	fs.StringVar(&f.scope, "scope", "", "allowed scopes (default: the server's, see README)")
+	fs.StringVar(&f.scope, "scope", "", "allowed scopes (default: the server's, see docs/cli.md)")
 	fs.Var(&f.authMethods, "auth-method",
 		"client_secret_basic, client_secret_post or none (repeatable or comma-separated; default: both secret methods)")
 	fs.Var(&f.corsOrigins, "cors-origin", "browser origin allowed to call the token endpoints, e.g. https://app.example (repeatable)")

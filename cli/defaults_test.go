@@ -14,7 +14,7 @@ import (
 
 // `client add` with no optional flag registers exactly the client the core's defaults make:
 // the CLI passes only what it was given, so the two cannot disagree (refresh rotation on, the
-// README's promise, included).
+// docs/cli.md's promise, included).
 func TestClientAddDefaultsAreTheCores(t *testing.T) {
 	dsn := setup(t)
 	const uri = "http://127.0.0.1:9000/cb"

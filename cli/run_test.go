@@ -178,9 +178,9 @@ func TestStoreFailureIsExitOne(t *testing.T) {
 	}
 }
 
-// TestUsageIsTheREADMEs: --help prints the README's "Command line" block, word for word.
-func TestUsageIsTheREADMEs(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+// TestUsageIsTheDocs: --help prints the block of docs/cli.md, word for word.
+func TestUsageIsTheDocs(t *testing.T) {
+	doc, err := os.ReadFile("../docs/cli.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,8 +188,8 @@ func TestUsageIsTheREADMEs(t *testing.T) {
 	for _, l := range strings.Split(strings.TrimPrefix(usage, "usage:\n"), "\n") {
 		lines = append(lines, strings.TrimPrefix(l, "  "))
 	}
-	if block := "```\n" + strings.Join(lines, "\n") + "\n```"; !strings.Contains(string(readme), block) {
-		t.Fatalf("README.md lacks the usage text as a block:\n%s", block)
+	if block := "```\n" + strings.Join(lines, "\n") + "\n```"; !strings.Contains(string(doc), block) {
+		t.Fatalf("docs/cli.md lacks the usage text as a block:\n%s", block)
 	}
 }
 

@@ -36,7 +36,7 @@ func NewToken() string {
 
 // Digest is how a secret is stored and looked up: SHA-256, hex. Our secrets are 238-bit random
 // strings, so a fast hash is enough to make a database dump useless; a slow hash would only
-// cap the token endpoint (see README, Performance).
+// cap the token endpoint (see docs/performance.md).
 func Digest(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
