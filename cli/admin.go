@@ -46,22 +46,13 @@ func (e *env) adminTokenList(args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	list, err := newList(e.out, *format, "name", "created_at", "last_used_at")
-	if err != nil {
-		return err
-	}
-	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
+	columns := []string{"name", "created_at", "last_used_at"}
+	return e.printList(*format, columns, func(ctx context.Context, eng *core.Engine, add func(any) error) error {
 		ts, err := eng.AdminTokens(ctx)
-		if err != nil {
-			return err
+		for i := 0; err == nil && i < len(ts); i++ {
+			err = add(map[string]any{"name": ts[i].Name, "created_at": ts[i].CreatedAt, "last_used_at": ts[i].LastUsedAt})
 		}
-		for _, t := range ts {
-			if err := list.add(map[string]any{"name": t.Name, "created_at": t.CreatedAt,
-				"last_used_at": t.LastUsedAt}); err != nil {
-				return err
-			}
-		}
-		return list.close()
+		return err
 	})
 }
 

@@ -133,20 +133,12 @@ func (e *env) clientQuirks(args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	list, err := newList(e.out, *format, "client_id", "quirk", "count", "refused", "first_seen", "last_seen")
-	if err != nil {
-		return err
-	}
-	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
+	columns := []string{"client_id", "quirk", "count", "refused", "first_seen", "last_seen"}
+	return e.printList(*format, columns, func(ctx context.Context, eng *core.Engine, add func(any) error) error {
 		lines, err := eng.QuirkLedger(ctx, *id)
-		if err != nil {
-			return err
+		for i := 0; err == nil && i < len(lines); i++ {
+			err = add(adapters.DescribeQuirkLine(lines[i]))
 		}
-		for _, l := range lines {
-			if err := list.add(adapters.DescribeQuirkLine(l)); err != nil {
-				return err
-			}
-		}
-		return list.close()
+		return err
 	})
 }

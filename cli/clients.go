@@ -120,21 +120,13 @@ func (e *env) clientList(args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	list, err := newList(e.out, *format, "client_id", "name", "profile", "auth_methods", "grant_types", "redirect_uris")
-	if err != nil {
-		return err
-	}
-	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
+	columns := []string{"client_id", "name", "profile", "auth_methods", "grant_types", "redirect_uris"}
+	return e.printList(*format, columns, func(ctx context.Context, eng *core.Engine, add func(any) error) error {
 		clients, err := eng.Clients(ctx)
-		if err != nil {
-			return err
+		for i := 0; err == nil && i < len(clients); i++ {
+			err = add(adapters.DescribeClient(&clients[i]))
 		}
-		for i := range clients {
-			if err := list.add(adapters.DescribeClient(&clients[i])); err != nil {
-				return err
-			}
-		}
-		return list.close()
+		return err
 	})
 }
 

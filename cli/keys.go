@@ -43,21 +43,13 @@ func (e *env) keysList(args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	list, err := newList(e.out, *format, "kid", "alg", "signing", "published", "created_at", "retired_at")
-	if err != nil {
-		return err
-	}
-	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
+	columns := []string{"kid", "alg", "signing", "published", "created_at", "retired_at"}
+	return e.printList(*format, columns, func(ctx context.Context, eng *core.Engine, add func(any) error) error {
 		keys, err := eng.SigningKeyList(ctx)
-		if err != nil {
-			return err
+		for i := 0; err == nil && i < len(keys); i++ {
+			err = add(adapters.DescribeKey(keys[i]))
 		}
-		for _, k := range keys {
-			if err := list.add(adapters.DescribeKey(k)); err != nil {
-				return err
-			}
-		}
-		return list.close()
+		return err
 	})
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -9,7 +10,25 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"oauthd/core"
 )
+
+// printList prints the rows that rows hands to add, read from the migrated store, in format
+// (a table shows columns). A wrong format is refused before the store is opened.
+func (e *env) printList(format string, columns []string,
+	rows func(ctx context.Context, eng *core.Engine, add func(row any) error) error) error {
+	list, err := newList(e.out, format, columns...)
+	if err != nil {
+		return err
+	}
+	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
+		if err := rows(ctx, eng, list.add); err != nil {
+			return err
+		}
+		return list.close()
+	})
+}
 
 // formatFlag adds --format to a list command.
 func formatFlag(fs *flag.FlagSet) *string {

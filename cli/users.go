@@ -65,28 +65,23 @@ func (e *env) userList(args []string) error {
 	if *offset < 0 || *limit < 0 {
 		return usagef("--offset and --limit must not be negative")
 	}
-	list, err := newList(e.out, *format, "email", "full_name", "enabled", "roles", "created_at")
-	if err != nil {
-		return err
-	}
-	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
+	columns := []string{"email", "full_name", "enabled", "roles", "created_at"}
+	return e.printList(*format, columns, func(ctx context.Context, eng *core.Engine, add func(any) error) error {
 		for left, at := *limit, *offset; ; {
 			page := core.MaxUserPage
 			if *limit > 0 {
 				page = min(left, page)
 			}
 			res, err := eng.Users(ctx, core.UserQuery{Search: *search, Offset: at, Limit: page})
+			for i := 0; err == nil && i < len(res.Users); i++ {
+				err = add(adapters.DescribeUser(&res.Users[i]))
+			}
 			if err != nil {
 				return err
 			}
-			for i := range res.Users {
-				if err := list.add(adapters.DescribeUser(&res.Users[i])); err != nil {
-					return err
-				}
-			}
 			at, left = at+len(res.Users), left-len(res.Users)
 			if len(res.Users) < page || (*limit > 0 && left == 0) {
-				return list.close()
+				return nil
 			}
 		}
 	})
@@ -121,10 +116,13 @@ func (e *env) userRoles(args []string) error {
 	var add, remove multi
 	fs.Var(&add, "add", "a `ROLE` to give (repeatable)")
 	fs.Var(&remove, "remove", "a `ROLE` to take away (repeatable)")
-	return e.userByEmail("user roles", args, fs, func(eng *core.Engine, ctx context.Context, email string) (*models.User, error) {
-		if len(add) == 0 && len(remove) == 0 {
-			return nil, usagef("needs --add or --remove")
-		}
+	if err := parse(fs, args, 1); err != nil {
+		return err
+	}
+	if len(add) == 0 && len(remove) == 0 {
+		return usagef("needs --add or --remove")
+	}
+	return e.changeUser(fs.Arg(0), func(eng *core.Engine, ctx context.Context, email string) (*models.User, error) {
 		return eng.UpdateUser(ctx, email, core.UserChange{AddRoles: add, RemoveRoles: remove})
 	})
 }
@@ -138,8 +136,13 @@ func (e *env) userByEmail(name string, args []string, fs *flag.FlagSet,
 	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
+	return e.changeUser(fs.Arg(0), fn)
+}
+
+// changeUser runs fn on the user with this email and prints the user it returns.
+func (e *env) changeUser(email string, fn func(*core.Engine, context.Context, string) (*models.User, error)) error {
 	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
-		u, err := fn(eng, ctx, fs.Arg(0))
+		u, err := fn(eng, ctx, email)
 		if err != nil {
 			return err
 		}
