@@ -11,7 +11,7 @@ import (
 )
 
 // errCheckFailed ends `oauthd check` with exit 1 once the report is printed.
-var errCheckFailed = errors.New("check failed")
+var errCheckFailed = errors.New("not passed")
 
 // check runs the seed documents' flows against a server, or two side by side (--against), and
 // prints the table or JSON. Exit 1 when the server checked (the new one, with --against: the

@@ -279,6 +279,15 @@ func TestStoreFailureNamesThePath(t *testing.T) {
 			t.Errorf("%s: exit %d\nstdout: %s\nstderr: %q\nwant:   %q", dsn, code, stdout, stderr, want)
 		}
 	}
+	// A database server that does not answer: its address, never the password.
+	t.Setenv("OAUTHD_DATABASE_DRIVER", "mysql")
+	t.Setenv("OAUTHD_DATABASE_DSN", "oauthd:secret-pw@tcp(127.0.0.1:1)/oauthd")
+	t.Setenv("OAUTHD_KEYS_ENCRYPTION_SECRET", strings.Repeat("k", 32))
+	code, stdout, stderr := run("user", "list")
+	if code != 1 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "oauthd: user list: ") ||
+		!strings.Contains(stderr, "127.0.0.1:1") || strings.Contains(stderr, "secret-pw") {
+		t.Errorf("unreachable MySQL: exit %d\nstdout: %s\nstderr: %q", code, stdout, stderr)
+	}
 }
 
 // TestUsageIsTheREADMEs: --help prints the README's "Command line" block, word for word.

@@ -199,7 +199,7 @@ func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base st
 	select {
 	case err := <-served:
 		e.log.Error("serve failed", "error", err.Error())
-		return fmt.Errorf("serve: %w", err)
+		return fmt.Errorf("http listener: %w", err)
 	case <-stop:
 	}
 	fmt.Fprintln(e.errOut, "oauthd shutting down")
