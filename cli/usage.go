@@ -58,8 +58,8 @@ var commandLines = []struct{ name, text string }{
 // usageNotes close the overview: what holds for every command.
 const usageNotes = `Every command also takes --config FILE, and --help for its own usage and flags.
 Lists print one JSON object per line; --format table prints aligned columns for people.
-Every argument after -- is positional: oauthd keys remove -- -Xy3 takes a key id, email or client id
-that begins with "-".
+After --, every argument is positional, never a flag: oauthd keys remove -- -Xy3 (for a key id,
+email or client id that begins with "-").
 Exit status: 0 done; 1 failed, with one line on stderr: oauthd: COMMAND: what went wrong;
 2 the command line is wrong (its usage follows) or the configuration is (the line names the key).`
 
