@@ -10,4 +10,6 @@ const (
 	// list this one.
 	FrappeRegisterPath = "/api/method/frappe.integrations.oauth2.register_client"
 	EndSessionPath     = "/oauth2/end_session"
+	// HomePath is the landing page: who is signed in, and the apps they let in.
+	HomePath = "/"
 )

@@ -62,14 +62,17 @@ func (e *env) keysCommand(name string, args []string, positional int,
 	return e.withEngine(func(ctx context.Context, eng *core.Engine) error { return fn(ctx, eng, fs.Args()) })
 }
 
-// errNoSecretMySQL is the start-up error of a MySQL deployment without a sealing secret.
-var errNoSecretMySQL = configError{errors.New("config: keys.encryption_secret: must be set when database.driver " +
-	"is mysql, so that every instance reads the same signing keys (generate one with: openssl rand -hex 32)")}
+// errNoSecret is the start-up error of a database server deployment (MySQL, PostgreSQL)
+// without a sealing secret.
+func errNoSecret(driver string) error {
+	return configError{fmt.Errorf("config: keys.encryption_secret: must be set when database.driver is %s, "+
+		"so that every instance reads the same signing keys (generate one with: openssl rand -hex 32)", driver)}
+}
 
 // sealer builds the engine's Sealer from keys.encryption_secret. With SQLite and no secret,
 // one is generated into a 0600 file beside the database (read back on later starts), or for
 // an ephemeral server's in-memory database, or a dry run that finds no file, kept in memory;
-// with MySQL no secret means none (serve then refuses to start: see errNoSecretMySQL).
+// with a database server no secret means none (serve then refuses to start: see errNoSecret).
 func (e *env) sealer(cfg *config.Config) (*core.Sealer, error) {
 	secret := cfg.Keys.EncryptionSecret
 	if secret == "" && e.kit != nil {

@@ -280,8 +280,8 @@ func (e *env) demo(ctx context.Context, eng *core.Engine, base string) error {
 
 // ensureSigningKey makes sure an id_token signing key exists before the first request.
 func ensureSigningKey(ctx context.Context, cfg *config.Config, eng *core.Engine) error {
-	if cfg.Database.Driver == "mysql" && cfg.Keys.EncryptionSecret == "" {
-		return errNoSecretMySQL
+	if cfg.Database.Driver != "sqlite" && cfg.Keys.EncryptionSecret == "" {
+		return errNoSecret(cfg.Database.Driver)
 	}
 	if err := eng.EnsureSigningKey(ctx); err != nil {
 		return fmt.Errorf("signing key: %w", err)

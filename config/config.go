@@ -401,7 +401,7 @@ func decode(k *koanf.Koanf) (*Config, error) {
 			ReadTimeout:     r.duration("server.read_timeout"), WriteTimeout: r.duration("server.write_timeout"),
 		},
 		Database: Database{
-			Driver: r.oneOf("database.driver", "sqlite", "mysql"), DSN: r.str("database.dsn"),
+			Driver: r.oneOf("database.driver", "sqlite", "mysql", "postgres"), DSN: r.str("database.dsn"),
 			MaxOpenConns: r.integer("database.max_open_conns", 1), MaxIdleConns: r.integer("database.max_idle_conns", 0),
 			PrepareStatements: r.boolean("database.prepare_statements"),
 		},

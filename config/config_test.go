@@ -114,7 +114,7 @@ func TestInvalidConfigNamesTheKey(t *testing.T) {
 	cases := []struct {
 		name, env, value, file, want string
 	}{
-		{name: "unknown driver", env: "OAUTHD_DATABASE_DRIVER", value: "postgres", want: "database.driver"},
+		{name: "unknown driver", env: "OAUTHD_DATABASE_DRIVER", value: "oracle", want: "database.driver"},
 		{name: "bad duration", env: "OAUTHD_OAUTH_CODE_TTL", value: "ten minutes", want: "oauth.code_ttl"},
 		{name: "negative duration", env: "OAUTHD_FRAPPE_ACCESS_TTL", value: "-1h", want: "frappe.access_ttl"},
 		{name: "not a number", env: "OAUTHD_SERVER_BODY_LIMIT", value: "big", want: "server.body_limit"},

@@ -225,7 +225,9 @@ func validateClient(nc *NewClient) error {
 	switch {
 	case strings.TrimSpace(nc.Name) == "":
 		return invalid("client name must not be empty")
-	case len(nc.ID) > MaxClientIDLength || strings.ContainsAny(nc.ID, " \t\r\n"):
+	case strings.ContainsRune(nc.Name, 0):
+		return invalid("client name must not hold a NUL character")
+	case len(nc.ID) > MaxClientIDLength || strings.ContainsAny(nc.ID, " \t\r\n\x00"):
 		return invalid("invalid client id %q", nc.ID)
 	case len(nc.RedirectURIs) == 0:
 		return invalid("at least one redirect URI is required")

@@ -17,7 +17,7 @@ var ErrAdminAuth = errors.New("invalid admin token")
 // exists outside its holder's hands; only its digest is stored.
 func (e *Engine) CreateAdminToken(ctx context.Context, name string) (string, *models.AdminToken, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 191 || strings.ContainsAny(name, "\r\n") {
+	if name == "" || len(name) > 191 || strings.ContainsAny(name, "\r\n\x00") {
 		return "", nil, invalid("admin token name must be 1 to 191 bytes on one line")
 	}
 	plain := NewToken()

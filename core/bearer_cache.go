@@ -112,7 +112,7 @@ func (c *bearerCache) drop(revs []Revocation) {
 	if c == nil || len(revs) == 0 {
 		return
 	}
-	grants, users, clients := map[string]bool{}, map[uint]bool{}, map[string]bool{}
+	grants, users, clients, pairs := map[string]bool{}, map[uint]bool{}, map[string]bool{}, map[userClient]bool{}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
@@ -123,24 +123,33 @@ func (c *bearerCache) drop(revs []Revocation) {
 		if r.GrantID != "" {
 			grants[r.GrantID] = true
 		}
-		if r.UserID != 0 {
+		switch {
+		case r.UserID != 0 && r.ClientID != "":
+			pairs[userClient{r.UserID, r.ClientID}] = true
+		case r.UserID != 0:
 			users[r.UserID] = true
-		}
-		if r.ClientID != "" {
+		case r.ClientID != "":
 			clients[r.ClientID] = true
 		}
 	}
-	if len(grants)+len(users)+len(clients) == 0 {
+	if len(grants)+len(users)+len(clients)+len(pairs) == 0 {
 		return
 	}
 	for el := c.lru.Front(); el != nil; {
 		next := el.Next()
 		e := el.Value.(*cachedBearer)
-		if e.principal != nil && (grants[e.grantID] || users[e.principal.UserID] || clients[e.principal.ClientID]) {
+		if p := e.principal; p != nil && (grants[e.grantID] || users[p.UserID] || clients[p.ClientID] ||
+			pairs[userClient{p.UserID, p.ClientID}]) {
 			c.remove(el)
 		}
 		el = next
 	}
+}
+
+// userClient names the tokens one user's grants gave one client.
+type userClient struct {
+	userID   uint
+	clientID string
 }
 
 func (c *bearerCache) remove(el *list.Element) {

@@ -117,6 +117,7 @@ func TestRevocationFeedReachesOtherInstances(t *testing.T) {
 
 		revoked := f.tokens(t, c, u, "")
 		cachedByB(revoked.AccessToken)
+		cachedByB(revoked.AccessToken) // a hit: nothing is revoked yet, however slow the host
 		if err := f.eng.revokeHeld(t.Context(), revoked.AccessToken); err != nil {
 			t.Fatal(err)
 		}

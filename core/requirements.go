@@ -38,9 +38,10 @@ func (r Requirements) Check(p *Principal) error {
 }
 
 // AuthorizeBearer is AuthenticateBearer followed by the resource's requirements: the one check
-// a reverse proxy asks of the server before it forwards a request.
-func (e *Engine) AuthorizeBearer(ctx context.Context, token string, need Requirements) (*Principal, error) {
-	p, err := e.AuthenticateBearer(ctx, token)
+// a reverse proxy asks of the server before it forwards a request. used are the legacy ways
+// the request sent its token (the token in the query), counted and decided for its client.
+func (e *Engine) AuthorizeBearer(ctx context.Context, token string, used Quirks, need Requirements) (*Principal, error) {
+	p, err := e.AuthenticateBearerWith(ctx, token, used)
 	if err != nil {
 		return nil, err
 	}

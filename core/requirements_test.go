@@ -51,18 +51,18 @@ func TestAuthorizeBearer(t *testing.T) {
 		ada := f.user(t, "ada@example.com")
 		app, _ := f.client(t, NewClient{ID: "app", Scopes: []string{"read", "write"}})
 		tok := f.tokens(t, app, ada, "read")
-		p, err := f.eng.AuthorizeBearer(t.Context(), tok.AccessToken, Requirements{Scopes: []string{"read"}, ClientID: "app"})
+		p, err := f.eng.AuthorizeBearer(t.Context(), tok.AccessToken, 0, Requirements{Scopes: []string{"read"}, ClientID: "app"})
 		if err != nil || p.Email != ada.Email {
 			t.Fatalf("AuthorizeBearer = %+v, %v", p, err)
 		}
-		_, err = f.eng.AuthorizeBearer(t.Context(), tok.AccessToken, Requirements{Scopes: []string{"write"}})
+		_, err = f.eng.AuthorizeBearer(t.Context(), tok.AccessToken, 0, Requirements{Scopes: []string{"write"}})
 		wantErr(t, err, ErrInsufficientScope, ReasonInsufficientScope)
-		_, err = f.eng.AuthorizeBearer(t.Context(), NewToken(), Requirements{})
+		_, err = f.eng.AuthorizeBearer(t.Context(), NewToken(), 0, Requirements{})
 		wantErr(t, err, ErrInvalidToken, ReasonTokenInvalid)
-		_, err = f.eng.AuthorizeBearer(t.Context(), "", Requirements{})
+		_, err = f.eng.AuthorizeBearer(t.Context(), "", 0, Requirements{})
 		wantErr(t, err, ErrInvalidToken, ReasonTokenMissing)
 		// The audience comes from the grant, through the database and the bearer cache alike.
-		_, err = f.eng.AuthorizeBearer(t.Context(), tok.AccessToken, Requirements{Resource: "https://api.example/mcp"})
+		_, err = f.eng.AuthorizeBearer(t.Context(), tok.AccessToken, 0, Requirements{Resource: "https://api.example/mcp"})
 		wantErr(t, err, ErrInvalidToken, ReasonTokenInvalid)
 	})
 }
@@ -84,11 +84,11 @@ func TestAuthorizeBearerAudience(t *testing.T) {
 				t.Fatal(err)
 			}
 			for range 2 { // from the database, then from the cache
-				p, err := f.eng.AuthorizeBearer(t.Context(), res.AccessToken, Requirements{Resource: api})
+				p, err := f.eng.AuthorizeBearer(t.Context(), res.AccessToken, 0, Requirements{Resource: api})
 				if err != nil || p.Resource != api {
 					t.Fatalf("the token's own resource: %+v, %v", p, err)
 				}
-				_, err = f.eng.AuthorizeBearer(t.Context(), res.AccessToken, Requirements{Resource: "https://other.example"})
+				_, err = f.eng.AuthorizeBearer(t.Context(), res.AccessToken, 0, Requirements{Resource: "https://other.example"})
 				wantErr(t, err, ErrInvalidToken, ReasonTokenInvalid)
 			}
 		})

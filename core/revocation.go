@@ -9,7 +9,8 @@ import (
 )
 
 // Revocation names what a revocation ended: one token, a grant, every token of a user (a
-// user disabled or removed) or of a client (a client removed). Zero fields name nothing.
+// user disabled or removed), of a client (a client removed), or of a user held by one client
+// (UserID and ClientID both set: the user revoked that app). Zero fields name nothing.
 type Revocation struct {
 	TokenID  string // token digest
 	GrantID  string
@@ -24,10 +25,10 @@ type RevocationBus interface {
 }
 
 // revoked is the one path every revocation takes once the database says so (token revoked,
-// rotation reuse, code replay, user disabled, client removed): the local cache forgets at
-// once, the feed row tells instances that poll, and the bus tells the others at once. The
-// database row is already the truth, so a failure here only delays other caches (bounded by
-// the cache TTL): it is logged, not returned.
+// rotation reuse, code replay, user disabled, client removed, an app revoked by its user): the
+// local cache forgets at once, the feed row tells instances that poll, and the bus tells the
+// others at once. The database row is already the truth, so a failure here only delays other
+// caches (bounded by the cache TTL): it is logged, not returned.
 func (e *Engine) revoked(ctx context.Context, r Revocation) {
 	e.bearer.drop([]Revocation{r})
 	row := &models.Revocation{TokenID: r.TokenID, GrantID: r.GrantID, UserID: r.UserID, ClientID: r.ClientID,

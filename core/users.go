@@ -175,7 +175,7 @@ func SplitRoles(s string) []string {
 }
 
 func validRole(r string) error {
-	if r == "" || r != strings.TrimSpace(r) || strings.ContainsAny(r, ",\r\n\t") || len(r) > 140 ||
+	if r == "" || r != strings.TrimSpace(r) || strings.ContainsAny(r, ",\r\n\t\x00") || len(r) > 140 ||
 		!utf8.ValidString(r) {
 		return invalid("invalid role %q: 1 to 140 characters, no commas or surrounding spaces", r)
 	}
@@ -188,7 +188,7 @@ func validNames(full, first, last string) error {
 		return invalid("names must be at most 255 (full, required) and 140 (first, last) bytes long")
 	}
 	for _, n := range []string{full, first, last} {
-		if !utf8.ValidString(n) || strings.ContainsAny(n, "\r\n") {
+		if !utf8.ValidString(n) || strings.ContainsAny(n, "\r\n\x00") {
 			return invalid("names must be valid UTF-8 on one line")
 		}
 	}

@@ -66,6 +66,8 @@ func TestUpdateUserValidatesBeforeWriting(t *testing.T) {
 			{FullName: new(string(make([]byte, 256)))},
 			{LastName: new(string(make([]byte, 141)))},
 			{RemoveRoles: []string{" dev"}},
+			{FullName: new("Ada\x00King")}, // PostgreSQL cannot hold a NUL in text: refused on every engine
+			{AddRoles: []string{"ops\x00"}},
 		}
 		for _, ch := range bad {
 			if _, err := f.eng.UpdateUser(ctx, "ada@example.com", ch); !errors.Is(err, ErrInvalidInput) {

@@ -4,9 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
-
-	"gorm.io/gorm"
 )
 
 // CreateClient inserts c with the browser origins it may call from (CORS); ErrConflict when
@@ -31,12 +28,12 @@ func (s *Store) CreateClient(ctx context.Context, c *Client, origins ...string) 
 // origins are stored lower-case, and MySQL's collation would also match other cases).
 func (s *Store) OriginRegistered(ctx context.Context, origin string) (bool, error) {
 	var o ClientOrigin
-	err := s.db.WithContext(ctx).Where("origin = ?", origin).Take(&o).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	err := found(s.db.WithContext(ctx).Where("origin = ?", origin).Take(&o).Error, "origin registered")
+	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("origin registered: %w", err)
+		return false, err
 	}
 	return o.Origin == origin, nil
 }

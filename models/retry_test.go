@@ -7,10 +7,12 @@ import (
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// A transaction rolled back as a deadlock (InnoDB, or a Galera certification conflict) is run
-// again, a bounded number of times, and its writes land once; other errors are not retried.
+// A transaction rolled back as a deadlock (InnoDB, a Galera certification conflict, PostgreSQL's
+// deadlock or serialization failure) is run again, a bounded number of times, and its writes
+// land once; other errors are not retried.
 func TestTxRetriesDeadlocks(t *testing.T) {
 	s, err := Open("sqlite", filepath.Join(t.TempDir(), "retry.db"), Options{MaxOpenConns: 2, MaxIdleConns: 2})
 	if err != nil {
@@ -20,30 +22,35 @@ func TestTxRetriesDeadlocks(t *testing.T) {
 	if err := s.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	deadlock := fmt.Errorf("commit: %w", &mysql.MySQLError{Number: 1213, Message: "Deadlock found"})
-	runs := 0
-	err = s.Tx(t.Context(), func(tx *Store) error {
-		runs++
-		if err := tx.CreateTokens(t.Context(), &Token{ID: "t1", Kind: KindAccess, GrantID: "g"}); err != nil {
-			return err
+	for _, deadlock := range []error{
+		fmt.Errorf("commit: %w", &mysql.MySQLError{Number: 1213, Message: "Deadlock found"}),
+		fmt.Errorf("commit: %w", &pgconn.PgError{Code: "40P01", Message: "deadlock detected"}),
+		fmt.Errorf("commit: %w", &pgconn.PgError{Code: "40001", Message: "could not serialize access"}),
+	} {
+		runs := 0
+		err = s.Tx(t.Context(), func(tx *Store) error {
+			runs++
+			if err := tx.CreateTokens(t.Context(), &Token{ID: "t" + deadlock.Error(), Kind: KindAccess, GrantID: "g"}); err != nil {
+				return err
+			}
+			if runs < 3 {
+				return deadlock
+			}
+			return nil
+		})
+		var n int64
+		s.db.Model(&Token{}).Where("id = ?", "t"+deadlock.Error()).Count(&n)
+		if err != nil || runs != 3 || n != 1 {
+			t.Fatalf("%v: Tx = %v after %d runs with %d rows; want success on the third run and one row", deadlock, err, runs, n)
 		}
-		if runs < 3 {
-			return deadlock
-		}
-		return nil
-	})
-	var n int64
-	s.db.Model(&Token{}).Count(&n)
-	if err != nil || runs != 3 || n != 1 {
-		t.Fatalf("Tx = %v after %d runs with %d rows; want success on the third run and one row", err, runs, n)
-	}
 
-	runs = 0
-	err = s.Tx(t.Context(), func(*Store) error { runs++; return deadlock })
-	if !errors.Is(err, deadlock) || runs != maxTxAttempts {
-		t.Fatalf("always deadlocking: %v after %d runs, want the deadlock after %d", err, runs, maxTxAttempts)
+		runs = 0
+		err = s.Tx(t.Context(), func(*Store) error { runs++; return deadlock })
+		if !errors.Is(err, deadlock) || runs != maxTxAttempts {
+			t.Fatalf("always deadlocking: %v after %d runs, want the deadlock after %d", err, runs, maxTxAttempts)
+		}
 	}
-	runs = 0
+	runs := 0
 	other := errors.New("boom")
 	if err := s.Tx(t.Context(), func(*Store) error { runs++; return other }); !errors.Is(err, other) || runs != 1 {
 		t.Fatalf("other error: %v after %d runs, want it after one", err, runs)

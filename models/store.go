@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,12 +40,15 @@ type Store struct {
 	tx      *gorm.DB // where transactions begin: w, or on MySQL w's pool over the text protocol
 	cluster bool     // a Galera node: transactions check they are still open before COMMIT
 	// tokens groups concurrent CreateTokenForClient calls into one statement on SQLite (see
-	// group_insert.go); nil on MySQL, whose writers do not queue, and inside a transaction.
+	// group_insert.go); nil on MySQL and PostgreSQL, whose writers do not queue, and inside a
+	// transaction.
 	tokens *tokenGroup
 	pin    *sql.DB // OpenMemory: keeps the in-memory database alive; nil otherwise
+	// bearerSQL is BearerByID's statement in the engine's placeholder syntax.
+	bearerSQL string
 }
 
-// Open connects to driver ("sqlite" or "mysql") at dsn. It does not migrate.
+// Open connects to driver ("sqlite", "mysql" or "postgres") at dsn. It does not migrate.
 func Open(driver, dsn string, opt Options) (*Store, error) {
 	switch driver {
 	case "sqlite":
@@ -61,9 +65,11 @@ func Open(driver, dsn string, opt Options) (*Store, error) {
 			closePool(db)
 			return nil, err
 		}
-		return &Store{db: db, w: w, tx: w, tokens: &tokenGroup{}}, nil
+		return &Store{db: db, w: w, tx: w, tokens: &tokenGroup{}, bearerSQL: bearerSQL}, nil
 	case "mysql":
 		return openMySQL(dsn, opt)
+	case "postgres":
+		return openPostgres(dsn, opt)
 	default:
 		return nil, fmt.Errorf("open store: unknown driver %q", driver)
 	}
@@ -180,7 +186,7 @@ func (s *Store) Close() error {
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	for attempt := 1; ; attempt++ {
 		err := s.tx.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			if err := fn(&Store{db: tx, w: tx, tx: tx}); err != nil {
+			if err := fn(&Store{db: tx, w: tx, tx: tx, bearerSQL: s.bearerSQL}); err != nil {
 				return err
 			}
 			return s.stillOpen(tx)
@@ -202,18 +208,22 @@ func (s *Store) DB() *gorm.DB { return s.db }
 // Handles lists every distinct handle (reads, writes, and on MySQL transactions), for
 // instrumentation such as counting queries.
 func (s *Store) Handles() []*gorm.DB {
-	if s.w == s.db {
-		return []*gorm.DB{s.db, s.tx}
+	handles := []*gorm.DB{s.db}
+	for _, h := range []*gorm.DB{s.w, s.tx} {
+		if !slices.Contains(handles, h) {
+			handles = append(handles, h)
+		}
 	}
-	return []*gorm.DB{s.db, s.w}
+	return handles
 }
 
-// found turns GORM's not-found into ErrNotFound and wraps anything else with context.
+// found turns GORM's not-found into ErrNotFound and wraps anything else with context. A value
+// PostgreSQL cannot hold in text (a NUL character) is not found either: no row holds it.
 func found(err error, what string) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, gorm.ErrRecordNotFound):
+	case errors.Is(err, gorm.ErrRecordNotFound) || postgresUnstorable(err):
 		return ErrNotFound
 	default:
 		return fmt.Errorf("%s: %w", what, err)
@@ -231,9 +241,10 @@ func created(err error, what string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// isDuplicate recognises unique violations from both drivers, which GORM does not
+// isDuplicate recognises unique violations from every driver, which GORM does not
 // translate unless TranslateError is on (and that costs a driver-specific lookup per error).
 func isDuplicate(err error) bool {
 	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "Duplicate entry")
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "Duplicate entry") ||
+		postgresUniqueViolation(err)
 }

@@ -734,9 +734,35 @@ func TestTokenByID(t *testing.T) {
 	})
 }
 
+// A lookup of text no row can hold (PostgreSQL refuses a NUL character in text) finds nothing,
+// as on the engines that would store it.
+func TestLookupOfUnstorableTextFindsNothing(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T, s *models.Store) {
+		ctx := t.Context()
+		mustUser(t, s, "ada@example.com")
+		mustClient(t, s, "app", nil)
+		for what, err := range map[string]error{
+			"user":   func() error { _, err := s.UserByEmail(ctx, "ada\x00@example.com"); return err }(),
+			"client": func() error { _, err := s.ClientByID(ctx, "app\x00"); return err }(),
+			"consent": func() error {
+				_, err := s.ConsentScope(ctx, 1, "app\x00")
+				return err
+			}(),
+		} {
+			if !errors.Is(err, models.ErrNotFound) {
+				t.Errorf("%s: err = %v, want ErrNotFound", what, err)
+			}
+		}
+		if ok, err := s.OriginRegistered(ctx, "https://a\x00.example"); ok || err != nil {
+			t.Errorf("origin: %v, %v; want false, nil", ok, err)
+		}
+	})
+}
+
 func TestOpenUnknownDriver(t *testing.T) {
 	t.Parallel()
-	if _, err := models.Open("postgres", "x", models.Options{}); err == nil {
+	if _, err := models.Open("oracle", "x", models.Options{}); err == nil {
 		t.Fatal("Open with an unknown driver succeeded")
 	}
 }

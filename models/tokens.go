@@ -66,7 +66,7 @@ func (s *Store) BearerByID(ctx context.Context, id string) (*TokenOwner, error) 
 	// placeholders (measured: 7% of this read on SQLite). Rows, not Row: GORM's prepared-statement
 	// pool answers a failed prepare with an empty *sql.Row, whose Scan panics.
 	tx := s.db.WithContext(ctx).Raw("")
-	tx.Statement.SQL.WriteString(bearerSQL)
+	tx.Statement.SQL.WriteString(s.bearerSQL)
 	tx.Statement.Vars = append(tx.Statement.Vars, id)
 	rows, err := tx.Rows()
 	if err != nil {

@@ -12,7 +12,8 @@ package routes_test
 //   - cpu-us/op: process CPU time (user+system, client and server) per request;
 //   - queries/op: SQL statements GORM sent inside the timed region;
 //   - tx/op: transactions, each adding BEGIN and COMMIT to the statements;
-//   - db-cpu-us/op (MariaDB rows): CPU time of the local mariadbd process per request.
+//   - db-cpu-us/op (MariaDB and PostgreSQL rows): CPU time of the local database server's
+//     processes per request.
 //
 //	go test -run '^$' -bench . -benchmem ./routes/
 //	scripts/bench.sh
@@ -114,6 +115,13 @@ func BenchmarkMariaDBBearerGetLoggedUser(b *testing.B) { benchBearer(b, "mysql",
 func BenchmarkBearerGetLoggedUserMisspelt(b *testing.B) {
 	benchBearerHeader(b, "sqlite", 0, "Authorizaton")
 }
+
+// BenchmarkPostgresFloorBearer is the floor on PostgreSQL.
+func BenchmarkPostgresFloorBearer(b *testing.B) { benchFloor(b, "postgres") }
+
+// BenchmarkPostgresBearerGetLoggedUser is the bearer check on PostgreSQL (skipped when
+// unreachable).
+func BenchmarkPostgresBearerGetLoggedUser(b *testing.B) { benchBearer(b, "postgres", 0) }
 
 func benchBearer(b *testing.B, driver string, cacheTTL time.Duration) {
 	benchBearerHeader(b, driver, cacheTTL, "Authorization")
@@ -246,6 +254,11 @@ func BenchmarkOdooClientCredentials(b *testing.B) { benchClientCredentials(b, "s
 // BenchmarkMariaDBTokenClientCredentials is Frappe client_credentials on MariaDB.
 func BenchmarkMariaDBTokenClientCredentials(b *testing.B) {
 	benchClientCredentials(b, "mysql", pathFrappeToken)
+}
+
+// BenchmarkPostgresTokenClientCredentials is Frappe client_credentials on PostgreSQL.
+func BenchmarkPostgresTokenClientCredentials(b *testing.B) {
+	benchClientCredentials(b, "postgres", pathFrappeToken)
 }
 
 func benchClientCredentials(b *testing.B, driver, path string) {

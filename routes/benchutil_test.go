@@ -1,8 +1,8 @@
 package routes_test
 
 // Helpers for bench_test.go: a real server on a loopback listener, a keep-alive HTTP client,
-// a real database (SQLite file in WAL mode, or a throw-away MariaDB database) and a GORM
-// statement counter. Every benchmark run (the testing package calls a benchmark function
+// a real database (SQLite file in WAL mode, or a throw-away MariaDB or PostgreSQL database) and
+// a GORM statement counter. Every benchmark run (the testing package calls a benchmark function
 // several times with growing b.N) builds its own environment and tears it down in Cleanup.
 
 import (
@@ -13,8 +13,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,6 +33,7 @@ import (
 	"oauthd/config"
 	"oauthd/core"
 	"oauthd/models"
+	"oauthd/models/storetest"
 	"oauthd/routes"
 )
 
@@ -44,10 +47,9 @@ var benchParallelism = func() int {
 }()
 
 const (
-	benchEmail     = "bench@example.com"
-	benchPassword  = "bench-password"
-	benchRedirect  = "http://127.0.0.1:9000/callback"
-	benchMySQLAddr = "127.0.0.1:3306"
+	benchEmail    = "bench@example.com"
+	benchPassword = "bench-password"
+	benchRedirect = "http://127.0.0.1:9000/callback"
 
 	pathLoggedUser  = "/api/method/frappe.auth.get_logged_user"
 	pathFrappeToken = "/api/method/frappe.integrations.oauth2.get_token"
@@ -139,11 +141,19 @@ type benchEnv struct {
 	http    *http.Client
 	counter queryCounter
 	user    *models.User
-	dbPID   int // the MariaDB server process, for db-cpu-us/op; 0 on SQLite
+	dbProcs dbProcs // the database server's processes, for db-cpu-us/op; none on SQLite
+}
+
+// dbProcs picks the database server's processes on this machine: those named one of names and,
+// when title is set, whose command line holds it (PostgreSQL titles each connection's process
+// with its database, so other databases' work on a shared server is left out).
+type dbProcs struct {
+	names []string
+	title string
 }
 
 // newBenchEnv builds the app as cli.serve does, on a fresh SQLite file in b.TempDir()
-// (driver "sqlite") or a fresh MariaDB database (driver "mysql").
+// (driver "sqlite") or a fresh MariaDB (driver "mysql") or PostgreSQL (driver "postgres") database.
 func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *benchEnv {
 	b.Helper()
 	// Defaults plus OAUTHD_* variables (routes/ has no config.toml), as the server would load them.
@@ -160,8 +170,8 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 	switch driver {
 	case "sqlite":
 		cfg.Database.DSN = filepath.Join(b.TempDir(), "oauthd.db")
-	case "mysql":
-		cfg.Database.DSN = benchMySQLDatabase(b)
+	case "mysql", "postgres":
+		cfg.Database.DSN = storetest.Database(b, driver) // skipped when the server is unreachable
 	default:
 		b.Fatalf("unknown driver %q", driver)
 	}
@@ -177,8 +187,11 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 		b.Fatal(err)
 	}
 	e := &benchEnv{cfg: cfg, store: store}
-	if driver == "mysql" {
-		e.dbPID = mariadbPID()
+	switch driver {
+	case "mysql":
+		e.dbProcs = dbProcs{names: []string{"mariadbd", "mysqld"}}
+	case "postgres":
+		e.dbProcs = dbProcs{names: []string{"postgres"}, title: " " + strings.TrimPrefix(dbPath(cfg.Database.DSN), "/") + " "}
 	}
 	for _, h := range store.Handles() {
 		e.counter.install(b, h)
@@ -202,35 +215,13 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 	return e
 }
 
-// benchMySQLDatabase creates a throw-away database on the local MariaDB and returns its DSN,
-// or skips the benchmark when MariaDB is not reachable.
-func benchMySQLDatabase(b *testing.B) string {
-	b.Helper()
-	conn, err := net.DialTimeout("tcp", benchMySQLAddr, time.Second)
+// dbPath is the path of a URL DSN: PostgreSQL's "/database".
+func dbPath(dsn string) string {
+	u, err := url.Parse(dsn)
 	if err != nil {
-		b.Skipf("MariaDB not reachable at %s: %v", benchMySQLAddr, err)
+		return ""
 	}
-	conn.Close()
-	admin, err := models.Open("mysql", "root@tcp("+benchMySQLAddr+")/", models.Options{MaxOpenConns: 1})
-	if err == nil {
-		err = admin.Ping(context.Background())
-	}
-	if err != nil {
-		if admin != nil {
-			admin.Close()
-		}
-		b.Skipf("MariaDB not usable at %s: %v", benchMySQLAddr, err)
-	}
-	name := "oauthd_bench_" + randomHex(6)
-	if err := admin.DB().Exec("CREATE DATABASE " + name).Error; err != nil {
-		admin.Close()
-		b.Skipf("MariaDB: cannot create a database: %v", err)
-	}
-	b.Cleanup(func() {
-		admin.DB().Exec("DROP DATABASE " + name)
-		admin.Close()
-	})
-	return "root@tcp(" + benchMySQLAddr + ")/" + name
+	return u.Path
 }
 
 func randomHex(n int) string {
@@ -337,14 +328,14 @@ func (e *benchEnv) accessToken(b *testing.B, c *models.Client) string {
 
 // timed runs the measured region: the counter is on only while the timer runs, and
 // queries/op, tx/op and cpu-us/op are reported.
-func (e *benchEnv) timed(b *testing.B, run func()) { timedDB(b, &e.counter, e.dbPID, run) }
+func (e *benchEnv) timed(b *testing.B, run func()) { timedDB(b, &e.counter, e.dbProcs, run) }
 
 // timed runs the measured region and reports cpu-us/op (process CPU: client and server).
-func timed(b *testing.B, run func()) { timedDB(b, nil, 0, run) }
+func timed(b *testing.B, run func()) { timedDB(b, nil, dbProcs{}, run) }
 
 // timedDB is timed that also reports queries/op and tx/op from q unless it is nil, and
-// db-cpu-us/op (the database server's CPU) when dbPID is not 0.
-func timedDB(b *testing.B, q *queryCounter, dbPID int, run func()) {
+// db-cpu-us/op (the CPU of the database server's processes procs) unless procs names none.
+func timedDB(b *testing.B, q *queryCounter, procs dbProcs, run func()) {
 	b.Helper()
 	b.ReportAllocs()
 	if q != nil {
@@ -352,31 +343,53 @@ func timedDB(b *testing.B, q *queryCounter, dbPID int, run func()) {
 		q.txs.Store(0)
 		q.on.Store(true)
 	}
-	dbCPU := pidCPU(dbPID)
+	dbCPU := procs.cpu()
 	cpu := processCPU()
 	b.ResetTimer()
 	run()
 	b.StopTimer()
 	cpu = processCPU() - cpu
-	dbCPU = pidCPU(dbPID) - dbCPU
+	dbCPU = procs.cpu() - dbCPU
 	if q != nil {
 		q.on.Store(false)
 		b.ReportMetric(float64(q.queries.Load())/float64(b.N), "queries/op")
 		b.ReportMetric(float64(q.txs.Load())/float64(b.N), "tx/op")
 	}
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-us/op")
-	if dbPID != 0 {
+	if len(procs.names) != 0 {
 		b.ReportMetric(float64(dbCPU.Microseconds())/float64(b.N), "db-cpu-us/op")
 	}
 }
 
-// pidCPU is the user+system CPU time of another process on this machine, from /proc (10 ms
-// resolution), or 0 when pid is 0 or unreadable.
-func pidCPU(pid int) time.Duration {
-	if pid == 0 {
+// cpu is the user+system CPU time of the processes p picks, from /proc (10 ms resolution):
+// MariaDB's one server process, or PostgreSQL's process per connection to the database (the
+// connections the run opens count from their start, so a difference of two readings is the
+// run's database CPU), or 0 when p names none.
+func (p dbProcs) cpu() time.Duration {
+	if len(p.names) == 0 {
 		return 0
 	}
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	var total time.Duration
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		if _, err := strconv.Atoi(d.Name()); err != nil {
+			continue
+		}
+		comm, err := os.ReadFile("/proc/" + d.Name() + "/comm")
+		if err != nil || !slices.Contains(p.names, strings.TrimSpace(string(comm))) {
+			continue
+		}
+		if title, _ := os.ReadFile("/proc/" + d.Name() + "/cmdline"); !strings.Contains(string(title), p.title) {
+			continue
+		}
+		total += statCPU("/proc/" + d.Name() + "/stat")
+	}
+	return total
+}
+
+// statCPU reads utime + stime from a /proc/<pid>/stat file, 0 when unreadable.
+func statCPU(path string) time.Duration {
+	stat, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}
@@ -388,25 +401,6 @@ func pidCPU(pid int) time.Duration {
 	utime, _ := strconv.ParseInt(f[11], 10, 64)
 	stime, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(utime+stime) * (time.Second / 100) // USER_HZ is 100 on Linux
-}
-
-// mariadbPID finds the local MariaDB (or MySQL) server process, or returns 0.
-func mariadbPID() int {
-	dirs, _ := os.ReadDir("/proc")
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(d.Name())
-		if err != nil {
-			continue
-		}
-		comm, err := os.ReadFile("/proc/" + d.Name() + "/comm")
-		if err != nil {
-			continue
-		}
-		if name := strings.TrimSpace(string(comm)); name == "mariadbd" || name == "mysqld" {
-			return pid
-		}
-	}
-	return 0
 }
 
 // processCPU is the user+system CPU time this process has used (client and server together).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the end-to-end benchmarks in routes/bench_test.go once and prints a table: ns/op,
-# requests/s (1e9 / ns/op), cpu-us/op (this process: client + server), db-cpu-us/op (mariadbd,
-# MariaDB rows), allocs/op, queries/op, tx/op and the ratio of each row's throughput
+# requests/s (1e9 / ns/op), cpu-us/op (this process: client + server), db-cpu-us/op (mariadbd or
+# PostgreSQL's processes, MariaDB and PostgreSQL rows), allocs/op, queries/op, tx/op and the ratio of each row's throughput
 # to its baseline in the same run (baseline ns/op / row ns/op): GET rows against
 # BenchmarkBaselineFiberJSON, POST rows against BenchmarkBaselineFiberPOSTForm. Bearer rows also
 # get "floor": their throughput against the floor app of the same database (SHA-256 of the token
@@ -22,7 +22,11 @@ awk '
   # GET rows compare with the bare Fiber GET, everything else with the bare Fiber POST form.
   function kind(name) { return (name ~ /Bearer|Healthz|FiberJSON|CORS/) ? "GET" : "POST" }
   function floorOf(name) {
-    if (name ~ /Bearer/ && name !~ /Floor/) return (name ~ /^MariaDB/) ? "MariaDBFloorBearer" : "FloorBearer"
+    if (name ~ /Bearer/ && name !~ /Floor/) {
+      if (name ~ /^MariaDB/) return "MariaDBFloorBearer"
+      if (name ~ /^Postgres/) return "PostgresFloorBearer"
+      return "FloorBearer"
+    }
     return ""
   }
   /^Benchmark/ {

@@ -170,7 +170,7 @@ func TestCLIDatabasePathError(t *testing.T) {
 
 // serve binds server.addr, admin.addr and metrics.addr before it opens the database: a busy or
 // malformed address fails at once and the database stays untouched (no SQLite file; no table on
-// MariaDB).
+// a database server).
 func TestCLIServeChecksListenAddressesFirst(t *testing.T) {
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -200,10 +200,11 @@ func TestCLIServeChecksListenAddressesFirst(t *testing.T) {
 		}
 		return
 	}
+	schema := map[string]string{"mysql": "DATABASE()", "postgres": "current_schema()"}[db.Driver]
 	var tables int
-	db.SQL.QueryRow("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()").Scan(&tables)
-	if tables != 0 {
-		t.Fatalf("serve that could not listen created %d tables", tables)
+	err = db.SQL.QueryRow("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = " + schema).Scan(&tables)
+	if err != nil || tables != 0 {
+		t.Fatalf("serve that could not listen created %d tables (%v)", tables, err)
 	}
 }
 

@@ -16,7 +16,7 @@ func TestFrappeLogin(t *testing.T) {
 	t.Parallel()
 	s := frappeStart(t, nil)
 	login := s.URL + "/api/method/login"
-	ok := map[string]any{"message": "Logged In", "home_page": "/app", "full_name": frappeName}
+	ok := map[string]any{"message": "Logged In", "home_page": "/", "full_name": frappeName}
 	for name, send := range map[string]func(hc *http.Client) *Resp{
 		"form": func(hc *http.Client) *Resp {
 			return SendForm(t, hc, "POST", login, url.Values{"usr": {frappeEmail}, "pwd": {frappePassword}})

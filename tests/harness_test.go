@@ -48,7 +48,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// testKeySecret is keys.encryption_secret for servers on MariaDB (SQLite servers generate one).
+// testKeySecret is keys.encryption_secret for servers on MariaDB or PostgreSQL (SQLite servers
+// generate one).
 const testKeySecret = "oauthd-test-key-encryption-secret-0123456789"
 
 // mysqlAdminDSN reaches the local MariaDB to create per-test databases.
@@ -56,6 +57,12 @@ const mysqlAdminDSN = "root@tcp(127.0.0.1:3306)/"
 
 // useMySQL reports whether this run targets MariaDB (OAUTHD_TEST_DATABASE=mysql).
 func useMySQL() bool { return os.Getenv("OAUTHD_TEST_DATABASE") == "mysql" }
+
+// usePostgres reports whether this run targets PostgreSQL (OAUTHD_TEST_DATABASE=postgres).
+func usePostgres() bool { return os.Getenv("OAUTHD_TEST_DATABASE") == "postgres" }
+
+// useSQLite reports whether this run's servers use SQLite files (no OAUTHD_TEST_DATABASE).
+func useSQLite() bool { return !useMySQL() && !usePostgres() }
 
 // Database is one test's database: its driver, DSN and a handle to inspect rows.
 type Database struct {
@@ -66,6 +73,9 @@ type Database struct {
 // NewDatabase creates an empty database for the selected backend and drops it after the test.
 func NewDatabase(t testing.TB) *Database {
 	t.Helper()
+	if usePostgres() {
+		return newPostgresDatabase(t)
+	}
 	if !useMySQL() {
 		dsn := filepath.Join(t.TempDir(), "oauthd.db")
 		return &Database{Driver: "sqlite", DSN: dsn}
@@ -209,7 +219,7 @@ func serverEnv(db *Database) []string {
 		"OAUTHD_LOGIN_MAX_ATTEMPTS=100000",
 		"OAUTHD_LOGIN_MAX_SESSIONS=1000", // parallel subtests log the same user in many times
 	)
-	if db.Driver == "mysql" { // instances sharing a MySQL database must share the key secret
+	if db.Driver != "sqlite" { // instances sharing a database server must share the key secret
 		env = append(env, "OAUTHD_KEYS_ENCRYPTION_SECRET="+testKeySecret)
 	}
 	return env

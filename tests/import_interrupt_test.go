@@ -76,7 +76,7 @@ func importState(t *testing.T, s *Server) map[string][]string {
 		"tokens": "SELECT t.id, t.kind, t.grant_id, t.client_id, u.email, t.scope, " +
 			"CASE WHEN t.kind = 'access' THEN t.expires_at ELSE 0 END, t.revoked_at FROM tokens t " +
 			"JOIN users u ON u.id = t.user_id ORDER BY t.id",
-		"import_records": "SELECT source, kind, " + "`key`" + ", fingerprint FROM import_records ORDER BY kind, " + "`key`",
+		"import_records": "SELECT source, kind, import_records.key, fingerprint FROM import_records ORDER BY kind, import_records.key",
 	}
 	state := map[string][]string{}
 	for name, q := range queries {

@@ -152,7 +152,7 @@ func postgresDSN() string {
 }
 
 // postgresAdmin connects to PostgreSQL, skipping the test when it is not there unless
-// OAUTHD_REQUIRE_POSTGRES=1.
+// OAUTHD_REQUIRE_POSTGRES=1 or the run targets it (OAUTHD_TEST_DATABASE=postgres).
 func postgresAdmin(t testing.TB) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("pgx", postgresDSN())
@@ -160,8 +160,8 @@ func postgresAdmin(t testing.TB) *sql.DB {
 		err = db.Ping()
 	}
 	if err != nil {
-		if os.Getenv("OAUTHD_REQUIRE_POSTGRES") == "1" {
-			t.Fatalf("PostgreSQL unreachable (OAUTHD_REQUIRE_POSTGRES=1): %v", err)
+		if os.Getenv("OAUTHD_REQUIRE_POSTGRES") == "1" || usePostgres() {
+			t.Fatalf("PostgreSQL unreachable (OAUTHD_REQUIRE_POSTGRES=1 or OAUTHD_TEST_DATABASE=postgres): %v", err)
 		}
 		t.Skipf("PostgreSQL unreachable: %v", err)
 	}

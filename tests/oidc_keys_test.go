@@ -80,7 +80,7 @@ func TestOIDCFrappeHS256(t *testing.T) {
 // private key in the database is sealed; a wrong secret stops the start with its name.
 func TestOIDCKeySecretFile(t *testing.T) {
 	t.Parallel()
-	if useMySQL() {
+	if !useSQLite() {
 		t.Skip("the generated secret file is SQLite's")
 	}
 	s := StartServer(t)
@@ -119,18 +119,19 @@ func TestOIDCKeySecretFile(t *testing.T) {
 	}
 }
 
-// TestOIDCMySQLNeedsSecret: on MySQL the server refuses to start without a shared secret.
+// TestOIDCMySQLNeedsSecret: on a database server (MySQL, PostgreSQL) the server refuses to
+// start without a shared secret.
 func TestOIDCMySQLNeedsSecret(t *testing.T) {
 	t.Parallel()
-	if !useMySQL() {
-		t.Skip("MySQL only (OAUTHD_TEST_DATABASE=mysql)")
+	if useSQLite() {
+		t.Skip("MySQL and PostgreSQL only (OAUTHD_TEST_DATABASE=mysql or postgres)")
 	}
 	db := NewDatabase(t)
-	s := &Server{DB: db, Env: append(os.Environ(), "OAUTHD_SERVER_ADDR=127.0.0.1:0", "OAUTHD_DATABASE_DRIVER=mysql",
+	s := &Server{DB: db, Env: append(os.Environ(), "OAUTHD_SERVER_ADDR=127.0.0.1:0", "OAUTHD_DATABASE_DRIVER="+db.Driver,
 		"OAUTHD_DATABASE_DSN="+db.DSN, "OAUTHD_KEYS_ENCRYPTION_SECRET=")}
 	_, stderr, code := s.TryCLI("serve")
-	if code != 2 || !strings.Contains(stderr, "keys.encryption_secret") {
-		t.Fatalf("serve on MySQL without a secret: exit %d, stderr %q", code, stderr)
+	if code != 2 || !strings.Contains(stderr, "keys.encryption_secret") || !strings.Contains(stderr, db.Driver) {
+		t.Fatalf("serve on %s without a secret: exit %d, stderr %q", db.Driver, code, stderr)
 	}
 }
 

@@ -33,9 +33,15 @@ func TestQuirkLedgerCountsWhatAScriptDid(t *testing.T) {
 	for range 3 { // token_in_query 3
 		odooExpect(t, odooGet(t, http.DefaultClient, a.URL+odooOAuth+"/userinfo?access_token="+token), http.StatusOK, nil)
 	}
+	// token_in_query 4: a proxy in front asks /oauth2/verify about a request carrying its token
+	// in the query, as nginx's auth_request passes it.
+	if r := Send(t, nil, "GET", a.URL+verifyPath, nil, "X-Original-URI",
+		"/restapi/1.0/object/res.partner?ids=1&access_token="+token); r.Status != http.StatusOK {
+		t.Fatalf("/oauth2/verify with the token in the original URI's query: %s", r)
+	}
 	odooExpect(t, odooPostForm(t, http.DefaultClient, a.URL+odooOAuth+"/revoke", url.Values{"token": {token}}), // revoke_without_client 1
 		http.StatusOK, nil)
-	want := map[string][2]int64{"secret_in_url": {1, 0}, "no_grant_type": {2, 0}, "token_in_query": {3, 0},
+	want := map[string][2]int64{"secret_in_url": {1, 0}, "no_grant_type": {2, 0}, "token_in_query": {4, 0},
 		"revoke_without_client": {1, 0}}
 
 	r := a.call(t, "GET", "/clients/"+e.client.ID+"/quirks", nil)
@@ -56,7 +62,7 @@ func TestQuirkLedgerCountsWhatAScriptDid(t *testing.T) {
 	expectStatus(t, "quirks of an unknown client", a.call(t, "GET", "/clients/nobody/quirks", nil), http.StatusNotFound)
 	page := strings.TrimSuffix(a.base, "/admin/v1")
 	html := string(Send(t, adminPageSignIn(t, a, page), "GET", page+"/", nil).Raw)
-	if !strings.Contains(html, "<td>odoo</td>") || !strings.Contains(html, "token_in_query ×3") {
+	if !strings.Contains(html, "<td>odoo</td>") || !strings.Contains(html, "token_in_query ×4") {
 		t.Fatalf("the admin page's quirk column:\n%s", html)
 	}
 	expectStatus(t, "an unknown quirk refused", a.call(t, "PATCH", "/clients/"+e.client.ID,
@@ -68,7 +74,13 @@ func TestQuirkLedgerCountsWhatAScriptDid(t *testing.T) {
 	token = e.ownerTokens(t).Str("access_token")
 	odooExpect(t, odooGet(t, http.DefaultClient, a.URL+odooOAuth+"/userinfo?access_token="+token),
 		http.StatusUnauthorized, map[string]any{"code": float64(401), "message": "Access Token Invalid"})
-	want["token_in_query"] = [2]int64{4, 1}
+	if r := Send(t, nil, "GET", a.URL+verifyPath, nil, "X-Original-URI", "/x?access_token="+token); r.Status != http.StatusUnauthorized {
+		t.Fatalf("/oauth2/verify, token_in_query refused: %s", r)
+	}
+	if r := Send(t, nil, "GET", a.URL+verifyPath, nil, "Authorization", "Bearer "+token); r.Status != http.StatusOK {
+		t.Fatalf("/oauth2/verify, the same token in the header: %s", r)
+	}
+	want["token_in_query"] = [2]int64{6, 2}
 
 	restart(t, a.Server)
 	wantQuirks(t, "CLI after a restart", quirkCounts(t, a.Server, e.client.ID), want)

@@ -8,7 +8,7 @@ import (
 // The SQLite database was created 0644, so every local user could read its bcrypt hashes and
 // digests. A new database file, its WAL and its shared-memory file are now the owner's only.
 func TestSecuritySQLiteFilesArePrivate(t *testing.T) {
-	if useMySQL() {
+	if !useSQLite() {
 		t.Skip("SQLite only")
 	}
 	t.Parallel()

@@ -73,7 +73,8 @@ func (h *handler) appended(c *fiber.Ctx) error {
 // JSON body; the token comes from the headers or the original URI's query. The challenge
 // points at the metadata of the resource named, else at the issuer's own.
 func (h *handler) verify(c *fiber.Ctx, need core.Requirements, originalURI string) error {
-	p, err := h.eng.AuthorizeBearer(c.UserContext(), RequestToken(c, originalURI), need)
+	token, used := RequestToken(c, originalURI)
+	p, err := h.eng.AuthorizeBearer(c.UserContext(), token, used, need)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if err != nil {
 		return Refuse(c, core.AsError(err), need, adapters.ResourceMetadataURL(need.Resource))
@@ -84,28 +85,29 @@ func (h *handler) verify(c *fiber.Ctx, need core.Requirements, originalURI strin
 }
 
 // Token is the bearer token of a request: from `Authorization: Bearer` (scheme in any case),
-// else, as Odoo clients send it, from the single access_token parameter of the request's URI.
-// "" when there is none; core refuses it like any invalid token.
-func Token(authorization, uri string) string {
+// else, as Odoo clients send it, from the single access_token parameter of the request's URI,
+// which is the quirk token_in_query. "" when there is none; core refuses it like any invalid
+// token.
+func Token(authorization, uri string) (string, core.Quirks) {
 	if token, ok := compat.BearerToken(authorization); ok {
-		return token
+		return token, 0
 	}
 	_, rawQuery, found := strings.Cut(uri, "?")
 	if !found {
-		return ""
+		return "", 0
 	}
 	q, _ := url.ParseQuery(rawQuery) // unreadable pairs are dropped: they cannot be a token
 	if v := q["access_token"]; len(v) == 1 {
-		return v[0]
+		return v[0], core.QuirkTokenInQuery
 	}
-	return "" // two tokens are ambiguous, as RFC 6750 §2 has it
+	return "", 0 // two tokens are ambiguous, as RFC 6750 §2 has it
 }
 
 // RequestToken is Token for c's Authorization header and uri. A header sent twice gives no
 // token: a proxy in front may act on the other value.
-func RequestToken(c *fiber.Ctx, uri string) string {
+func RequestToken(c *fiber.Ctx, uri string) (string, core.Quirks) {
 	if len(c.Request().Header.PeekAll(fiber.HeaderAuthorization)) > 1 {
-		return ""
+		return "", 0
 	}
 	return Token(c.Get(fiber.HeaderAuthorization), uri)
 }

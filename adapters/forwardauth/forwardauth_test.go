@@ -9,21 +9,24 @@ import (
 
 func TestToken(t *testing.T) {
 	t.Parallel()
-	cases := []struct{ name, authorization, uri, want string }{
-		{"bearer", "Bearer abc", "", "abc"},
-		{"bearer in another case", "bEARER abc", "/x?access_token=zzz", "abc"},
-		{"query of the original URI", "", "/restapi/1.0/object/res.partner?access_token=abc&ids=1", "abc"},
-		{"query when the header is Basic", "Basic dXNlcjpwdw==", "/x?access_token=abc", "abc"},
-		{"escaped query value", "", "/x?access_token=a%2Bb", "a+b"},
-		{"two query tokens", "", "/x?access_token=a&access_token=b", ""},
-		{"empty bearer", "Bearer ", "", ""},
-		{"no query", "", "/x", ""},
-		{"other parameters only", "", "/x?token=abc", ""},
-		{"nothing", "", "", ""},
+	cases := []struct {
+		name, authorization, uri, want string
+		used                           core.Quirks
+	}{
+		{"bearer", "Bearer abc", "", "abc", 0},
+		{"bearer in another case", "bEARER abc", "/x?access_token=zzz", "abc", 0},
+		{"query of the original URI", "", "/restapi/1.0/object/res.partner?access_token=abc&ids=1", "abc", core.QuirkTokenInQuery},
+		{"query when the header is Basic", "Basic dXNlcjpwdw==", "/x?access_token=abc", "abc", core.QuirkTokenInQuery},
+		{"escaped query value", "", "/x?access_token=a%2Bb", "a+b", core.QuirkTokenInQuery},
+		{"two query tokens", "", "/x?access_token=a&access_token=b", "", 0},
+		{"empty bearer", "Bearer ", "", "", 0},
+		{"no query", "", "/x", "", 0},
+		{"other parameters only", "", "/x?token=abc", "", 0},
+		{"nothing", "", "", "", 0},
 	}
 	for _, tc := range cases {
-		if got := Token(tc.authorization, tc.uri); got != tc.want {
-			t.Errorf("%s: Token(%q, %q) = %q, want %q", tc.name, tc.authorization, tc.uri, got, tc.want)
+		if got, used := Token(tc.authorization, tc.uri); got != tc.want || used != tc.used {
+			t.Errorf("%s: Token(%q, %q) = %q, %v; want %q, %v", tc.name, tc.authorization, tc.uri, got, used, tc.want, tc.used)
 		}
 	}
 }

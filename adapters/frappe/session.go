@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters"
 	"oauthd/adapters/web"
 	"oauthd/core"
 )
@@ -27,7 +28,7 @@ func (h *handler) login(c *fiber.Ctx) error {
 	}
 	web.SetSession(c, sid, user, h.opt.Cookies)
 	noStore(c)
-	return c.JSON(fiber.Map{"message": "Logged In", "home_page": "/app", "full_name": user.FullName})
+	return c.JSON(fiber.Map{"message": "Logged In", "home_page": adapters.HomePath, "full_name": user.FullName})
 }
 
 // loginFailed answers a refused login: 401 with Frappe's message, or 429/503 with an error

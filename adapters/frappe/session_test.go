@@ -106,7 +106,7 @@ func TestLogin(t *testing.T) {
 		if resp.StatusCode != tc.code || body["message"] != tc.msg || (sid != "") != (tc.code == 200) {
 			t.Errorf("%s: %d %v (sid %q)", tc.name, resp.StatusCode, body, sid)
 		}
-		if tc.code == 200 && (body["full_name"] != "Alice Doe" || body["home_page"] != "/app" ||
+		if tc.code == 200 && (body["full_name"] != "Alice Doe" || body["home_page"] != "/" ||
 			resp.Header.Get(fiber.HeaderCacheControl) != "no-store") {
 			t.Errorf("%s: %v", tc.name, body)
 		}

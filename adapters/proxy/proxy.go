@@ -167,8 +167,8 @@ func (r *route) serve(c *fiber.Ctx, eng *core.Engine, limit int) error {
 		}
 		return answerPreflight(c, r.allow)
 	}
-	token := forwardauth.RequestToken(c, string(c.Request().RequestURI()))
-	p, err := eng.AuthorizeBearer(c.UserContext(), token, r.need)
+	token, used := forwardauth.RequestToken(c, string(c.Request().RequestURI()))
+	p, err := eng.AuthorizeBearer(c.UserContext(), token, used, r.need)
 	if err != nil {
 		e := core.AsError(err)
 		adapters.Refuse(c, e, r.need.Scopes, r.metadata(c))

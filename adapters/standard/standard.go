@@ -1,6 +1,6 @@
 // Package standard serves the endpoints that belong to no dialect: the JWKS, the protected
-// resource metadata (RFC 9728), dynamic client registration (RFC 7591) and RP-initiated
-// logout. Like the dialects it only parses and renders; the rules live in core.
+// resource metadata (RFC 9728), dynamic client registration (RFC 7591), RP-initiated logout
+// and the landing page. Like the dialects it only parses and renders; the rules live in core.
 package standard
 
 import (
@@ -41,6 +41,8 @@ func Register(app *fiber.App, eng *core.Engine, opt Options) {
 	app.Get(adapters.ResourceMetadataPath+"/*", h.resourceMetadataAt)
 	app.Get(adapters.EndSessionPath, h.endSession)
 	app.Post(adapters.EndSessionPath, h.endSession)
+	app.Get(adapters.HomePath, h.home)
+	app.Post(adapters.HomePath, h.homeSubmit)
 	if opt.Registration.Enabled {
 		app.Post(adapters.RegisterPath, h.registrationLimit, h.register)
 		app.Post(adapters.FrappeRegisterPath, h.registrationLimit, h.register)

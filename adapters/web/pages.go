@@ -72,6 +72,24 @@ type LogoutPage struct {
 	RedirectURI string  // where signing out leads; its origin is allowed as a form-action target
 }
 
+// HomePage is the landing page at /: signed out, a way to sign in; signed in, who, a way out,
+// and the apps the user let in, each with a form that revokes it.
+type HomePage struct {
+	SignIn    string // signed out: the login page, returning here
+	UserName  string // signed in: "" when signed out
+	UserEmail string
+	SignOut   []Field // the sign-out form's fields
+	Apps      []HomeApp
+}
+
+// HomeApp is one app on the landing page.
+type HomeApp struct {
+	Name           string
+	SelfRegistered bool     // it named itself (dynamic registration): the page says so
+	Scopes         []string // in words; none when only tokens remain
+	Revoke         []Field  // the revoke form's fields
+}
+
 // ErrorPage is an HTML error for a browser.
 type ErrorPage struct {
 	Title   string
@@ -95,6 +113,12 @@ func RenderConsent(c *fiber.Ctx, p ConsentPage) error {
 // registered post-logout URI, and no framing.
 func RenderLogout(c *fiber.Ctx, p LogoutPage) error {
 	return render(c, fiber.StatusOK, "logout.html", p, origin(p.RedirectURI))
+}
+
+// RenderHome writes the landing page, under the consent page's protections: a CSP letting its
+// forms post only to us, and no framing.
+func RenderHome(c *fiber.Ctx, p HomePage) error {
+	return render(c, fiber.StatusOK, "home.html", p, "")
 }
 
 // RenderError writes an HTML error page.

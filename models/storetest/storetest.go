@@ -1,15 +1,20 @@
 // Package storetest opens fresh, migrated stores on every database backend oauthd supports, so
-// the same test functions run against SQLite and MySQL/MariaDB.
+// the same test functions run against SQLite (in a file and in memory), MySQL/MariaDB and
+// PostgreSQL.
 //
 // MySQL: each Open creates its own database (oauthd_test_<random>) on the server named by
 // OAUTHD_TEST_MYSQL_DSN (default root@tcp(127.0.0.1:3306)/) and drops it when the test ends.
-// An unreachable server skips the test, unless OAUTHD_REQUIRE_MYSQL=1, which fails it.
+// PostgreSQL: the same, through the connection OAUTHD_TEST_POSTGRES_DSN names (default the role
+// oauthd_test, which may create databases, at 127.0.0.1:5432). An unreachable server skips the
+// test, unless OAUTHD_REQUIRE_MYSQL=1 (OAUTHD_REQUIRE_POSTGRES=1) fails it.
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,10 +33,10 @@ type Backend struct {
 }
 
 // Backends lists every backend: SQLite in a file and in memory (serve --ephemeral) always,
-// MySQL when reachable (see package comment).
+// the servers when reachable (see package comment).
 func Backends() []Backend {
 	return []Backend{{Name: "sqlite", Open: OpenSQLite}, {Name: "memory", Open: OpenMemory},
-		{Name: "mysql", Open: OpenMySQL}}
+		{Name: "mysql", Open: OpenMySQL}, {Name: "postgres", Open: OpenPostgres}}
 }
 
 // Run runs fn as a parallel subtest on a fresh store of every backend.
@@ -51,9 +56,79 @@ func pool() models.Options { return models.Options{MaxOpenConns: 8, MaxIdleConns
 // OpenSQLite opens a migrated SQLite store in a file under t.TempDir().
 func OpenSQLite(t testing.TB) *models.Store {
 	t.Helper()
-	s, err := models.Open("sqlite", filepath.Join(t.TempDir(), "oauthd.db"), pool())
+	return OpenIn(t, "sqlite", filepath.Join(t.TempDir(), "oauthd.db"))
+}
+
+// OpenMySQL opens a migrated store in a new database of its own.
+func OpenMySQL(t testing.TB) *models.Store {
+	t.Helper()
+	return OpenIn(t, "mysql", Database(t, "mysql"))
+}
+
+// OpenPostgres opens a migrated PostgreSQL store in a new database of its own.
+func OpenPostgres(t testing.TB) *models.Store {
+	t.Helper()
+	return OpenIn(t, "postgres", Database(t, "postgres"))
+}
+
+// serverKind is what differs between the database servers in creating a test's database.
+type serverKind struct {
+	server       string // the server's DSN, without a database
+	require      string
+	timeout      string // the DSN parameter that makes an unreachable server fail fast
+	create, drop string // what follows CREATE DATABASE name, DROP DATABASE IF EXISTS name
+	dsn          func(server, name string) string
+}
+
+// serverKinds are the database servers, by driver (see the package comment).
+var serverKinds = map[string]serverKind{
+	"mysql": {server: cmp.Or(os.Getenv("OAUTHD_TEST_MYSQL_DSN"), "root@tcp(127.0.0.1:3306)/"),
+		require: "OAUTHD_REQUIRE_MYSQL", timeout: "timeout=3s", create: " CHARACTER SET utf8mb4", dsn: withDatabase},
+	"postgres": {server: cmp.Or(os.Getenv("OAUTHD_TEST_POSTGRES_DSN"),
+		"postgres://oauthd_test:oauthd_test@127.0.0.1:5432/postgres?sslmode=disable"),
+		require: "OAUTHD_REQUIRE_POSTGRES", timeout: "connect_timeout=3", drop: " WITH (FORCE)", dsn: withPath},
+}
+
+// Database creates an empty database of its own on the server of driver ("mysql" or "postgres"),
+// drops it when the test ends, and returns its DSN. An unreachable server skips the test (see
+// the package comment).
+func Database(t testing.TB, driver string) string {
+	t.Helper()
+	k := serverKinds[driver]
+	admin, err := adminConn(driver, k)
 	if err != nil {
-		t.Fatalf("open sqlite: %v", err)
+		if os.Getenv(k.require) == "1" {
+			t.Fatalf("%s unreachable at %s (%s=1): %v", driver, k.server, k.require, err)
+		}
+		t.Skipf("%s unreachable at %s: %v", driver, k.server, err)
+	}
+	name := "oauthd_test_" + randomHex(8)
+	if err := admin.DB().Exec("CREATE DATABASE " + name + k.create).Error; err != nil {
+		_ = admin.Close()
+		t.Fatalf("create database %s: %v", name, err)
+	}
+	_ = admin.Close()
+	t.Cleanup(func() {
+		a, err := adminConn(driver, k)
+		if err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+			return
+		}
+		defer a.Close()
+		if err := a.DB().Exec("DROP DATABASE IF EXISTS " + name + k.drop).Error; err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	return k.dsn(k.server, name)
+}
+
+// OpenIn opens a migrated store at dsn, closed when the test ends (before a Database drop:
+// cleanups run last-in first-out).
+func OpenIn(t testing.TB, driver, dsn string) *models.Store {
+	t.Helper()
+	s, err := models.Open(driver, dsn, pool())
+	if err != nil {
+		t.Fatalf("open %s database: %v", driver, err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	migrate(t, s)
@@ -72,53 +147,13 @@ func OpenMemory(t testing.TB) *models.Store {
 	return s
 }
 
-// OpenMySQL opens a migrated store in a new database of its own.
-func OpenMySQL(t testing.TB) *models.Store {
-	t.Helper()
-	server := os.Getenv("OAUTHD_TEST_MYSQL_DSN")
-	if server == "" {
-		server = "root@tcp(127.0.0.1:3306)/"
-	}
-	admin, err := adminConn(t, server)
-	if err != nil {
-		if os.Getenv("OAUTHD_REQUIRE_MYSQL") == "1" {
-			t.Fatalf("mysql unreachable at %s (OAUTHD_REQUIRE_MYSQL=1): %v", server, err)
-		}
-		t.Skipf("mysql unreachable at %s: %v", server, err)
-	}
-	name := "oauthd_test_" + randomHex(8)
-	if err := admin.DB().Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4").Error; err != nil {
-		_ = admin.Close()
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	_ = admin.Close()
-	t.Cleanup(func() {
-		a, err := adminConn(t, server)
-		if err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-			return
-		}
-		defer a.Close()
-		if err := a.DB().Exec("DROP DATABASE IF EXISTS " + name).Error; err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	s, err := models.Open("mysql", withDatabase(server, name), pool())
-	if err != nil {
-		t.Fatalf("open mysql database %s: %v", name, err)
-	}
-	t.Cleanup(func() { _ = s.Close() }) // runs before the drop (cleanups run last-in first-out)
-	migrate(t, s)
-	return s
-}
-
 // adminConn connects to the server without choosing a database, failing fast when it is down.
-func adminConn(t testing.TB, server string) (*models.Store, error) {
-	dsn := server
-	if !strings.Contains(dsn, "timeout=") {
-		dsn += map[bool]string{true: "&", false: "?"}[strings.Contains(dsn, "?")] + "timeout=3s"
+func adminConn(driver string, k serverKind) (*models.Store, error) {
+	dsn := k.server
+	if !strings.Contains(dsn, strings.SplitAfter(k.timeout, "=")[0]) {
+		dsn += map[bool]string{true: "&", false: "?"}[strings.Contains(dsn, "?")] + k.timeout
 	}
-	s, err := models.Open("mysql", dsn, models.Options{MaxOpenConns: 1})
+	s, err := models.Open(driver, dsn, models.Options{MaxOpenConns: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +179,16 @@ func withDatabase(server, name string) string {
 		dsn += "?" + params
 	}
 	return dsn
+}
+
+// withPath puts a database name into a server URL such as postgres://user:pass@host:5432/postgres.
+func withPath(server, name string) string {
+	u, err := url.Parse(server)
+	if err != nil {
+		return server
+	}
+	u.Path = "/" + name
+	return u.String()
 }
 
 func migrate(t testing.TB, s *models.Store) {
