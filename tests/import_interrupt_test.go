@@ -53,8 +53,11 @@ func TestImportInterrupted(t *testing.T) {
 	if partial%200 != 0 {
 		t.Fatalf("the kill left %d tokens: not whole batches", partial)
 	}
+	// A COMMIT the import sent just before it died may still land after the count above (the
+	// database finishes what it received): the re-run finds at least those rows, in batches.
 	out := s.CLI(t, "import", "frappe", "--from", dsn)
-	if got := importSummary(t, out)["tokens"]; got[0] != 2*rows+3-partial || got[2] != partial {
+	got := importSummary(t, out)["tokens"]
+	if done := got[2]; done < partial || done%200 != 0 || got[0] != 2*rows+3-done {
 		t.Fatalf("re-run after %d tokens: %v\n%s", partial, got, out)
 	}
 	if got := importState(t, s); !reflect.DeepEqual(got, want) {
