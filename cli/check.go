@@ -10,7 +10,7 @@ import (
 )
 
 // errCheckFailed ends `oauthd check` with exit 1 once the report is printed.
-var errCheckFailed = errors.New("check failed")
+var errCheckFailed = errors.New("not passed")
 
 // check runs the seed documents' flows against a server, or two side by side (--against), and
 // prints the table or JSON. Exit 1 when the server checked (the new one, with --against: the
@@ -18,22 +18,22 @@ var errCheckFailed = errors.New("check failed")
 func (e *env) check(args []string) error {
 	fs := e.commandFlags("check")
 	var opt checker.Options
-	fs.StringVar(&opt.User, "user", "", "a user that can log in")
-	fs.StringVar(&opt.Password, "password", "", "the user's password")
-	fs.StringVar(&opt.ClientID, "client-id", "", "a client registered on the server")
-	fs.StringVar(&opt.ClientSecret, "client-secret", "", "its secret (none for a public client)")
-	fs.StringVar(&opt.RedirectURI, "redirect-uri", "", "a redirect URI registered on the client (never fetched)")
-	fs.StringVar(&opt.Scope, "scope", "all", "the scope Frappe's authorize asks for (\"\": none)")
-	fs.StringVar(&opt.OdooDB, "odoo-db", "", "the Odoo database /web/session/authenticate names")
-	fs.DurationVar(&opt.Timeout, "timeout", checker.DefaultTimeout, "per request")
-	dialect := fs.String("dialect", "both", "frappe, odoo or both")
-	against := fs.String("against", "", "a second server to run the same checks on, side by side")
+	fs.StringVar(&opt.User, "user", "", "a `USER` that can log in")
+	fs.StringVar(&opt.Password, "password", "", "the user's `PASSWORD`")
+	fs.StringVar(&opt.ClientID, "client-id", "", "a client `ID` registered on the server")
+	fs.StringVar(&opt.ClientSecret, "client-secret", "", "its `SECRET` (none for a public client)")
+	fs.StringVar(&opt.RedirectURI, "redirect-uri", "", "a redirect `URI` registered on the client (never fetched)")
+	fs.StringVar(&opt.Scope, "scope", "all", "the `SCOPE` Frappe's authorize asks for (\"\": none)")
+	fs.StringVar(&opt.OdooDB, "odoo-db", "", "the Odoo database `DB` /web/session/authenticate names")
+	fs.DurationVar(&opt.Timeout, "timeout", checker.DefaultTimeout, "the `DURATION` a request may take at most")
+	dialect := fs.String("dialect", "both", "the `DIALECT` to check: frappe, odoo or both")
+	against := fs.String("against", "", "a second server's `URL` to run the same checks on, side by side")
 	asJSON := fs.Bool("json", false, "print JSON instead of the table")
 	strict := fs.Bool("strict", false, "a DIFF fails too")
-	base, err := parseOne(fs, args)
-	if err != nil {
+	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
+	base := fs.Arg(0)
 	if err := checkArgs(&opt, *dialect, base, *against); err != nil {
 		return err
 	}
@@ -45,6 +45,7 @@ func (e *env) check(args []string) error {
 		reports[0].Label = "old"
 		reports = append(reports, checker.Labelled{Label: "new", Report: checker.Run(ctx, opt)})
 	}
+	var err error
 	if *asJSON {
 		err = checker.WriteJSON(e.out, reports)
 	} else {
@@ -68,12 +69,12 @@ func checkArgs(opt *checker.Options, dialect string, urls ...string) error {
 	case checker.Frappe, checker.Odoo:
 		opt.Dialects = []string{dialect}
 	default:
-		return fmt.Errorf("%w: --dialect takes frappe, odoo or both, not %q", errUsage, dialect)
+		return usagef("--dialect takes frappe, odoo or both, not %q", dialect)
 	}
 	for _, f := range []struct{ flag, value string }{{"--user", opt.User}, {"--password", opt.Password},
 		{"--client-id", opt.ClientID}, {"--redirect-uri", opt.RedirectURI}} {
 		if f.value == "" {
-			return fmt.Errorf("%w: check needs %s", errUsage, f.flag)
+			return usagef("needs %s", f.flag)
 		}
 	}
 	for i, raw := range urls {
@@ -81,7 +82,7 @@ func checkArgs(opt *checker.Options, dialect string, urls ...string) error {
 			continue // no --against
 		}
 		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("%w: %q is not an http(s) URL", errUsage, raw)
+			return usagef("%q is not an http(s) URL", raw)
 		}
 	}
 	return nil

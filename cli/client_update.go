@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 
 	"oauthd/adapters"
 	"oauthd/core"
@@ -21,26 +20,26 @@ type updateFlags struct {
 func (e *env) clientUpdate(args []string) error {
 	fs := e.commandFlags("client update")
 	var f updateFlags
-	fs.StringVar(&f.name, "name", "", "client name")
-	fs.Var(&f.redirects, "redirect-uri", "redirect URI (repeatable; replaces the list)")
-	fs.StringVar(&f.scope, "scope", "", "allowed scopes")
-	fs.StringVar(&f.profile, "profile", "", "the system the client came from: standard, frappe-v15, frappe or odoo")
-	fs.StringVar(&f.grants, "grant-type", "", "allowed grant types, comma-separated")
-	fs.BoolVar(&f.skip, "skip-authorization", false, "never show the consent page")
-	fs.StringVar(&f.pkce, "pkce", "", "required or optional")
-	fs.BoolVar(&f.plain, "pkce-plain", false, "also accept the plain PKCE method")
-	fs.StringVar(&f.rotation, "refresh-rotation", "", "on or off")
-	fs.Var(&f.roles, "allowed-role", "a role of which a user needs one to authorize the client (repeatable; replaces the list)")
-	fs.Var(&f.refuse, "refuse-quirk", "refuse this client a legacy behaviour (repeatable; all: every one)")
-	fs.Var(&f.allow, "allow-quirk", "take a refused legacy behaviour back off the list (repeatable; all: every one)")
-	id, err := parseOne(fs, args)
-	if err != nil {
+	fs.StringVar(&f.name, "name", "", "the client's `NAME`")
+	fs.Var(&f.redirects, "redirect-uri", "a redirect `URI` (repeatable; replaces the list)")
+	fs.StringVar(&f.scope, "scope", "", "the `SCOPES` it may ask for, space-separated")
+	fs.StringVar(&f.profile, "profile", "", "the `PROFILE` of the system the client came from: standard, frappe-v15, frappe or odoo")
+	fs.StringVar(&f.grants, "grant-type", "", "the `GRANTS` it may use, comma-separated")
+	fs.BoolVar(&f.skip, "skip-authorization", false, "never show the consent page (=false: show it)")
+	fs.StringVar(&f.pkce, "pkce", "", "the PKCE `MODE`: required or optional")
+	fs.BoolVar(&f.plain, "pkce-plain", false, "also accept the plain PKCE method (=false: no longer)")
+	fs.StringVar(&f.rotation, "refresh-rotation", "", "a new refresh token at each refresh, `on|off`")
+	fs.Var(&f.roles, "allowed-role", "a `ROLE` of which a user needs one to authorize the client (repeatable; replaces the list)")
+	fs.Var(&f.refuse, "refuse-quirk", "refuse the client the legacy behaviour `NAME` (repeatable; all: every one)")
+	fs.Var(&f.allow, "allow-quirk", "take the legacy behaviour `NAME` back off the refused list (repeatable; all: every one)")
+	if err := parse(fs, args, 1); err != nil {
 		return err
 	}
+	id := fs.Arg(0)
 	f.given = map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { f.given[fl.Name] = true })
 	if len(f.given) == 0 || len(f.given) == 1 && f.given["config"] {
-		return fmt.Errorf("%w: client update needs at least one change", errUsage)
+		return usagef("needs at least one change")
 	}
 	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
 		cur, err := eng.Client(ctx, id)
@@ -94,7 +93,7 @@ func (f *updateFlags) change(refused string) (core.ClientChange, error) {
 	}
 	if f.given["refresh-rotation"] {
 		if f.rotation != "on" && f.rotation != "off" {
-			return ch, fmt.Errorf("%w: --refresh-rotation takes on or off", errUsage)
+			return ch, usagef("--refresh-rotation takes on or off, not %q", f.rotation)
 		}
 		ch.RefreshRotation = new(f.rotation == "on")
 	}
@@ -126,24 +125,20 @@ func refusedList(current string, refuse, allow []string) ([]string, error) {
 	return (cur&^remove | add).Names(), nil
 }
 
-// clientQuirks prints the quirk ledger, one JSON object per client and quirk.
+// clientQuirks prints the quirk ledger, a row per client and quirk.
 func (e *env) clientQuirks(args []string) error {
 	fs := e.commandFlags("client quirks")
-	id := fs.String("client", "", "only this client's")
+	id := fs.String("client", "", "only the client `ID`'s")
+	format := formatFlag(fs)
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
+	columns := []string{"client_id", "quirk", "count", "refused", "first_seen", "last_seen"}
+	return e.printList(*format, columns, func(ctx context.Context, eng *core.Engine, add func(any) error) error {
 		lines, err := eng.QuirkLedger(ctx, *id)
-		if err != nil {
-			return err
+		for i := 0; err == nil && i < len(lines); i++ {
+			err = add(adapters.DescribeQuirkLine(lines[i]))
 		}
-		enc := json.NewEncoder(e.out)
-		for _, l := range lines {
-			if err := enc.Encode(adapters.DescribeQuirkLine(l)); err != nil {
-				return err
-			}
-		}
-		return nil
+		return err
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"strings"
 
 	"oauthd/adapters"
@@ -12,36 +11,26 @@ import (
 )
 
 func (e *env) client(args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w: client takes add, update, list, quirks, remove or rotate-secret", errUsage)
-	}
-	switch args[0] {
-	case "add":
-		return e.clientAdd(args[1:])
-	case "update":
-		return e.clientUpdate(args[1:])
-	case "list":
-		return e.clientList(args[1:])
-	case "quirks":
-		return e.clientQuirks(args[1:])
-	case "remove":
-		return e.clientByID("client remove", args[1:], func(ctx context.Context, eng *core.Engine, id string) error {
-			if err := eng.RemoveClient(ctx, id); err != nil {
-				return err
-			}
-			return json.NewEncoder(e.out).Encode(map[string]any{"client_id": id, "removed": true})
-		})
-	case "rotate-secret":
-		return e.clientByID("client rotate-secret", args[1:], func(ctx context.Context, eng *core.Engine, id string) error {
-			secret, err := eng.RotateSecret(ctx, id)
-			if err != nil {
-				return err
-			}
-			return json.NewEncoder(e.out).Encode(map[string]any{"client_id": id, "client_secret": secret})
-		})
-	default:
-		return fmt.Errorf("%w: unknown client command %q", errUsage, args[0])
-	}
+	return e.group("client", args, map[string]func([]string) error{
+		"add": e.clientAdd, "update": e.clientUpdate, "list": e.clientList, "quirks": e.clientQuirks,
+		"remove": func(args []string) error {
+			return e.clientByID("client remove", args, func(ctx context.Context, eng *core.Engine, id string) error {
+				if err := eng.RemoveClient(ctx, id); err != nil {
+					return err
+				}
+				return json.NewEncoder(e.out).Encode(map[string]any{"client_id": id, "removed": true})
+			})
+		},
+		"rotate-secret": func(args []string) error {
+			return e.clientByID("client rotate-secret", args, func(ctx context.Context, eng *core.Engine, id string) error {
+				secret, err := eng.RotateSecret(ctx, id)
+				if err != nil {
+					return err
+				}
+				return json.NewEncoder(e.out).Encode(map[string]any{"client_id": id, "client_secret": secret})
+			})
+		},
+	})
 }
 
 // clientFlags are the options of client add. Only the flags given reach the core, which
@@ -56,24 +45,24 @@ type clientFlags struct {
 func (e *env) clientAdd(args []string) error {
 	fs := e.commandFlags("client add")
 	var f clientFlags
-	fs.StringVar(&f.name, "name", "", "client name")
-	fs.Var(&f.redirects, "redirect-uri", "redirect URI (repeatable)")
-	fs.StringVar(&f.id, "client-id", "", "client id (default: generated)")
-	fs.StringVar(&f.scope, "scope", "", "allowed scopes (default: the server's, see docs/cli.md)")
+	fs.StringVar(&f.name, "name", "", "the client's `NAME`, shown on the consent page")
+	fs.Var(&f.redirects, "redirect-uri", "a redirect `URI` (repeatable; the first is the default)")
+	fs.StringVar(&f.id, "client-id", "", "the client `ID` (default: generated); keeps a migrated client's id")
+	fs.StringVar(&f.scope, "scope", "", "the `SCOPES` it may ask for, space-separated (default: the profile's)")
 	fs.Var(&f.authMethods, "auth-method",
-		"client_secret_basic, client_secret_post or none (repeatable or comma-separated; default: both secret methods)")
-	fs.Var(&f.corsOrigins, "cors-origin", "browser origin allowed to call the token endpoints, e.g. https://app.example (repeatable)")
+		"a `METHOD` the client authenticates with: client_secret_basic, client_secret_post or none (a public client); repeatable or comma-separated (default: both secret methods)")
+	fs.Var(&f.corsOrigins, "cors-origin", "a browser `ORIGIN` allowed to call the token endpoints, e.g. https://app.example (repeatable)")
 	fs.BoolVar(&f.skip, "skip-authorization", false, "never show the consent page")
-	fs.StringVar(&f.owner, "owner", "", "owner user email")
-	fs.StringVar(&f.grants, "grant-type", "", "allowed grant types, comma-separated")
-	fs.StringVar(&f.pkce, "pkce", "", "required or optional (default: required for public clients)")
+	fs.StringVar(&f.owner, "owner", "", "the `EMAIL` of the user who owns it")
+	fs.StringVar(&f.grants, "grant-type", "", "the `GRANTS` it may use, comma-separated (default: authorization_code,refresh_token)")
+	fs.StringVar(&f.pkce, "pkce", "", "the PKCE `MODE`: required or optional (default: required for public clients)")
 	fs.BoolVar(&f.plain, "pkce-plain", false, "also accept the plain PKCE method")
-	fs.StringVar(&f.rotation, "refresh-rotation", "", "on or off (default: on)")
-	fs.StringVar(&f.idTokenAlg, "id-token-alg", "", "HS256: Frappe's id_token, signed with the client secret")
-	fs.Var(&f.postLogout, "post-logout-redirect-uri", "where end_session may return (repeatable)")
-	fs.StringVar(&f.profile, "profile", "", "the system the client came from: standard (default), frappe-v15, frappe or odoo")
-	fs.Var(&f.roles, "allowed-role", "a role of which a user needs one to authorize the client (repeatable)")
-	fs.Var(&f.refuse, "refuse-quirk", "refuse this client a legacy behaviour from the start (repeatable; all: every one)")
+	fs.StringVar(&f.rotation, "refresh-rotation", "", "a new refresh token at each refresh, `on|off` (default: on)")
+	fs.StringVar(&f.idTokenAlg, "id-token-alg", "", "the id_token's `ALG`: HS256 for Frappe's, signed with the client secret (default: the server's keys)")
+	fs.Var(&f.postLogout, "post-logout-redirect-uri", "a `URI` end_session may return to (repeatable)")
+	fs.StringVar(&f.profile, "profile", "", "the `PROFILE` of the system the client came from: standard (default), frappe-v15, frappe or odoo")
+	fs.Var(&f.roles, "allowed-role", "a `ROLE` of which a user needs one to authorize the client (repeatable)")
+	fs.Var(&f.refuse, "refuse-quirk", "refuse the client the legacy behaviour `NAME` from the start (repeatable; all: every one)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -99,7 +88,7 @@ func (e *env) clientAdd(args []string) error {
 
 func (f *clientFlags) newClient() (core.NewClient, error) {
 	if f.name == "" || len(f.redirects) == 0 {
-		return core.NewClient{}, fmt.Errorf("%w: client add needs --name and --redirect-uri", errUsage)
+		return core.NewClient{}, usagef("needs --name and --redirect-uri")
 	}
 	nc := core.NewClient{ID: f.id, Name: f.name, RedirectURIs: f.redirects,
 		AuthMethods: splitList(strings.Join(f.authMethods, ",")), CORSOrigins: f.corsOrigins,
@@ -114,7 +103,7 @@ func (f *clientFlags) newClient() (core.NewClient, error) {
 	}
 	if f.given["refresh-rotation"] {
 		if f.rotation != "on" && f.rotation != "off" {
-			return core.NewClient{}, fmt.Errorf("%w: --refresh-rotation takes on or off", errUsage)
+			return core.NewClient{}, usagef("--refresh-rotation takes on or off, not %q", f.rotation)
 		}
 		nc.RefreshRotation = new(f.rotation == "on")
 	}
@@ -127,19 +116,17 @@ func splitList(s string) []string {
 
 func (e *env) clientList(args []string) error {
 	fs := e.commandFlags("client list")
+	format := formatFlag(fs)
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	return e.withEngine(func(ctx context.Context, eng *core.Engine) error {
+	columns := []string{"client_id", "name", "profile", "auth_methods", "grant_types", "redirect_uris"}
+	return e.printList(*format, columns, func(ctx context.Context, eng *core.Engine, add func(any) error) error {
 		clients, err := eng.Clients(ctx)
-		if err != nil {
-			return err
+		for i := 0; err == nil && i < len(clients); i++ {
+			err = add(adapters.DescribeClient(&clients[i]))
 		}
-		list := make([]map[string]any, 0, len(clients))
-		for i := range clients {
-			list = append(list, adapters.DescribeClient(&clients[i]))
-		}
-		return json.NewEncoder(e.out).Encode(list)
+		return err
 	})
 }
 

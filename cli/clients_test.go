@@ -9,6 +9,27 @@ import (
 	"oauthd/core"
 )
 
+// runLines runs a list command and decodes its JSON lines.
+func runLines(t *testing.T, args ...string) []map[string]any {
+	t.Helper()
+	code, stdout, stderr := run(args...)
+	if code != 0 || stderr != "" {
+		t.Fatalf("%q: exit %d\nstdout: %s\nstderr: %s", args, code, stdout, stderr)
+	}
+	var rows []map[string]any
+	for _, line := range strings.SplitAfter(stdout, "\n") {
+		if line == "" {
+			continue
+		}
+		var row map[string]any
+		if err := json.Unmarshal([]byte(line), &row); err != nil || !strings.HasSuffix(line, "}\n") {
+			t.Fatalf("%q: line %q: %v", args, line, err)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
 func runJSON(t *testing.T, into any, args ...string) {
 	t.Helper()
 	code, stdout, stderr := run(args...)
@@ -39,7 +60,7 @@ func TestClientCommands(t *testing.T) {
 	if named["first_name"] != "Mononym" || named["last_name"] != "" {
 		t.Errorf("user add, one-word name: %v", named)
 	}
-	if code, _, stderr := run("user", "add", "--email", "owner@example.com", "--password", "owner-password"); code != 2 ||
+	if code, _, stderr := run("user", "add", "--email", "owner@example.com", "--password", "owner-password"); code != 1 ||
 		!strings.Contains(stderr, "already exists") {
 		t.Errorf("duplicate user: exit %d: %s", code, stderr)
 	}
@@ -58,7 +79,7 @@ func TestClientCommands(t *testing.T) {
 
 	var pub map[string]any
 	if code, _, stderr := run("client", "add", "--name", "Public", "--redirect-uri", uri, "--client-id", "spa",
-		"--auth-method", "none", "--refresh-rotation", "off"); code != 2 || !strings.Contains(stderr, "always rotates") {
+		"--auth-method", "none", "--refresh-rotation", "off"); code != 1 || !strings.Contains(stderr, "always rotates") {
 		t.Errorf("public client with refresh rotation off: exit %d: %s", code, stderr)
 	}
 	runJSON(t, &pub, "--config", "", "client", "add", "--name", "Public", "--redirect-uri", uri, "--client-id", "spa",
@@ -67,11 +88,11 @@ func TestClientCommands(t *testing.T) {
 		pub["application_type"] != "web" {
 		t.Errorf("public client add: %v", pub)
 	}
-	if code, stdout, _ := run("client", "add", "--name", "Again", "--redirect-uri", uri, "--client-id", "spa"); code != 2 ||
+	if code, stdout, _ := run("client", "add", "--name", "Again", "--redirect-uri", uri, "--client-id", "spa"); code != 1 ||
 		stdout != "" {
 		t.Errorf("taken client id: exit %d %s", code, stdout)
 	}
-	if code, _, _ := run("client", "rotate-secret", "spa"); code != 2 {
+	if code, _, _ := run("client", "rotate-secret", "spa"); code != 1 {
 		t.Errorf("rotating a public client's secret: exit %d", code)
 	}
 
@@ -85,13 +106,12 @@ func TestClientCommands(t *testing.T) {
 	for _, bad := range [][]string{{"--auth-method", "none,client_secret_post"}, {"--auth-method", "magic"},
 		{"--cors-origin", "https://app.example/path"}, {"--cors-origin", "*"}} {
 		args := append([]string{"client", "add", "--name", "Bad", "--redirect-uri", uri}, bad...)
-		if code, stdout, _ := run(args...); code != 2 || stdout != "" {
+		if code, stdout, _ := run(args...); code != 1 || stdout != "" {
 			t.Errorf("%v: exit %d %s", bad, code, stdout)
 		}
 	}
 
-	var list []map[string]any
-	runJSON(t, &list, "client", "list")
+	list := runLines(t, "client", "list")
 	if len(list) != 3 {
 		t.Fatalf("client list: %v", list)
 	}

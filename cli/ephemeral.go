@@ -43,9 +43,8 @@ func checkLoopback(cfg *config.Config, public bool) error {
 	}
 	for _, l := range []struct{ key, addr string }{{"server.addr", cfg.Server.Addr}, {"admin.addr", cfg.Admin.Addr}} {
 		if key, addr := l.key, l.addr; !loopback(addr) {
-			return fmt.Errorf("%w: --ephemeral listens on loopback only, and %s is %q: add --public to listen "+
-				"there (anyone who reaches it can move its clock, inject faults and use its fixed tokens)",
-				errUsage, key, addr)
+			return usagef("--ephemeral listens on loopback only, and %s is %q: add --public to listen "+
+				"there (anyone who reaches it can move its clock, inject faults and use its fixed tokens)", key, addr)
 		}
 	}
 	return nil

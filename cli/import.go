@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"slices"
 	"time"
@@ -20,21 +19,27 @@ type importFlags struct {
 }
 
 func (e *env) importCmd(args []string) error {
-	if len(args) == 0 || (args[0] != "frappe" && args[0] != "odoo") {
-		return fmt.Errorf("%w: import takes frappe or odoo", errUsage)
+	from := func(system string) func([]string) error {
+		return func(args []string) error { return e.importFrom(system, args) }
 	}
-	system := args[0]
+	return e.group("import", args, map[string]func([]string) error{"frappe": from("frappe"), "odoo": from("odoo")})
+}
+
+// importFrom reads a Frappe or Odoo database into this one; with --dry-run it writes nothing
+// at all, not even the database file when there is none yet (see env.writeNothing).
+func (e *env) importFrom(system string, args []string) error {
 	fs := e.commandFlags("import " + system)
 	var f importFlags
-	fs.StringVar(&f.from, "from", "", "the source database")
-	fs.StringVar(&f.only, "only", "", "kinds to import: users,clients,tokens")
+	fs.StringVar(&f.from, "from", "", "the source database's `DSN`")
+	fs.StringVar(&f.only, "only", "", "the `KINDS` to import, comma-separated: users,clients,tokens (default: all)")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "write nothing; print what would change")
 	if system == "frappe" {
-		fs.StringVar(&f.tz, "source-timezone", "", "the site's time zone, e.g. Europe/Berlin")
+		fs.StringVar(&f.tz, "source-timezone", "", "the site's time `ZONE`, e.g. Europe/Berlin (default: its System Settings)")
 	}
-	if err := parse(fs, args[1:], 0); err != nil {
+	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
+	e.writeNothing = f.dryRun
 	kinds, loc, err := f.check()
 	if err != nil {
 		return err
@@ -63,12 +68,12 @@ func (e *env) importCmd(args []string) error {
 // check validates the flags: exit 2 before anything is opened.
 func (f *importFlags) check() (map[string]bool, *time.Location, error) {
 	if f.from == "" {
-		return nil, nil, fmt.Errorf("%w: import needs --from", errUsage)
+		return nil, nil, usagef("needs --from")
 	}
 	kinds := map[string]bool{}
 	for _, k := range splitList(f.only) {
 		if !slices.Contains(importer.Kinds, k) {
-			return nil, nil, fmt.Errorf("%w: --only takes users, clients and tokens, not %q", errUsage, k)
+			return nil, nil, usagef("--only takes users, clients and tokens, not %q", k)
 		}
 		kinds[k] = true
 	}
@@ -77,7 +82,7 @@ func (f *importFlags) check() (map[string]bool, *time.Location, error) {
 	}
 	loc, err := time.LoadLocation(f.tz)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: --source-timezone %q: %v", errUsage, f.tz, err)
+		return nil, nil, usagef("--source-timezone %q: %v", f.tz, err)
 	}
 	return kinds, loc, nil
 }

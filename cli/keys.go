@@ -16,40 +16,41 @@ import (
 )
 
 func (e *env) keys(args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w: keys takes list, rotate or remove", errUsage)
+	return e.group("keys", args, map[string]func([]string) error{"list": e.keysList,
+		"rotate": func(args []string) error {
+			return e.keysCommand("keys rotate", args, 0, func(ctx context.Context, eng *core.Engine, _ []string) error {
+				k, err := eng.RotateSigningKey(ctx)
+				if err != nil {
+					return err
+				}
+				return json.NewEncoder(e.out).Encode(adapters.DescribeKey(*k))
+			})
+		},
+		"remove": func(args []string) error {
+			return e.keysCommand("keys remove", args, 1, func(ctx context.Context, eng *core.Engine, a []string) error {
+				if err := eng.RemoveSigningKey(ctx, a[0]); err != nil {
+					return err
+				}
+				return json.NewEncoder(e.out).Encode(map[string]any{"kid": a[0], "removed": true})
+			})
+		},
+	})
+}
+
+func (e *env) keysList(args []string) error {
+	fs := e.commandFlags("keys list")
+	format := formatFlag(fs)
+	if err := parse(fs, args, 0); err != nil {
+		return err
 	}
-	switch args[0] {
-	case "list":
-		return e.keysCommand("keys list", args[1:], 0, func(ctx context.Context, eng *core.Engine, _ []string) error {
-			keys, err := eng.SigningKeyList(ctx)
-			if err != nil {
-				return err
-			}
-			list := make([]map[string]any, 0, len(keys))
-			for _, k := range keys {
-				list = append(list, adapters.DescribeKey(k))
-			}
-			return json.NewEncoder(e.out).Encode(list)
-		})
-	case "rotate":
-		return e.keysCommand("keys rotate", args[1:], 0, func(ctx context.Context, eng *core.Engine, _ []string) error {
-			k, err := eng.RotateSigningKey(ctx)
-			if err != nil {
-				return err
-			}
-			return json.NewEncoder(e.out).Encode(adapters.DescribeKey(*k))
-		})
-	case "remove":
-		return e.keysCommand("keys remove", args[1:], 1, func(ctx context.Context, eng *core.Engine, a []string) error {
-			if err := eng.RemoveSigningKey(ctx, a[0]); err != nil {
-				return err
-			}
-			return json.NewEncoder(e.out).Encode(map[string]any{"kid": a[0], "removed": true})
-		})
-	default:
-		return fmt.Errorf("%w: unknown keys command %q", errUsage, args[0])
-	}
+	columns := []string{"kid", "alg", "signing", "published", "created_at", "retired_at"}
+	return e.printList(*format, columns, func(ctx context.Context, eng *core.Engine, add func(any) error) error {
+		keys, err := eng.SigningKeyList(ctx)
+		for i := 0; err == nil && i < len(keys); i++ {
+			err = add(adapters.DescribeKey(keys[i]))
+		}
+		return err
+	})
 }
 
 func (e *env) keysCommand(name string, args []string, positional int,
@@ -70,8 +71,8 @@ func errNoSecret(driver string) error {
 
 // sealer builds the engine's Sealer from keys.encryption_secret. With SQLite and no secret,
 // one is generated into a 0600 file beside the database (read back on later starts), or for
-// an ephemeral server's in-memory database kept in memory with it; with a database server no
-// secret means none (serve then refuses to start: see errNoSecret).
+// an ephemeral server's in-memory database, or a dry run that finds no file, kept in memory;
+// with a database server no secret means none (serve then refuses to start: see errNoSecret).
 func (e *env) sealer(cfg *config.Config) (*core.Sealer, error) {
 	secret := cfg.Keys.EncryptionSecret
 	if secret == "" && e.kit != nil {
@@ -79,7 +80,7 @@ func (e *env) sealer(cfg *config.Config) (*core.Sealer, error) {
 	}
 	if secret == "" && cfg.Database.Driver == "sqlite" {
 		var err error
-		if secret, err = secretBeside(cfg.Database.DSN); err != nil {
+		if secret, err = secretBeside(cfg.Database.DSN, !e.writeNothing); err != nil {
 			return nil, err
 		}
 	}
@@ -94,8 +95,8 @@ func (e *env) sealer(cfg *config.Config) (*core.Sealer, error) {
 }
 
 // secretBeside reads, or creates, <database file>.secret. An in-memory database gets a
-// secret that dies with it.
-func secretBeside(dsn string) (string, error) {
+// secret that dies with it, and so does one whose file is absent when create is false.
+func secretBeside(dsn string, create bool) (string, error) {
 	path := models.SQLiteFile(dsn)
 	if path == "" {
 		return core.NewSealSecret(), nil
@@ -105,11 +106,13 @@ func secretBeside(dsn string) (string, error) {
 		return strings.TrimSpace(string(b)), nil
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return "", fmt.Errorf("read %s: %w", file, err)
+	} else if !create {
+		return core.NewSealSecret(), nil
 	}
 	secret := core.NewSealSecret()
 	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, os.ErrExist) { // another process created it first: use theirs
-		return secretBeside(dsn)
+		return secretBeside(dsn, create)
 	}
 	if err != nil {
 		return "", fmt.Errorf("create %s: %w", file, err)

@@ -3,16 +3,16 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net"
 	"time"
 
-	"oauthd/config"
 	"oauthd/metrics"
 	"oauthd/models"
 )
 
-// serveMetrics exports the store's pools and starts the metrics listener; the returned stop
+// serveMetrics exports the store's pools and serves the metrics on ln; the returned stop
 // closes it.
-func (e *env) serveMetrics(cfg *config.Config, m *metrics.Metrics, store *models.Store) (func(), error) {
+func (e *env) serveMetrics(ln net.Listener, m *metrics.Metrics, store *models.Store) (func(), error) {
 	handles := store.Handles()
 	names := []string{"main"}
 	if len(handles) == 2 {
@@ -25,10 +25,7 @@ func (e *env) serveMetrics(cfg *config.Config, m *metrics.Metrics, store *models
 		}
 		m.WatchPool(names[i], db)
 	}
-	srv, err := metrics.Listen(cfg.Metrics.Addr, m, e.log.Logger)
-	if err != nil {
-		return nil, err
-	}
+	srv := metrics.Serve(ln, m, e.log.Logger)
 	fmt.Fprintf(e.errOut, "oauthd metrics on http://%s/metrics\n", srv.Addr())
 	e.log.Info("metrics listening", "addr", srv.Addr())
 	return func() {

@@ -11,7 +11,7 @@ import (
 // purge deletes what expired or was revoked more than --older-than ago; run it from cron.
 func (e *env) purge(args []string) error {
 	fs := e.commandFlags("purge")
-	age := fs.Duration("older-than", 30*24*time.Hour, "age past expiry or revocation")
+	age := fs.Duration("older-than", 30*24*time.Hour, "delete what expired or was revoked longer than `AGE` ago")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}

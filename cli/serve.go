@@ -29,8 +29,17 @@ func (e *env) serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	addrKey := "server.addr"
+	if flags.addr != "" {
+		addrKey = "--addr"
+	}
+	socks, err := bind(cfg, addrKey)
+	if err != nil {
+		return err
+	}
+	defer socks.close()
 	var m *metrics.Metrics
-	if cfg.Metrics.Addr != "" {
+	if socks.metrics != nil {
 		m = metrics.New()
 		e.observer, e.requests = m, m
 	}
@@ -43,18 +52,15 @@ func (e *env) serve(args []string) error {
 		return err
 	}
 	if m != nil {
-		stop, err := e.serveMetrics(cfg, m, store)
+		stop, err := e.serveMetrics(socks.metrics, m, store)
 		if err != nil {
 			return err
 		}
 		defer stop()
 	}
 	var ready func(url string) error
-	if cfg.Admin.Addr != "" {
-		adminURL, stop, err := e.serveAdmin(cfg, eng)
-		if err != nil {
-			return err
-		}
+	if socks.admin != nil {
+		adminURL, stop := e.serveAdmin(socks.admin, eng)
 		defer stop()
 		if e.kit != nil {
 			if ready, err = e.announce(ctx, eng, adminURL); err != nil {
@@ -62,10 +68,7 @@ func (e *env) serve(args []string) error {
 			}
 		}
 	}
-	ln, err := net.Listen("tcp", cfg.Server.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Server.Addr, err)
-	}
+	ln := socks.server
 	base := "http://" + ln.Addr().String()
 	if w := issuerWarning(cfg.Server, ln.Addr()); w != "" {
 		fmt.Fprintln(e.errOut, "oauthd: "+w)
@@ -77,7 +80,6 @@ func (e *env) serve(args []string) error {
 	}
 	if flags.demo {
 		if err := e.demo(ctx, eng, base); err != nil {
-			ln.Close()
 			return err
 		}
 	}
@@ -87,7 +89,6 @@ func (e *env) serve(args []string) error {
 	go eng.RunQuirkLedger(follow, core.QuirkFlushInterval)
 	if e.redis != nil {
 		if err := e.redis.Subscribe(follow, eng.Forget); err != nil {
-			ln.Close()
 			return err
 		}
 	}
@@ -123,15 +124,15 @@ func (e *env) serveSetup(args []string) (*config.Config, serveFlags, *config.Fix
 	var f serveFlags
 	fs := e.commandFlags("serve")
 	fs.BoolVar(&f.demo, "demo", false, "create a demo user and client and print how to try them")
-	fs.StringVar(&f.addr, "addr", "", "listen address; overrides server.addr (a :0 port is a free one)")
+	fs.StringVar(&f.addr, "addr", "", "listen on `HOST:PORT` instead of server.addr (port 0: a free one)")
 	fs.BoolVar(&f.ephemeral, "ephemeral", false, "in-memory database and keys, a test clock and faults, a JSON ready line")
 	fs.BoolVar(&f.public, "public", false, "let --ephemeral listen beyond loopback")
-	fs.StringVar(&f.fixtures, "fixtures", "", "users, clients, consents and (with --ephemeral) tokens to create")
+	fs.StringVar(&f.fixtures, "fixtures", "", "a TOML `FILE` of users, clients, consents and (with --ephemeral) tokens to create")
 	if err := parse(fs, args, 0); err != nil {
 		return nil, f, nil, err
 	}
 	if f.public && !f.ephemeral {
-		return nil, f, nil, fmt.Errorf("%w: --public goes with --ephemeral", errUsage)
+		return nil, f, nil, usagef("--public goes with --ephemeral")
 	}
 	cfg, err := loadConfig(e.configPath)
 	if err != nil {
@@ -198,7 +199,7 @@ func (e *env) run(cfg *config.Config, eng *core.Engine, ln net.Listener, base st
 	select {
 	case err := <-served:
 		e.log.Error("serve failed", "error", err.Error())
-		return fmt.Errorf("serve: %w", err)
+		return fmt.Errorf("http listener: %w", err)
 	case <-stop:
 	}
 	fmt.Fprintln(e.errOut, "oauthd shutting down")

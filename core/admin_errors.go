@@ -15,7 +15,7 @@ func invalid(format string, args ...any) error {
 }
 
 // ErrUnknown marks an administrative request naming a user or client that does not exist. It
-// always comes wrapped together with ErrInvalidInput: the CLI exits 2, the admin API says 404.
+// always comes wrapped together with ErrInvalidInput: the CLI exits 1, the admin API says 404.
 var ErrUnknown = errors.New("not found")
 
 func unknown(format string, args ...any) error {

@@ -3,7 +3,6 @@ package metrics
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,13 +17,9 @@ type Server struct {
 	ln  net.Listener
 }
 
-// Listen binds addr and starts serving m in the background; a failure of the listener later
-// is logged (the OAuth server goes on without metrics).
-func Listen(addr string, m *Metrics, log *slog.Logger) (*Server, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("metrics: listen on %s: %w", addr, err)
-	}
+// Serve starts serving m on ln in the background; a failure of the listener later is logged
+// (the OAuth server goes on without metrics).
+func Serve(ln net.Listener, m *Metrics, log *slog.Logger) *Server {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
 	s := &Server{srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}, ln: ln}
@@ -33,7 +28,7 @@ func Listen(addr string, m *Metrics, log *slog.Logger) (*Server, error) {
 			log.Error("metrics listener failed", "error", err.Error())
 		}
 	}()
-	return s, nil
+	return s
 }
 
 // Addr is the bound address (useful with port 0).

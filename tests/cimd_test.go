@@ -5,7 +5,6 @@ package tests
 // the document's host shown, and becomes a client row once approved.
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -58,10 +57,7 @@ func TestClientIDMetadataDocumentFlow(t *testing.T) {
 	}
 
 	// The approved client is a row: listed, its tokens revocable by the admin tools.
-	var clients []map[string]any
-	if err := json.Unmarshal(site.CLI(t, "client", "list"), &clients); err != nil {
-		t.Fatal(err)
-	}
+	clients := jsonLines[map[string]any](t, site.CLI(t, "client", "list"))
 	var row map[string]any
 	for _, c := range clients {
 		if c["client_id"] == id {

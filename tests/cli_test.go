@@ -25,9 +25,9 @@ func TestCLIUserAndClientLifecycle(t *testing.T) {
 		t.Fatalf("a public client must get no secret, got %q", pub.Secret)
 	}
 
-	var list []map[string]any
-	if err := json.Unmarshal(s.CLI(t, "client", "list"), &list); err != nil || len(list) != 2 {
-		t.Fatalf("client list: %v %v", list, err)
+	list := jsonLines[map[string]any](t, s.CLI(t, "client", "list"))
+	if len(list) != 2 {
+		t.Fatalf("client list: %v", list)
 	}
 	first, second := list[0], list[1]
 	if first["client_id"] != c.ID {
@@ -50,46 +50,84 @@ func TestCLIUserAndClientLifecycle(t *testing.T) {
 		t.Fatalf("rotate-secret printed %+v", rotated)
 	}
 	s.CLI(t, "client", "remove", c.ID)
-	json.Unmarshal(s.CLI(t, "client", "list"), &list)
-	if len(list) != 1 {
+	if list = jsonLines[map[string]any](t, s.CLI(t, "client", "list")); len(list) != 1 {
 		t.Fatalf("after remove: %v", list)
 	}
 }
 
-func TestCLIBadArgumentsExit2AndWriteNothing(t *testing.T) {
+// A refused command writes nothing. One that cannot run as given exits 2 with its line and the
+// command's usage; one that ran and failed exits 1 with one line, "oauthd: COMMAND: what".
+func TestCLIRefusalsWriteNothing(t *testing.T) {
 	s := StartServer(t)
 	s.AddUser(t, "u@example.com", "user-password", "U")
-	cases := [][]string{
-		{"client", "add", "--name", "X"},
-		{"client", "add", "--redirect-uri", "https://x.example/cb"},
-		{"client", "add", "--name", "X", "--redirect-uri", "not-a-url"},
-		{"client", "add", "--name", "X", "--redirect-uri", "https://x.example/cb#frag"},
-		{"client", "add", "--name", "X", "--redirect-uri", "https://x.example/cb", "--auth-method", "magic"},
-		{"client", "add", "--name", "X", "--redirect-uri", "https://x.example/cb", "--grant-type", "password"},
-		{"client", "add", "--name", "X", "--redirect-uri", "https://x.example/cb", "--pkce", "sometimes"},
-		{"client", "add", "--name", "X", "--redirect-uri", "https://x.example/cb", "--refresh-rotation", "maybe"},
-		{"client", "add", "--name", "X", "--redirect-uri", "https://x.example/cb", "--owner", "nobody@example.com"},
-		{"client", "add", "--name", "X", "--redirect-uri", "https://x.example/cb", "--bogus"},
-		{"client", "remove"},
-		{"client", "remove", "no-such-client"},
-		{"client", "rotate-secret", "a", "b"},
-		{"client", "frobnicate"},
-		{"user", "add", "--email", "not-an-email", "--password", "long-enough"},
-		{"user", "add", "--email", "u2@example.com"},
-		{"user", "add", "--email", "u@example.com", "--password", "duplicate-user"},
-		{"frobnicate"},
+	const cb = "https://x.example/cb"
+	cases := []struct {
+		code int
+		args []string
+	}{
+		{2, []string{"client", "add", "--name", "X"}},
+		{2, []string{"client", "add", "--redirect-uri", cb}},
+		{2, []string{"client", "add", "--name", "X", "--redirect-uri", cb, "--refresh-rotation", "maybe"}},
+		{2, []string{"client", "add", "--name", "X", "--redirect-uri", cb, "--bogus"}},
+		{2, []string{"client", "remove"}},
+		{2, []string{"client", "rotate-secret", "a", "b"}},
+		{2, []string{"client", "frobnicate"}},
+		{2, []string{"user", "add", "--email", "u2@example.com"}},
+		{2, []string{"frobnicate"}},
+		{1, []string{"client", "add", "--name", "X", "--redirect-uri", "not-a-url"}},
+		{1, []string{"client", "add", "--name", "X", "--redirect-uri", cb + "#frag"}},
+		{1, []string{"client", "add", "--name", "X", "--redirect-uri", cb, "--auth-method", "magic"}},
+		{1, []string{"client", "add", "--name", "X", "--redirect-uri", cb, "--grant-type", "password"}},
+		{1, []string{"client", "add", "--name", "X", "--redirect-uri", cb, "--pkce", "sometimes"}},
+		{1, []string{"client", "add", "--name", "X", "--redirect-uri", cb, "--owner", "nobody@example.com"}},
+		{1, []string{"client", "remove", "no-such-client"}},
+		{1, []string{"user", "add", "--email", "not-an-email", "--password", "long-enough"}},
+		{1, []string{"user", "add", "--email", "u@example.com", "--password", "duplicate-user"}},
 	}
-	for _, args := range cases {
-		_, stderr, code := s.TryCLI(args...)
-		if code != 2 || !strings.Contains(stderr, "usage:") {
-			t.Errorf("oauthd %s: exit %d, stderr %q; want exit 2 with usage", strings.Join(args, " "), code, stderr)
-		}
+	for _, c := range cases {
+		cliRefuses(t, s, c.code, c.args...)
 	}
-	var list []map[string]any
-	json.Unmarshal(s.CLI(t, "client", "list"), &list)
-	if len(list) != 0 {
+	if list := jsonLines[map[string]any](t, s.CLI(t, "client", "list")); len(list) != 0 {
 		t.Fatalf("a failed command wrote a client: %v", list)
 	}
+}
+
+// cliRefuses runs a command that must fail with code and checks what it says: nothing on stdout;
+// on stderr "oauthd: COMMAND: what" alone for exit 1, followed by the usage for exit 2. It
+// returns stderr.
+func cliRefuses(t *testing.T, s *Server, code int, args ...string) string {
+	t.Helper()
+	out, stderr, got := s.TryCLI(args...)
+	cmd := strings.Join(args, " ")
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	ok := got == code && len(out) == 0 && strings.HasPrefix(stderr, "oauthd: ")
+	switch code {
+	case 1:
+		ok = ok && len(lines) == 1 && !strings.Contains(stderr, "usage")
+	case 2:
+		ok = ok && len(lines) >= 2 && (strings.HasPrefix(lines[1], "usage: oauthd ") || lines[1] == "Run oauthd --help for the commands.")
+	}
+	if !ok {
+		t.Errorf("oauthd %s: exit %d, stdout %q, stderr %q; want exit %d", cmd, got, out, stderr, code)
+	}
+	return stderr
+}
+
+// jsonLines decodes what a list command prints: one JSON object per line.
+func jsonLines[T any](t testing.TB, out []byte) []T {
+	t.Helper()
+	var rows []T
+	for _, line := range strings.SplitAfter(string(out), "\n") {
+		if line == "" {
+			continue
+		}
+		var row T
+		if err := json.Unmarshal([]byte(line), &row); err != nil || !strings.HasSuffix(line, "}\n") {
+			t.Fatalf("not one JSON object per line: %q (%v)", line, err)
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }
 
 func TestCLIInvalidConfigExit2(t *testing.T) {
@@ -142,8 +180,7 @@ func TestServeDemoPrintsAWorkingAuthorizeURL(t *testing.T) {
 			t.Fatalf("serve --demo output lacks %q:\n%s", want, out)
 		}
 	}
-	var list []map[string]any
-	json.Unmarshal(demo.CLI(t, "client", "list"), &list)
+	list := jsonLines[map[string]any](t, demo.CLI(t, "client", "list"))
 	if len(list) != 1 || list[0]["client_id"] != "demo-client" {
 		t.Fatalf("demo client not created: %v", list)
 	}
@@ -161,7 +198,5 @@ func TestCLIPurge(t *testing.T) {
 			t.Fatalf("purge output lacks %q: %s", k, out)
 		}
 	}
-	if _, stderr, code := s.TryCLI("purge", "--older-than", "soon"); code != 2 || !strings.Contains(stderr, "usage:") {
-		t.Fatalf("bad --older-than: exit %d, %q", code, stderr)
-	}
+	cliRefuses(t, s, 2, "purge", "--older-than", "soon")
 }

@@ -32,7 +32,7 @@ func TestEphemeralFixtureErrorsNameEntryAndField(t *testing.T) {
 		path := writeFile(t, "fixtures.toml", tc.fixtures)
 		_, stderr, code := s.TryCLI("serve", "--ephemeral", "--addr", "127.0.0.1:0", "--fixtures", path)
 		lines := strings.Split(strings.TrimSpace(stderr), "\n") // the log goes there too
-		if last := lines[len(lines)-1]; code != 2 || !strings.HasPrefix(last, "oauthd: fixtures "+path+": "+tc.want) {
+		if last := lines[len(lines)-1]; code != 2 || !strings.HasPrefix(last, "oauthd: serve: fixtures "+path+": "+tc.want) {
 			t.Errorf("%s: exit %d, stderr:\n%s\nwant %q", name, code, stderr, tc.want)
 		}
 	}

@@ -6,7 +6,6 @@ package tests
 
 import (
 	"database/sql"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -42,10 +41,7 @@ func TestImportFrappeProfiles(t *testing.T) {
 					t.Errorf("the summary lacks %q:\n%s", line, out)
 				}
 			}
-			var listed []map[string]any
-			if err := json.Unmarshal(s.CLI(t, "client", "list"), &listed); err != nil {
-				t.Fatal(err)
-			}
+			listed := jsonLines[map[string]any](t, s.CLI(t, "client", "list"))
 			for _, c := range listed {
 				if c["profile"] != shape.profile {
 					t.Errorf("client %v: profile %v, want %s", c["client_id"], c["profile"], shape.profile)

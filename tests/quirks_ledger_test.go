@@ -4,7 +4,6 @@ package tests
 // client with --refuse-quirk, in each dialect's own error shape.
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -140,10 +139,9 @@ func TestRefuseQuirkDialectShapes(t *testing.T) {
 	frappeExpect(t, "frappe-v15 refusing no_client_auth", r, http.StatusUnauthorized, map[string]any{"error": "invalid_client"})
 
 	s.CLI(t, "client", "update", c.ID, "--refuse-quirk", "all")
-	var listed []map[string]any
-	if err := json.Unmarshal(s.CLI(t, "client", "list"), &listed); err != nil || len(listed) != 1 ||
-		listed[0]["profile"] != "frappe-v15" || len(listed[0]["refused_quirks"].([]any)) != 13 {
-		t.Fatalf("client list: %v, %v", listed, err)
+	listed := jsonLines[map[string]any](t, s.CLI(t, "client", "list"))
+	if len(listed) != 1 || listed[0]["profile"] != "frappe-v15" || len(listed[0]["refused_quirks"].([]any)) != 13 {
+		t.Fatalf("client list: %v", listed)
 	}
 	s.Stop(t)
 	counts := quirkCounts(t, s, c.ID)

@@ -92,7 +92,7 @@ func TestProfileFrappeV15Implicit(t *testing.T) {
 	if loc.Query().Get("error") != "unsupported_response_type" {
 		t.Fatalf("standard client, response_type=token: redirected to %s", loc)
 	}
-	if out, _, code := s.TryCLI("client", "add", "--name", "X", "--redirect-uri", frappeRedirect, "--grant-type", "implicit"); code != 2 {
+	if out, _, code := s.TryCLI("client", "add", "--name", "X", "--redirect-uri", frappeRedirect, "--grant-type", "implicit"); code != 1 {
 		t.Fatalf("the implicit grant given to a standard client: exit %d, %s", code, out)
 	}
 }

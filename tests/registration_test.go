@@ -83,17 +83,17 @@ func TestRegistrationPublicClientPKCEFlow(t *testing.T) {
 		t.Fatalf("token: %d %s", tok.Status, tok.Raw)
 	}
 
-	var clients []struct {
+	clients := jsonLines[struct {
 		ID             string   `json:"client_id"`
 		SelfRegistered bool     `json:"self_registered"`
 		Grants         []string `json:"grant_types"`
 		HasOwner       bool     `json:"has_owner"`
 		PKCE           string   `json:"pkce"`
-	}
-	if err := json.Unmarshal(s.CLI(t, "client", "list"), &clients); err != nil || len(clients) != 1 ||
+	}](t, s.CLI(t, "client", "list"))
+	if len(clients) != 1 ||
 		clients[0].ID != id || !clients[0].SelfRegistered || clients[0].HasOwner || clients[0].PKCE != "required" ||
 		strings.Join(clients[0].Grants, " ") != "authorization_code refresh_token" {
-		t.Fatalf("client list: %+v %v", clients, err)
+		t.Fatalf("client list: %+v", clients)
 	}
 }
 
@@ -251,9 +251,9 @@ func TestRegistrationApplicationType(t *testing.T) {
 			t.Errorf("admin API, %s client: %s", name, read.Raw)
 		}
 	}
-	var listed []map[string]any
-	if err := json.Unmarshal(a.CLI(t, "client", "list"), &listed); err != nil || len(listed) != 2 {
-		t.Fatalf("client list: %v %v", listed, err)
+	listed := jsonLines[map[string]any](t, a.CLI(t, "client", "list"))
+	if len(listed) != 2 {
+		t.Fatalf("client list: %v", listed)
 	}
 	for _, c := range listed { // both registered within one second: list order is by id then
 		if want := map[string]string{web.Str("client_id"): "web", native.Str("client_id"): "native"}[c["client_id"].(string)]; c["application_type"] != want {

@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"oauthd/cluster"
+	"oauthd/config"
+	"oauthd/core"
+	"oauthd/logging"
+	"oauthd/models"
+)
+
+// open loads the configuration and opens the store, migrated.
+func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.Engine, error) {
+	cfg, err := loadConfig(e.configPath)
+	if err != nil {
+		return nil, nil, nil, configError{err}
+	}
+	store, eng, err := e.openWith(ctx, cfg)
+	return cfg, store, eng, err
+}
+
+// openWith opens the store of cfg, migrated, and the engine over it; an ephemeral server's
+// store is in memory and its engine reads the test clock.
+func (e *env) openWith(ctx context.Context, cfg *config.Config) (*models.Store, *core.Engine, error) {
+	log, err := e.newLogger(cfg)
+	if err != nil {
+		return nil, nil, configError{err}
+	}
+	e.log = log
+	pool := models.Options{MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns,
+		PrepareStatements: cfg.Database.PrepareStatements}
+	store, err := e.openStore(ctx, cfg.Database, pool)
+	if err != nil {
+		return nil, nil, err
+	}
+	opt := EngineOptions(cfg)
+	if opt.OIDC.Sealer, err = e.sealer(cfg); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	if opt.Documents, err = clientDocuments(cfg.CIMD); err != nil {
+		store.Close()
+		return nil, nil, configError{err}
+	}
+	if cfg.Redis.URL != "" {
+		if e.redis, err = cluster.Open(ctx, cfg.Redis.URL, cfg.Redis.Prefix); err != nil {
+			store.Close()
+			return nil, nil, err
+		}
+		opt.Bus = e.redis
+		opt.Counters = e.redis.Counters() // one login budget across every instance
+	}
+	if e.kit != nil {
+		opt.Clock, opt.OIDC.NewKey = e.kit.Clock.Now, e.newKey
+	}
+	opt.Observer = e.observer
+	eng, err := core.New(store, opt)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return store, eng, nil
+}
+
+// withEngine runs an administrative command against the migrated store, then closes it.
+func (e *env) withEngine(fn func(ctx context.Context, eng *core.Engine) error) error {
+	ctx := context.Background()
+	_, store, eng, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return fn(ctx, eng)
+}
+
+// openStore opens the database, migrated. An ephemeral server's is in memory, and so is a dry
+// run's when the SQLite file it names does not exist yet: there is nothing to compare with, and
+// a dry run creates nothing. A dry run leaves an existing database's schema as it is.
+func (e *env) openStore(ctx context.Context, db config.Database, pool models.Options) (*models.Store, error) {
+	memory := e.kit != nil || e.writeNothing && db.Driver == "sqlite" && !exists(models.SQLiteFile(db.DSN))
+	var (
+		store *models.Store
+		err   error
+	)
+	if memory {
+		store, err = models.OpenMemory(pool)
+	} else if err = checkSQLitePath(db); err == nil {
+		store, err = models.Open(db.Driver, db.DSN, pool)
+	}
+	if err != nil || (e.writeNothing && !memory) {
+		return store, err
+	}
+	started := time.Now()
+	if err := store.Migrate(ctx); err != nil {
+		e.log.Error("migration failed", "driver", db.Driver, "error", err.Error())
+		store.Close()
+		return nil, err
+	}
+	e.log.Info("schema migrated", "driver", db.Driver, "elapsed_ms", time.Since(started).Milliseconds())
+	return store, nil
+}
+
+// checkSQLitePath names the path when an SQLite database cannot be where database.dsn says,
+// where SQLite itself would only say "unable to open database file".
+func checkSQLitePath(db config.Database) error {
+	path := models.SQLiteFile(db.DSN)
+	if db.Driver != "sqlite" || path == "" {
+		return nil
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("database.dsn: %s is a directory, not a database file", path)
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("database.dsn: cannot create %s: the directory %s does not exist", path, dir)
+	case err != nil:
+		return fmt.Errorf("database.dsn: cannot create %s: %w", path, err)
+	case !st.IsDir():
+		return fmt.Errorf("database.dsn: cannot create %s: %s is not a directory", path, dir)
+	}
+	return nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return path != "" && err == nil
+}
+
+// newLogger builds the configured logger over logTo.
+func (e *env) newLogger(cfg *config.Config) (*logging.Logger, error) {
+	if e.logTo == nil {
+		return logging.Discard(), nil
+	}
+	l, err := logging.New(e.logTo, cfg.Log.Format, cfg.Log.Level)
+	if err != nil {
+		return nil, fmt.Errorf("config: log.level: %w", err)
+	}
+	return l, nil
+}
