@@ -163,12 +163,13 @@ func (e *Engine) SetClientSecret(ctx context.Context, id, secret string) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case Public(c):
+	if Public(c) {
 		return invalid("client %q is public and has no secret", id)
-	case CheckClientSecret(secret) != nil:
-		return fmt.Errorf("client %q: %w", id, CheckClientSecret(secret))
-	case equal(Digest(secret), c.SecretHash):
+	}
+	if err := CheckClientSecret(secret); err != nil {
+		return fmt.Errorf("client %q: %w", id, err)
+	}
+	if equal(Digest(secret), c.SecretHash) {
 		return nil
 	}
 	if err := e.store.SetClientSecret(ctx, id, Digest(secret)); err != nil {
