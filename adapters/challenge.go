@@ -13,6 +13,7 @@ import (
 // request's token (RFC 6750 §3), with RFC 9728's pointer to the resource's metadata: from one
 // 401 a client learns where to get a token, for what, and with which scopes.
 type BearerChallenge struct {
+	Realm            string   // the protection space; "" for the OAuth endpoints' own
 	Error            string   // the error code; "" when the request sent no token (RFC 6750 §3.1)
 	Scopes           []string // what the resource requires
 	ResourceMetadata string   // the URL of the resource's metadata document
@@ -31,9 +32,12 @@ func ChallengeFor(e *core.Error, scopes []string, metadata string) (b BearerChal
 	return b, true
 }
 
-// String writes the challenge: error, scope, resource_metadata, in that order.
+// String writes the challenge: realm, error, scope, resource_metadata, in that order.
 func (b BearerChallenge) String() string {
 	var params []string
+	if b.Realm != "" {
+		params = append(params, `realm="`+quotable(b.Realm)+`"`)
+	}
 	if b.Error != "" {
 		params = append(params, `error="`+quotable(b.Error)+`"`)
 	}
@@ -48,6 +52,10 @@ func (b BearerChallenge) String() string {
 	}
 	return "Bearer " + strings.Join(params, ", ")
 }
+
+// BasicChallenge is the challenge of a token endpoint that refused a client's credentials
+// (RFC 6749 §5.2).
+const BasicChallenge = `Basic realm="oauthd"`
 
 // quotable keeps what may stand in the challenge's quoted-strings: printable ASCII but the
 // quote and the backslash, which is all scope tokens (RFC 6749 §3.3) and URLs hold. A

@@ -30,6 +30,10 @@ func TestChallengeFor(t *testing.T) {
 	if got := (BearerChallenge{Scopes: []string{`a"b`, "c\x00\r\nd\\"}}).String(); got != `Bearer scope="ab cd"` {
 		t.Errorf("a quote or a control character in a scope: %q", got)
 	}
+	if got := (BearerChallenge{Realm: "oauthd admin", Error: core.ErrInvalidToken}).String(); got !=
+		`Bearer realm="oauthd admin", error="invalid_token"` {
+		t.Errorf("the admin API's challenge: %q", got)
+	}
 }
 
 func TestResourceMetadataURL(t *testing.T) {

@@ -58,3 +58,12 @@ func DescribeKey(k core.KeyInfo) map[string]any {
 	}
 	return out
 }
+
+// DescribeAll is each item as describe shows it: a list for the CLI or the admin API.
+func DescribeAll[T any](items []T, describe func(*T) map[string]any) []map[string]any {
+	out := make([]map[string]any, 0, len(items))
+	for i := range items {
+		out = append(out, describe(&items[i]))
+	}
+	return out
+}

@@ -44,7 +44,7 @@ type Options struct {
 	Scope        string // Frappe's authorize scope; "" sends none
 	OdooDB       string // the database /web/session/authenticate names ("" sends none)
 	Dialects     []string
-	Timeout      time.Duration // per request; 0: 15s
+	Timeout      time.Duration // per request; 0: DefaultTimeout
 }
 
 // Result is one step of one dialect on one server.
@@ -70,10 +70,14 @@ type Report struct {
 	Results []Result `json:"results"`
 }
 
+// DefaultTimeout bounds each request when Options.Timeout is zero; it is also `check --timeout`'s
+// default.
+const DefaultTimeout = 15 * time.Second
+
 // Run checks one server and reports every step of every dialect asked for.
 func Run(ctx context.Context, opt Options) *Report {
 	if opt.Timeout == 0 {
-		opt.Timeout = 15 * time.Second
+		opt.Timeout = DefaultTimeout
 	}
 	rep := &Report{Server: opt.BaseURL}
 	for _, d := range opt.Dialects {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"time"
 
 	"oauthd/checker"
 )
@@ -26,7 +25,7 @@ func (e *env) check(args []string) error {
 	fs.StringVar(&opt.RedirectURI, "redirect-uri", "", "a redirect `URI` registered on the client (never fetched)")
 	fs.StringVar(&opt.Scope, "scope", "all", "the `SCOPE` Frappe's authorize asks for (\"\": none)")
 	fs.StringVar(&opt.OdooDB, "odoo-db", "", "the Odoo database `DB` /web/session/authenticate names")
-	fs.DurationVar(&opt.Timeout, "timeout", 15*time.Second, "the `DURATION` a request may take at most")
+	fs.DurationVar(&opt.Timeout, "timeout", checker.DefaultTimeout, "the `DURATION` a request may take at most")
 	dialect := fs.String("dialect", "both", "the `DIALECT` to check: frappe, odoo or both")
 	against := fs.String("against", "", "a second server's `URL` to run the same checks on, side by side")
 	asJSON := fs.Bool("json", false, "print JSON instead of the table")

@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"oauthd/adapters"
+	"oauthd/config"
 	"oauthd/core"
 	"oauthd/models"
 )
 
 // `client add` with no optional flag registers exactly the client the core's defaults make:
 // the CLI passes only what it was given, so the two cannot disagree (refresh rotation on, the
-// README's promise, included).
+// docs/cli.md's promise, included).
 func TestClientAddDefaultsAreTheCores(t *testing.T) {
 	dsn := setup(t)
 	const uri = "http://127.0.0.1:9000/cb"
@@ -25,7 +26,7 @@ func TestClientAddDefaultsAreTheCores(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	c, _, err := core.New(store, core.Options{BcryptCost: 4}).CreateClient(context.Background(),
+	c, _, err := testEngine(t, store).CreateClient(context.Background(),
 		core.NewClient{Name: "Plain", RedirectURIs: []string{uri}})
 	if err != nil {
 		t.Fatal(err)
@@ -48,6 +49,18 @@ func TestClientAddDefaultsAreTheCores(t *testing.T) {
 	if got["refresh_rotation"] != true {
 		t.Errorf("refresh rotation is off by default: %v", got)
 	}
+}
+
+// testEngine is the engine serve would build over store, but for a cheap bcrypt cost.
+func testEngine(t *testing.T, store *models.Store) *core.Engine {
+	t.Helper()
+	opt := EngineOptions(config.Defaults())
+	opt.BcryptCost = 4
+	eng, err := core.New(store, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng
 }
 
 // reencode passes v through JSON, as the CLI's output is, so that both sides compare alike.

@@ -10,6 +10,7 @@ import (
 	"oauthd/cimd"
 	"oauthd/config"
 	"oauthd/core"
+	"oauthd/routes"
 )
 
 // EngineOptions are the core's settings from the configuration.
@@ -22,9 +23,17 @@ func EngineOptions(cfg *config.Config) core.Options {
 		LoginLimits:          loginLimits(cfg.Login), MaxSessions: cfg.Login.MaxSessions,
 		RevocationAuth: cfg.OAuth.RevocationAuth, IntrospectionAuth: cfg.OAuth.IntrospectionAuth,
 		OIDC: core.OIDCOptions{IDTokenAlg: cfg.OAuth.IDTokenAlg, Resources: cfg.OAuth.Resources, Proxies: proxied(cfg),
-			// An id_token lives as long as the access token beside it; a retired key stays
-			// published a while longer than the longest of those.
-			KeyRetention: max(cfg.Frappe.AccessTTL, cfg.Odoo.AccessTTL) + 5*time.Minute}}
+			KeyRetention: keyRetention(cfg)}}
+}
+
+// keyRetention is how long a retired signing key stays published. An id_token lives as long as
+// the access token beside it: a while longer than the longest any dialect issues.
+func keyRetention(cfg *config.Config) time.Duration {
+	var longest time.Duration
+	for _, d := range routes.Dialects() {
+		longest = max(longest, d.AccessTTL(cfg))
+	}
+	return longest + 5*time.Minute
 }
 
 // proxied lists the resources the built-in proxy guards.

@@ -18,7 +18,7 @@ import (
 
 // open loads the configuration and opens the store, migrated.
 func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.Engine, error) {
-	cfg, err := config.Load(e.configPath)
+	cfg, err := loadConfig(e.configPath)
 	if err != nil {
 		return nil, nil, nil, configError{err}
 	}
@@ -61,7 +61,12 @@ func (e *env) openWith(ctx context.Context, cfg *config.Config) (*models.Store, 
 		opt.Clock, opt.OIDC.NewKey = e.kit.Clock.Now, e.newKey
 	}
 	opt.Observer = e.observer
-	return store, core.New(store, opt), nil
+	eng, err := core.New(store, opt)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return store, eng, nil
 }
 
 // withEngine runs an administrative command against the migrated store, then closes it.

@@ -34,7 +34,7 @@ func (e *env) reloadEach(ctx context.Context, hup chan os.Signal, running *confi
 			return
 		case <-hup:
 		}
-		next, err := config.Load(e.configPath)
+		next, err := loadConfig(e.configPath)
 		if err != nil {
 			e.log.Error("reload failed: configuration kept", "error", err.Error())
 			continue

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"oauthd/core"
 	"oauthd/models"
 )
 
@@ -50,7 +49,7 @@ func clientCount(t *testing.T, dsn string) int {
 	if err := store.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	clients, err := core.New(store, core.Options{BcryptCost: 4}).Clients(context.Background())
+	clients, err := testEngine(t, store).Clients(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,9 +289,9 @@ func TestStoreFailureNamesThePath(t *testing.T) {
 	}
 }
 
-// TestUsageIsTheREADMEs: --help prints the README's "Command line" block, word for word.
-func TestUsageIsTheREADMEs(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+// TestUsageIsTheDocs: --help prints the block of docs/cli.md, word for word.
+func TestUsageIsTheDocs(t *testing.T) {
+	doc, err := os.ReadFile("../docs/cli.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,8 +299,8 @@ func TestUsageIsTheREADMEs(t *testing.T) {
 	for _, l := range strings.Split(strings.TrimPrefix(usage, "usage:\n"), "\n") {
 		lines = append(lines, strings.TrimPrefix(l, "  "))
 	}
-	if block := "```\n" + strings.Join(lines, "\n") + "\n```"; !strings.Contains(string(readme), block) {
-		t.Fatalf("README.md lacks the usage text as a block:\n%s", block)
+	if block := "```\n" + strings.Join(lines, "\n") + "\n```"; !strings.Contains(string(doc), block) {
+		t.Fatalf("docs/cli.md lacks the usage text as a block:\n%s", block)
 	}
 }
 

@@ -134,7 +134,7 @@ func (e *env) serveSetup(args []string) (*config.Config, serveFlags, *config.Fix
 	if f.public && !f.ephemeral {
 		return nil, f, nil, usagef("--public goes with --ephemeral")
 	}
-	cfg, err := config.Load(e.configPath)
+	cfg, err := loadConfig(e.configPath)
 	if err != nil {
 		return nil, f, nil, configError{err}
 	}
@@ -143,7 +143,7 @@ func (e *env) serveSetup(args []string) (*config.Config, serveFlags, *config.Fix
 	}
 	e.logTo = e.out
 	if f.ephemeral {
-		e.kit, e.newKey = ephemeral.New(), earlyKey(cfg.OAuth.IDTokenAlg)
+		e.kit, e.newKey = ephemeral.New(routes.FaultTargets()), earlyKey(cfg.OAuth.IDTokenAlg)
 		e.logTo = e.errOut // standard output carries the ready line alone
 		ephemeralSettings(cfg)
 		if err := checkLoopback(cfg, f.public); err != nil {

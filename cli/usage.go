@@ -63,8 +63,8 @@ email or client id that begins with "-").
 Exit status: 0 done; 1 failed, with one line on stderr: oauthd: COMMAND: what went wrong;
 2 the command line is wrong (its usage follows) or the configuration is (the line names the key).`
 
-// usage is the overview, `oauthd --help`; it is also the README's "Command line" block
-// (TestUsageIsTheREADMEs keeps them equal).
+// usage is the overview, `oauthd --help`; it is also the block of docs/cli.md
+// (TestUsageIsTheDocs keeps them equal).
 var usage = overview()
 
 func overview() string {

@@ -26,7 +26,7 @@ const (
 )
 
 // Cost bounds: a hash whose parameters would take more than about a second to check on one
-// core (BenchmarkPasswordHashBounds; figures in README, Moving from Frappe) is refused rather than computed, so that an
+// core (BenchmarkPasswordHashBounds; figures in docs/compatibility.md, Moving from Frappe) is refused rather than computed, so that an
 // imported row cannot turn the login into a CPU or memory sink.
 const (
 	MaxPBKDF2SHA256Rounds = 2_000_000

@@ -113,7 +113,7 @@ func TestLoadFixturesErrorsNameEntryAndField(t *testing.T) {
 func TestStaticTableErrorsNameTheEntry(t *testing.T) {
 	path := writeFixtures(t, "oauthd.toml", "[[clients]]\nclient_id = \"app\"\nname = \"App\"\nredirect_uris = [\"http://l/cb\"]\n")
 	_, err := Load(path)
-	if err == nil || err.Error() != `config: clients[0] ("app"): secret: a confidential client needs a secret (or secret_env) of 16 to 255 bytes` {
+	if err == nil || err.Error() != `config: clients[0] ("app"): secret: a confidential client needs a secret (or secret_env): a client secret must be 16 to 255 bytes long` {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -43,12 +43,6 @@ var proxyDefaults = map[string]any{
 	"dial_timeout": "5s", "timeout": "60s", "cors": CORSOAuthd,
 }
 
-// reservedRoots are oauthd's own path roots: a proxy prefix equal to one or above one would
-// hide oauthd's endpoints behind the upstream. A prefix below one is the operator's choice
-// (e.g. /api/method/myapp.api).
-var reservedRoots = []string{"/api/method", "/restapi/1.0/common", "/oauth2", "/web", "/login", "/.well-known",
-	"/healthz"}
-
 // proxies decodes the [[proxy]] tables, in the file's order; the proxy sorts them.
 func (r *reader) proxies() []Proxy {
 	raw := r.k.Get("proxy")
@@ -88,7 +82,7 @@ func (r *reader) proxy(i int, table map[string]any) Proxy {
 	p := Proxy{Prefix: strings.TrimRight(sub.str("prefix"), "/"), Upstream: strings.TrimRight(sub.str("upstream"), "/"),
 		Scope: sub.str("scope"), Client: sub.str("client"), Resource: sub.str("resource"),
 		StripPrefix: sub.boolean("strip_prefix"),
-		DialTimeout: sub.duration("dial_timeout"), Timeout: sub.duration("timeout"), CORS: sub.str("cors")}
+		DialTimeout: sub.positive("dial_timeout"), Timeout: sub.positive("timeout"), CORS: sub.str("cors")}
 	if sub.err != nil { // "timeout: ..." from the sub-reader, named by its table here
 		r.fail(name, sub.err)
 	}
@@ -102,11 +96,6 @@ func (p Proxy) check() error {
 	if !strings.HasPrefix(p.Prefix, "/") || strings.ContainsAny(p.Prefix, "?#%\\") {
 		return fmt.Errorf("prefix: must be a path below / such as \"/api/resource\", got %q", p.Prefix)
 	}
-	for _, root := range reservedRoots {
-		if root == p.Prefix || strings.HasPrefix(root, p.Prefix+"/") {
-			return fmt.Errorf("prefix: %q would hide oauthd's own %s endpoints", p.Prefix, root)
-		}
-	}
 	u, err := url.Parse(p.Upstream)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return fmt.Errorf("upstream: must be an http(s) base URL such as \"http://127.0.0.1:8069\", got %q", p.Upstream)
@@ -114,9 +103,6 @@ func (p Proxy) check() error {
 	if r, err := url.Parse(p.Resource); p.Resource != "" && (err != nil || (r.Scheme != "http" && r.Scheme != "https") ||
 		r.Host == "" || r.RawQuery != "" || r.Fragment != "" || strings.ContainsAny(p.Resource, "?#")) {
 		return fmt.Errorf("resource: must be the API's absolute http(s) URL such as \"https://api.example.com/mcp\", without query or fragment, got %q", p.Resource)
-	}
-	if p.DialTimeout == 0 || p.Timeout == 0 {
-		return fmt.Errorf("dial_timeout and timeout must be positive")
 	}
 	if p.CORS != CORSOAuthd && p.CORS != CORSUpstream {
 		return fmt.Errorf("cors: must be %q or %q, got %q", CORSOAuthd, CORSUpstream, p.CORS)

@@ -74,8 +74,6 @@ func TestProxyTableErrors(t *testing.T) {
 		{"no prefix", table(`upstream = "http://127.0.0.1:8000"`), "proxy[0]: prefix"},
 		{"root prefix", table(`prefix = "/"`, good[1]), "proxy[0]: prefix"},
 		{"relative prefix", table(`prefix = "api"`, good[1]), "proxy[0]: prefix"},
-		{"hides oauthd", table(`prefix = "/api"`, good[1]), "would hide oauthd's own /api/method"},
-		{"is an oauthd root", table(`prefix = "/oauth2"`, good[1]), "would hide oauthd's own /oauth2"},
 		{"no upstream", table(good[0]), "proxy[0]: upstream"},
 		{"upstream not http", table(good[0], `upstream = "ftp://host"`), "proxy[0]: upstream"},
 		{"upstream with query", table(good[0], `upstream = "http://host/?a=1"`), "proxy[0]: upstream"},

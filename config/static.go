@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/knadh/koanf/v2"
+
+	"oauthd/core"
 )
 
 // StaticClient is a [[clients]] table: a client created or updated to match at every start
@@ -120,8 +122,10 @@ func staticClient(tr *reader, t *koanf.Koanf) StaticClient {
 		tr.fail("client_id", fmt.Errorf("required: a static client is found again by its id"))
 	case public && c.Secret != "":
 		tr.fail("secret", fmt.Errorf("a public client (auth_methods = [\"none\"]) takes no secret"))
-	case !public && (len(c.Secret) < 16 || len(c.Secret) > 255):
-		tr.fail("secret", fmt.Errorf("a confidential client needs a secret (or secret_env) of 16 to 255 bytes"))
+	case !public:
+		if err := core.CheckClientSecret(c.Secret); err != nil {
+			tr.fail("secret", fmt.Errorf("a confidential client needs a secret (or secret_env): %s", core.Message(err)))
+		}
 	}
 	return c
 }

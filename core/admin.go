@@ -14,19 +14,6 @@ import (
 	"oauthd/models"
 )
 
-// ErrInvalidInput marks an administrative request that is wrong as given (a bad email, an
-// unknown grant type, a taken client id); nothing was written.
-var ErrInvalidInput = errors.New("invalid input")
-
-func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(format, args...))
-}
-
-// inputProblem is what an ErrInvalidInput error says, without its prefix, for a client to read.
-func inputProblem(err error) string {
-	return strings.TrimPrefix(err.Error(), ErrInvalidInput.Error()+": ")
-}
-
 // NewUser describes a user to create. FirstName and LastName, when both absent, are derived
 // from FullName; FullName, when absent, is made of them (or of the email's local part).
 type NewUser struct {
@@ -40,7 +27,7 @@ type NewUser struct {
 
 // CreateUser validates and stores a user with a bcrypt password hash.
 func (e *Engine) CreateUser(ctx context.Context, nu NewUser) (*models.User, error) {
-	nu.Email = strings.ToLower(strings.TrimSpace(nu.Email)) // SQLite compares case-sensitively, MySQL not: normalise
+	nu.Email = NormalizeEmail(nu.Email) // SQLite compares case-sensitively, MySQL not: normalise
 	addr, err := mail.ParseAddress(nu.Email)
 	if err != nil || addr.Address != nu.Email {
 		return nil, invalid("invalid email %q", nu.Email)
@@ -124,7 +111,7 @@ func (e *Engine) CreateClient(ctx context.Context, nc NewClient) (*models.Client
 		return nil, "", err
 	}
 	if nc.OwnerEmail != "" {
-		owner, err := e.store.UserByEmail(ctx, strings.ToLower(nc.OwnerEmail))
+		owner, err := e.store.UserByEmail(ctx, NormalizeEmail(nc.OwnerEmail))
 		if err != nil {
 			if errors.Is(err, models.ErrNotFound) {
 				return nil, "", invalid("owner %q: no such user", nc.OwnerEmail)
@@ -198,7 +185,7 @@ func fillClientDefaults(nc *NewClient) error {
 	nc.Profile = p.Name
 	public := slices.Contains(nc.AuthMethods, AuthNone)
 	if len(nc.Scopes) == 0 {
-		nc.Scopes = []string{"all", "openid"}
+		nc.Scopes = slices.Clone(defaultClientScopes)
 	}
 	if len(nc.GrantTypes) == 0 {
 		nc.GrantTypes = slices.Clone(p.GrantTypes)
@@ -255,25 +242,6 @@ func validateClient(nc *NewClient) error {
 		}
 	}
 	return validGrantTypes(nc.GrantTypes, nc.Profile)
-}
-
-// validGrantTypes accepts the grant types every client may have, and those only a profile
-// gives (password, implicit) for a client of that profile.
-func validGrantTypes(grants []string, profile string) error {
-	p, _ := profileNamed(profile)
-	for _, g := range grants {
-		switch g {
-		case GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials:
-		case GrantPassword, GrantImplicit:
-			q := map[string]Quirks{GrantPassword: QuirkPasswordGrant, GrantImplicit: QuirkImplicitGrant}[g]
-			if p.Quirks&q == 0 {
-				return invalid("grant type %q is only for clients of a profile that had it (frappe-v15)", g)
-			}
-		default:
-			return invalid("unknown grant type %q", g)
-		}
-	}
-	return nil
 }
 
 // RotateSecret gives a confidential client a new secret; the old one stops working at once.
@@ -333,7 +301,7 @@ func clientErr(clientID string, err error) error {
 
 // UserByEmail looks a user up (for tools such as the demo setup).
 func (e *Engine) UserByEmail(ctx context.Context, email string) (*models.User, error) {
-	return e.store.UserByEmail(ctx, strings.ToLower(email))
+	return e.store.UserByEmail(ctx, NormalizeEmail(email))
 }
 
 // ClientByID looks a client up (for tools and the consent page).

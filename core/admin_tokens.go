@@ -103,11 +103,5 @@ func (e *Engine) AdminSession(ctx context.Context, handle string) (*models.Admin
 
 // CloseAdminSession ends an admin page sign-in.
 func (e *Engine) CloseAdminSession(ctx context.Context, handle string) error {
-	if !wellFormed(handle) {
-		return nil
-	}
-	if err := e.store.DeleteAdminSession(ctx, Digest(handle)); err != nil {
-		return unavailable(err)
-	}
-	return nil
+	return endSession(ctx, handle, e.store.DeleteAdminSession)
 }

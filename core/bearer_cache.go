@@ -30,18 +30,12 @@ type cachedBearer struct {
 	until     time.Time
 }
 
-// bearerCacheMax is the default bound on entries (a few hundred bytes each).
-const bearerCacheMax = 100_000
-
 // refusalTTL bounds how long a refusal is cached.
 const refusalTTL = time.Second
 
 func newBearerCache(ttl time.Duration, size int) *bearerCache {
 	if ttl <= 0 {
 		return nil
-	}
-	if size <= 0 {
-		size = bearerCacheMax
 	}
 	return &bearerCache{ttl: ttl, refusalTTL: min(ttl, refusalTTL), max: size, m: make(map[string]*list.Element)}
 }

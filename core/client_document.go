@@ -71,7 +71,7 @@ func (e *Engine) documentClient(ctx context.Context, id string) (*models.Client,
 	}
 	c, err := e.ClientRow(nc, "")
 	if err != nil {
-		return nil, documentError("The client's metadata document: %s.", inputProblem(err))
+		return nil, documentError("The client's metadata document: %s.", Message(err))
 	}
 	return c, nil
 }
@@ -128,7 +128,7 @@ func documentMetadata(id string, raw []byte) (NewClient, *Error) {
 		return NewClient{}, documentError("The client's metadata document: %s", err.Description)
 	}
 	return NewClient{ID: id, Name: md.ClientName, RedirectURIs: md.RedirectURIs, Scopes: ParseScope(md.Scope),
-		AuthMethods: []string{AuthNone}, GrantTypes: md.GrantTypes, RefreshRotation: new(true),
+		AuthMethods: []string{AuthNone}, GrantTypes: md.GrantTypes,
 		PostLogoutRedirectURIs: md.PostLogoutRedirectURIs, ApplicationType: md.ApplicationType, Info: md.info(),
 		MetadataDocument: true}, nil
 }

@@ -47,6 +47,22 @@ func (e *Engine) UpdateClient(ctx context.Context, id string, ch ClientChange) (
 		SkipAuthorization: c.SkipAuthorization, PKCE: c.PKCE, AllowPlainPKCE: c.AllowPlainPKCE,
 		RefreshRotation: &c.RefreshRotation, IDTokenAlg: c.IDTokenAlg, Profile: profileOf(c).Name,
 		RefusedQuirks: RefusedQuirks(c).Names(), AllowedRoles: SplitRoles(c.AllowedRoles)}
+	ch.Apply(&nc)
+	cols, err := changedColumns(&nc)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.store.UpdateClient(ctx, id, cols); err != nil {
+		return nil, clientErr(id, err)
+	}
+	e.bearer.clear()    // cached principals carry the client's skip_authorization
+	e.loadRefusals(ctx) // bearer checks here honour a refusal at once, other instances within a flush
+	return e.Client(ctx, id)
+}
+
+// Apply sets the fields of nc that ch gives: an update of a stored client, or the settings of
+// a new one given as a change (the admin API's body).
+func (ch ClientChange) Apply(nc *NewClient) {
 	set(&nc.Name, ch.Name)
 	set(&nc.RedirectURIs, ch.RedirectURIs)
 	set(&nc.Scopes, ch.Scopes)
@@ -60,16 +76,6 @@ func (e *Engine) UpdateClient(ctx context.Context, id string, ch ClientChange) (
 	if ch.RefreshRotation != nil {
 		nc.RefreshRotation = ch.RefreshRotation
 	}
-	cols, err := changedColumns(&nc)
-	if err != nil {
-		return nil, err
-	}
-	if err := e.store.UpdateClient(ctx, id, cols); err != nil {
-		return nil, clientErr(id, err)
-	}
-	e.bearer.clear()    // cached principals carry the client's skip_authorization
-	e.loadRefusals(ctx) // bearer checks here honour a refusal at once, other instances within a flush
-	return e.Client(ctx, id)
 }
 
 // changedColumns validates an updated client and lists the columns UpdateClient writes.
@@ -157,12 +163,13 @@ func (e *Engine) SetClientSecret(ctx context.Context, id, secret string) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case Public(c):
+	if Public(c) {
 		return invalid("client %q is public and has no secret", id)
-	case len(secret) < 16 || len(secret) > 255:
-		return invalid("the secret of client %q must be 16 to 255 bytes long", id)
-	case equal(Digest(secret), c.SecretHash):
+	}
+	if err := CheckClientSecret(secret); err != nil {
+		return fmt.Errorf("client %q: %w", id, err)
+	}
+	if equal(Digest(secret), c.SecretHash) {
 		return nil
 	}
 	if err := e.store.SetClientSecret(ctx, id, Digest(secret)); err != nil {

@@ -21,15 +21,12 @@ type memoryCounter struct {
 	exp time.Time
 }
 
-// NewMemoryCounters holds at most max counters (max <= 0: 100000); now is the clock (nil:
-// time.Now).
-func NewMemoryCounters(max int, now func() time.Time) *MemoryCounters {
-	if max <= 0 {
-		max = 100000
-	}
-	if now == nil {
-		now = time.Now
-	}
+// memoryCountersMax bounds the counters one process keeps: a few dozen bytes each, so a
+// flood of made-up keys costs a few megabytes at most.
+const memoryCountersMax = 100_000
+
+// newMemoryCounters holds at most max counters; now is the clock.
+func newMemoryCounters(max int, now func() time.Time) *MemoryCounters {
 	return &MemoryCounters{max: max, now: now, m: make(map[string]memoryCounter)}
 }
 

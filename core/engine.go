@@ -6,79 +6,14 @@ package core
 
 import (
 	"context"
-	"crypto"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"oauthd/models"
 )
-
-// Options are the protocol settings the engine enforces.
-type Options struct {
-	CodeTTL    time.Duration
-	RefreshTTL time.Duration // 0: refresh tokens do not expire on their own
-	// RefreshReuseInterval > 0: a rotated refresh token presented again within this long of its
-	// rotation gets the same new pair instead of revoking the grant (a retry, not a theft).
-	RefreshReuseInterval  time.Duration
-	SkipAuthorization     string // "force" or "auto"
-	PKCEMinVerifierLength int
-	BcryptCost            int
-	SessionTTL            time.Duration
-	// BearerCacheTTL > 0 caches bearer checks in process for that long, at most
-	// BearerCacheSize entries (0: bearerCacheMax); see bearerCache for how it stays safe.
-	BearerCacheTTL  time.Duration
-	BearerCacheSize int
-	// Bus, when set, tells other instances of revocations at once (see RevocationBus).
-	Bus RevocationBus
-	// RevokeAccessOnRefresh makes a rotating refresh also revoke the grant's earlier access
-	// tokens. Off by default: workers sharing one grant keep their live access tokens.
-	RevokeAccessOnRefresh bool
-	// LoginLimits bound password guessing and hashing; zero fields get config.toml's defaults.
-	LoginLimits LoginLimits
-	// Counters hold the login limiter's counts; nil keeps them in this process, which is
-	// right for one instance. Several instances share one store (Redis) so that an attacker
-	// cannot multiply the budget by the number of instances.
-	Counters Counters
-	// MaxSessions caps a user's live browser sessions; a new login past it ends the oldest
-	// (0: 10).
-	MaxSessions int
-	// RevocationAuth is "client" (RFC 7009: the caller identifies its client and revokes only
-	// its own tokens) or "none" (Frappe: any holder of a token may revoke it). "" is "client".
-	RevocationAuth string
-	// IntrospectionAuth is "client" (RFC 7662: the caller authenticates) or "none" (Frappe:
-	// anyone may introspect any token, also by GET). "" is "client".
-	IntrospectionAuth string
-	// Clock returns the current time; tests move it. Nil means time.Now.
-	Clock func() time.Time
-	// Observer is told about tokens, logins and cache use (metrics); nil: nobody.
-	Observer Observer
-	OIDC     OIDCOptions
-	// Documents fetches client ID metadata documents; nil: an https client_id is not looked
-	// up (cimd.enabled off).
-	Documents ClientDocuments
-}
-
-// OIDCOptions are the OpenID Connect and resource settings.
-type OIDCOptions struct {
-	// Sealer encrypts signing keys and HS256 client secrets; nil when keys.encryption_secret
-	// is not set (id_tokens then cannot be signed).
-	Sealer *Sealer
-	// IDTokenAlg is the algorithm of the server's signing keys: RS256 (default) or ES256.
-	IDTokenAlg string
-	// KeyRetention is how long a retired key stays in the JWKS: longer than any id_token lives.
-	KeyRetention time.Duration
-	// Resources are the RFC 8707 resource indicators served (oauth.resources); empty means
-	// the issuer.
-	Resources []string
-	// NewKey makes the key pair of a new signing key; nil is GenerateKey. serve --ephemeral
-	// hands over one it began as soon as the configuration was read, so that RSA's prime
-	// search overlaps the rest of the start-up.
-	NewKey func(alg string) (crypto.Signer, error)
-	// Proxies are the APIs the built-in proxy guards, also served as resources.
-	Proxies []ProtectedResource
-}
 
 // Engine runs the OAuth rules over a store.
 type Engine struct {
@@ -96,44 +31,27 @@ type Engine struct {
 	ledger    quirkLedger
 }
 
-// New builds an engine; zero options get safe defaults.
-func New(store *models.Store, opt Options) *Engine {
+// New builds an engine. The options come whole from the configuration (see config's defaults
+// table): one without a meaning at its zero value is refused, never filled in here.
+func New(store *models.Store, opt Options) (*Engine, error) {
+	if err := opt.check(); err != nil {
+		return nil, fmt.Errorf("core: %w", err)
+	}
 	if opt.Clock == nil {
 		opt.Clock = time.Now
 	}
-	if opt.CodeTTL <= 0 {
-		opt.CodeTTL = 10 * time.Minute
-	}
-	if opt.PKCEMinVerifierLength <= 0 {
-		opt.PKCEMinVerifierLength = 43
-	}
-	if opt.BcryptCost == 0 {
-		opt.BcryptCost = 12
-	}
-	if opt.SessionTTL <= 0 {
-		opt.SessionTTL = 7 * 24 * time.Hour
-	}
-	if opt.OIDC.IDTokenAlg == "" {
-		opt.OIDC.IDTokenAlg = AlgRS256
-	}
 	if opt.OIDC.NewKey == nil {
 		opt.OIDC.NewKey = GenerateKey
-	}
-	if opt.OIDC.KeyRetention <= 0 {
-		opt.OIDC.KeyRetention = 24 * time.Hour
 	}
 	obs := opt.Observer
 	if obs == nil {
 		obs = nopObserver{}
 	}
-	if opt.MaxSessions <= 0 {
-		opt.MaxSessions = 10
-	}
 	if opt.Counters == nil {
-		opt.Counters = NewMemoryCounters(0, opt.Clock)
+		opt.Counters = newMemoryCounters(memoryCountersMax, opt.Clock)
 	}
 	return &Engine{store: store, opt: opt, bearer: newBearerCache(opt.BearerCacheTTL, opt.BearerCacheSize),
-		limits: newLimiter(opt.LoginLimits, opt.Counters), dummyHash: newDummyHash(opt.BcryptCost), obs: obs}
+		limits: newLimiter(opt.LoginLimits, opt.Counters), dummyHash: newDummyHash(opt.BcryptCost), obs: obs}, nil
 }
 
 func (e *Engine) now() time.Time { return e.opt.Clock().UTC() }

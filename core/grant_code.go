@@ -31,11 +31,8 @@ var (
 // exchanges exactly one succeeds and a failure leaves no half-written grant. A code presented again revokes every token issued
 // from it (RFC 6749 §4.1.2). A code that fails a check is burnt: one attempt per code.
 func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResult, error) {
-	if err := checkAccessTTL(req.AccessTTL); err != nil {
+	if err := checkGrant(req.Client, GrantAuthorizationCode, "authorization code", req.AccessTTL); err != nil {
 		return nil, err
-	}
-	if !allows(req.Client, GrantAuthorizationCode) {
-		return nil, fail(ErrUnauthorizedClient, ReasonGrantNotAllowed, "This client may not use the authorization code grant.")
 	}
 	if !wellFormed(req.Code) {
 		return nil, errCodeUnknown

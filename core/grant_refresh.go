@@ -28,11 +28,8 @@ var errRefreshInvalid = fail(ErrInvalidGrant, ReasonRefreshInvalid, "Invalid ref
 // (a retry, see refresh_reuse.go), and after it revokes the whole grant (RFC 9700 §4.14.2). A
 // non-rotating client (legacy Odoo behaviour) keeps its refresh token and gets it back unchanged.
 func (e *Engine) Refresh(ctx context.Context, req RefreshRequest) (*TokenResult, error) {
-	if err := checkAccessTTL(req.AccessTTL); err != nil {
+	if err := checkGrant(req.Client, GrantRefreshToken, GrantRefreshToken, req.AccessTTL); err != nil {
 		return nil, err
-	}
-	if !allows(req.Client, GrantRefreshToken) {
-		return nil, fail(ErrUnauthorizedClient, ReasonGrantNotAllowed, "This client may not use the refresh_token grant.")
 	}
 	if !wellFormed(req.RefreshToken) {
 		return nil, errRefreshInvalid

@@ -32,6 +32,7 @@ func (c *testClock) Advance(d time.Duration) {
 
 // fixture is an engine over a fresh store of one backend, with a movable clock.
 type fixture struct {
+	t     testing.TB
 	store *models.Store
 	eng   *Engine
 	clock *testClock
@@ -44,6 +45,49 @@ const (
 	appCB2    = "https://app.example/cb2?tenant=7"
 )
 
+// testOptions are opt with the fields a test leaves zero set to the tests' values (the
+// configuration's, but for a cheap bcrypt cost and ES256 keys), so that each test names only
+// what it is about.
+func testOptions(opt Options) Options {
+	orTest(&opt.CodeTTL, 10*time.Minute)
+	orTest(&opt.SkipAuthorization, "force")
+	orTest(&opt.PKCEMinVerifierLength, 43)
+	orTest(&opt.BcryptCost, 4)
+	orTest(&opt.SessionTTL, 168*time.Hour)
+	orTest(&opt.MaxSessions, 10)
+	orTest(&opt.BearerCacheSize, 1000)
+	orTest(&opt.RevocationAuth, TokenAuthPossession)
+	orTest(&opt.IntrospectionAuth, TokenAuthPossession)
+	orTest(&opt.OIDC.IDTokenAlg, AlgES256) // generated in microseconds, where RSA takes far longer under -race
+	orTest(&opt.OIDC.KeyRetention, time.Hour+5*time.Minute)
+	l := &opt.LoginLimits
+	orTest(&l.MaxAttempts, 60)
+	orTest(&l.AttemptWindow, time.Minute)
+	orTest(&l.MaxFailures, 5)
+	orTest(&l.FailureWindow, 15*time.Minute)
+	orTest(&l.MaxBackoff, time.Minute)
+	orTest(&l.HashWait, 2*time.Second)
+	return opt
+}
+
+// orTest sets *v to the test's value when the test left it zero.
+func orTest[T comparable](v *T, value T) {
+	var zero T
+	if *v == zero {
+		*v = value
+	}
+}
+
+// newEngine is New with testOptions; the options must be valid.
+func newEngine(t testing.TB, store *models.Store, opt Options) *Engine {
+	t.Helper()
+	e, err := New(store, testOptions(opt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 func newFixture(t *testing.T, b storetest.Backend, opt Options) *fixture {
 	t.Helper()
 	clk := &testClock{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
@@ -52,15 +96,12 @@ func newFixture(t *testing.T, b storetest.Backend, opt Options) *fixture {
 	if opt.OIDC.Sealer == nil {
 		opt.OIDC.Sealer, _ = NewSealer("core tests' key encryption secret, 32+ chars")
 	}
-	if opt.OIDC.IDTokenAlg == "" {
-		opt.OIDC.IDTokenAlg = AlgES256 // generated in microseconds, where RSA takes far longer under -race
-	}
 	s := b.Open(t)
-	eng := New(s, opt)
+	eng := newEngine(t, s, opt)
 	if err := eng.EnsureSigningKey(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{store: s, eng: eng, clock: clk}
+	return &fixture{t: t, store: s, eng: eng, clock: clk}
 }
 
 // onBackends runs fn as a parallel subtest per backend, each with a fresh fixture.
@@ -81,7 +122,7 @@ func (f *fixture) engine(opt Options) *Engine {
 	if opt.OIDC.Sealer == nil {
 		opt.OIDC = f.eng.opt.OIDC // the same signing keys, as every instance on one database has
 	}
-	return New(f.store, opt)
+	return newEngine(f.t, f.store, opt)
 }
 
 func (f *fixture) user(t testing.TB, email string) *models.User {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"runtime"
 	"strconv"
@@ -39,30 +40,13 @@ type LoginLimits struct {
 	HashWait  time.Duration
 }
 
-// withDefaults fills zero fields with the defaults of config.toml.
-func (l LoginLimits) withDefaults() LoginLimits {
-	if l.MaxAttempts <= 0 {
-		l.MaxAttempts = 60
+// check refuses limits without a meaning at zero; HashSlots 0 is one slot per CPU.
+func (l LoginLimits) check() error {
+	if l.MaxAttempts <= 0 || l.AttemptWindow <= 0 || l.MaxFailures <= 0 || l.FailureWindow <= 0 ||
+		l.MaxBackoff <= 0 || l.HashSlots < 0 || l.HashWait <= 0 {
+		return errors.New("LoginLimits: every count and window must be positive (HashSlots 0: one per CPU)")
 	}
-	if l.AttemptWindow <= 0 {
-		l.AttemptWindow = time.Minute
-	}
-	if l.MaxFailures <= 0 {
-		l.MaxFailures = 5
-	}
-	if l.FailureWindow <= 0 {
-		l.FailureWindow = 15 * time.Minute
-	}
-	if l.MaxBackoff <= 0 {
-		l.MaxBackoff = time.Minute
-	}
-	if l.HashSlots <= 0 {
-		l.HashSlots = runtime.GOMAXPROCS(0)
-	}
-	if l.HashWait <= 0 {
-		l.HashWait = 2 * time.Second
-	}
-	return l
+	return nil
 }
 
 // limiter applies LoginLimits over a Counters store and a hashing semaphore.
@@ -73,7 +57,9 @@ type limiter struct {
 }
 
 func newLimiter(cfg LoginLimits, counters Counters) *limiter {
-	cfg = cfg.withDefaults()
+	if cfg.HashSlots == 0 {
+		cfg.HashSlots = runtime.GOMAXPROCS(0)
+	}
 	return &limiter{cfg: cfg, counters: counters, hashing: make(chan struct{}, cfg.HashSlots)}
 }
 

@@ -13,7 +13,7 @@ func TestMemoryCounters(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clk := &testClock{now: time.Unix(1000, 0)}
-	c := NewMemoryCounters(2, clk.Now)
+	c := newMemoryCounters(2, clk.Now)
 	for want := int64(1); want <= 3; want++ {
 		if n, _ := c.Incr(ctx, "a", time.Minute); n != want {
 			t.Fatalf("Incr #%d = %d", want, n)

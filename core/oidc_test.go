@@ -62,7 +62,7 @@ func TestParsePrompt(t *testing.T) {
 func TestLoginNeeded(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-	e := New(nil, Options{Clock: func() time.Time { return now }})
+	e := newEngine(t, nil, Options{Clock: func() time.Time { return now }})
 	u := &models.User{ID: 1}
 	for _, tc := range []struct {
 		name   string
@@ -96,9 +96,9 @@ func TestAfterLoginDropsWhatTheLoginSatisfies(t *testing.T) {
 
 func TestCheckResource(t *testing.T) {
 	t.Parallel()
-	e := New(nil, Options{OIDC: OIDCOptions{Resources: []string{"https://api.example/mcp"}}})
-	open := New(nil, Options{})
-	proxied := New(nil, Options{OIDC: OIDCOptions{Proxies: []ProtectedResource{
+	e := newEngine(t, nil, Options{OIDC: OIDCOptions{Resources: []string{"https://api.example/mcp"}}})
+	open := newEngine(t, nil, Options{})
+	proxied := newEngine(t, nil, Options{OIDC: OIDCOptions{Proxies: []ProtectedResource{
 		{URL: "https://mcp.example/mcp", Prefix: "/mcp"}, {Prefix: "/api/resource"}}}})
 	for _, tc := range []struct {
 		eng      *Engine
@@ -130,7 +130,7 @@ func TestCheckResource(t *testing.T) {
 // resources share a path, and the root belongs to the issuer's own document.
 func TestResourceAt(t *testing.T) {
 	t.Parallel()
-	e := New(nil, Options{OIDC: OIDCOptions{Resources: []string{"https://other.example/mcp", "https://api.example/v1/"},
+	e := newEngine(t, nil, Options{OIDC: OIDCOptions{Resources: []string{"https://other.example/mcp", "https://api.example/v1/"},
 		Proxies: []ProtectedResource{{URL: "https://issuer.example/mcp", Prefix: "/mcp", Scopes: []string{"all"}},
 			{Prefix: "/api/resource", Scopes: []string{"read"}}}}})
 	for path, want := range map[string]string{

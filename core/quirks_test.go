@@ -82,7 +82,7 @@ func rowEngine(t *testing.T) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(nil, Options{BcryptCost: 4, OIDC: OIDCOptions{Sealer: s}})
+	return newEngine(t, nil, Options{BcryptCost: 4, OIDC: OIDCOptions{Sealer: s}})
 }
 
 // Grant types that only a profile gives are refused to other clients at registration.

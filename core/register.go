@@ -23,6 +23,9 @@ const (
 // RegisteredScopes are the scopes a self-registered client may ask for.
 var RegisteredScopes = []string{"all", "openid", "profile", "email"}
 
+// defaultClientScopes are a client's scopes when it is given none: Frappe's "all openid".
+var defaultClientScopes = []string{"all", "openid"}
+
 // ClientMetadata is an RFC 7591 registration request (and, filled in, its answer).
 type ClientMetadata struct {
 	RedirectURIs            []string `json:"redirect_uris"`
@@ -117,10 +120,10 @@ func (e *Engine) Register(ctx context.Context, md ClientMetadata, policy Registr
 	}
 	c, secret, err := e.CreateClient(ctx, NewClient{Name: md.ClientName, RedirectURIs: md.RedirectURIs,
 		Scopes: ParseScope(md.Scope), AuthMethods: []string{md.TokenEndpointAuthMethod}, GrantTypes: md.GrantTypes,
-		RefreshRotation: new(true), PostLogoutRedirectURIs: md.PostLogoutRedirectURIs, SelfRegistered: true,
+		PostLogoutRedirectURIs: md.PostLogoutRedirectURIs, SelfRegistered: true,
 		ApplicationType: md.ApplicationType, Info: md.info()})
 	if errors.Is(err, ErrInvalidInput) {
-		return nil, metadataError("%s", inputProblem(err))
+		return nil, metadataError("%s", Message(err))
 	}
 	if err != nil {
 		return nil, stored(err)
@@ -150,23 +153,24 @@ func normaliseMetadata(md *ClientMetadata) *Error {
 		md.TokenEndpointAuthMethod = AuthBasic
 	}
 	if md.Scope == "" {
-		md.Scope = "all openid"
+		md.Scope = JoinScope(defaultClientScopes)
 	}
+	registrable := registrableGrants()
 	for _, g := range md.GrantTypes {
-		if g != GrantAuthorizationCode && g != GrantRefreshToken {
-			return metadataError("grant_types: %q cannot be registered (authorization_code and refresh_token only).", g)
+		if !slices.Contains(registrable, g) {
+			return metadataError("grant_types: %q cannot be registered (%s only).", g, strings.Join(registrable, " and "))
 		}
 	}
 	if !slices.Contains(md.GrantTypes, GrantAuthorizationCode) {
 		return metadataError("grant_types must include authorization_code.")
 	}
 	for _, r := range md.ResponseTypes {
-		if r != "code" {
-			return metadataError("response_types: only code is supported.")
+		if supported := responseTypes(registrable); !slices.Contains(supported, r) {
+			return metadataError("response_types: only %s is supported.", strings.Join(supported, ", "))
 		}
 	}
-	if m := md.TokenEndpointAuthMethod; m != AuthBasic && m != AuthPost && m != AuthNone {
-		return metadataError("token_endpoint_auth_method %q is not supported.", m)
+	if !slices.Contains(SupportedAuthMethods(), md.TokenEndpointAuthMethod) {
+		return metadataError("token_endpoint_auth_method %q is not supported.", md.TokenEndpointAuthMethod)
 	}
 	for _, s := range ParseScope(md.Scope) {
 		if !slices.Contains(RegisteredScopes, s) {

@@ -23,6 +23,10 @@ const (
 	TokenAuthClient = "client"
 )
 
+// tokenAuthPolicies are the values of Options.RevocationAuth and IntrospectionAuth; AuthNone
+// (deprecated) is Frappe's open introspection.
+var tokenAuthPolicies = []string{TokenAuthPossession, TokenAuthClient, AuthNone}
+
 // Revoke is the one revocation policy. A caller that names its client authenticates it (a
 // public client by its client_id) and revokes only that client's tokens (RFC 7009 §2.1). A
 // caller that names none revokes the token it presents, as Frappe and the Odoo module let

@@ -36,10 +36,19 @@ func NewToken() string {
 
 // Digest is how a secret is stored and looked up: SHA-256, hex. Our secrets are 238-bit random
 // strings, so a fast hash is enough to make a database dump useless; a slow hash would only
-// cap the token endpoint (see README, Performance).
+// cap the token endpoint (see docs/performance.md).
 func Digest(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
+}
+
+// CheckClientSecret refuses a client secret an operator chose (a static client's) unless it is
+// 16 to 255 bytes: long enough not to be guessed, short enough for any client's settings.
+func CheckClientSecret(secret string) error {
+	if len(secret) < 16 || len(secret) > 255 {
+		return invalid("a client secret must be 16 to 255 bytes long")
+	}
+	return nil
 }
 
 // Lengths of the tokens `oauthd import` carries over: Frappe's (oauthlib's generate_token) and

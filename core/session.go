@@ -163,10 +163,16 @@ func sessionSID(sessionID string) string {
 
 // Logout ends a session; an unknown one is not an error.
 func (e *Engine) Logout(ctx context.Context, sid string) error {
-	if !wellFormed(sid) {
+	return endSession(ctx, sid, e.store.DeleteSession)
+}
+
+// endSession deletes the session a handle (a browser's or the admin page's) names, by its
+// digest; a malformed or unknown handle is not an error.
+func endSession(ctx context.Context, handle string, deleteByDigest func(context.Context, string) error) error {
+	if !wellFormed(handle) {
 		return nil
 	}
-	if err := e.store.DeleteSession(ctx, Digest(sid)); err != nil {
+	if err := deleteByDigest(ctx, Digest(handle)); err != nil {
 		return unavailable(err)
 	}
 	return nil

@@ -31,56 +31,6 @@ type TokenRequest struct {
 	Quirks Quirks
 }
 
-// tokenParam is a parameter a grant cannot do without. reason lets a dialect with its own
-// wording tell a missing code from a missing refresh token.
-type tokenParam struct {
-	name   string
-	value  func(*TokenRequest) string
-	reason Reason
-}
-
-// tokenGrant is one grant type: the parameters it requires, in oauthlib's order, and the
-// function that runs it for an authenticated client.
-type tokenGrant struct {
-	required []tokenParam
-	quirk    Quirks // the legacy behaviour using this grant is, if any
-	run      func(e *Engine, ctx context.Context, client *models.Client, req *TokenRequest) (*TokenResult, error)
-}
-
-// tokenGrants lists every supported grant type; one missing here is unsupported_grant_type.
-var tokenGrants = map[string]tokenGrant{
-	GrantAuthorizationCode: {
-		required: []tokenParam{{"code", func(r *TokenRequest) string { return r.Code }, ReasonCodeMissing}},
-		run: func(e *Engine, ctx context.Context, c *models.Client, r *TokenRequest) (*TokenResult, error) {
-			return e.ExchangeCode(ctx, CodeExchange{Client: c, Code: r.Code, RedirectURI: r.RedirectURI,
-				CodeVerifier: r.CodeVerifier, AccessTTL: r.AccessTTL, Issuer: r.Issuer, Resource: r.Resource})
-		},
-	},
-	GrantRefreshToken: {
-		required: []tokenParam{{"refresh_token", func(r *TokenRequest) string { return r.RefreshToken }, ReasonRefreshMissing}},
-		run: func(e *Engine, ctx context.Context, c *models.Client, r *TokenRequest) (*TokenResult, error) {
-			return e.Refresh(ctx, RefreshRequest{Client: c, RefreshToken: r.RefreshToken, Scope: r.Scope,
-				AccessTTL: r.AccessTTL, ScopePolicy: r.ScopePolicy, Issuer: r.Issuer, Resource: r.Resource})
-		},
-	},
-	GrantClientCredentials: {
-		run: func(e *Engine, ctx context.Context, c *models.Client, r *TokenRequest) (*TokenResult, error) {
-			return e.ClientCredentials(ctx, ClientCredentialsRequest{Client: c, Scope: r.Scope,
-				AccessTTL: r.AccessTTL, ScopePolicy: r.ScopePolicy})
-		},
-	},
-	GrantPassword: { // its parameters are checked once the client may use it: to others it is unsupported
-		quirk: QuirkPasswordGrant,
-		run: func(e *Engine, ctx context.Context, c *models.Client, r *TokenRequest) (*TokenResult, error) {
-			return e.PasswordGrant(ctx, c, r)
-		},
-	},
-}
-
-// secretOptional are the grants a client of a profile with no_client_auth may use without
-// its secret: those Frappe up to v15 served on client_id alone.
-var secretOptional = map[string]bool{GrantAuthorizationCode: true, GrantRefreshToken: true, GrantPassword: true}
-
 // Token is the token endpoint. It checks the grant type and the grant's required parameters
 // before any database work, then authenticates the client, decides the legacy behaviours the
 // request used, then runs the grant.
@@ -111,7 +61,7 @@ func (e *Engine) tokenClient(ctx context.Context, req *TokenRequest) (*models.Cl
 		return nil, 0, err
 	case secretChecks(c, req.Credentials):
 		return c, 0, nil
-	case withoutSecret(req.Credentials) && secretOptional[req.GrantType]:
+	case withoutSecret(req.Credentials) && grantNamed(req.GrantType).secretOptional:
 		return c, QuirkNoClientAuth, nil
 	}
 	return nil, 0, errClientAuth
@@ -120,21 +70,21 @@ func (e *Engine) tokenClient(ctx context.Context, req *TokenRequest) (*models.Cl
 // checkTokenRequest finds the grant and checks its parameters, in oauthlib's order and words.
 // A request the dialect saw without grant_type (the Odoo module's owner token) is
 // client_credentials.
-func checkTokenRequest(req *TokenRequest) (tokenGrant, *Error) {
+func checkTokenRequest(req *TokenRequest) (grantType, *Error) {
 	if req.GrantType == "" && req.Quirks&QuirkNoGrantType != 0 {
 		req.GrantType = GrantClientCredentials
 	}
 	if req.GrantType == "" {
-		return tokenGrant{}, fail(ErrInvalidRequest, ReasonBadParameter, "Missing grant_type parameter.")
+		return grantType{}, fail(ErrInvalidRequest, ReasonBadParameter, "Missing grant_type parameter.")
 	}
-	grant, ok := tokenGrants[req.GrantType]
-	if !ok {
-		return tokenGrant{}, fail(ErrUnsupportedGrantType, ReasonBadParameter, "Unsupported grant type.")
+	g := grantNamed(req.GrantType)
+	if g.run == nil {
+		return grantType{}, fail(ErrUnsupportedGrantType, ReasonBadParameter, "Unsupported grant type.")
 	}
-	for _, p := range grant.required {
+	for _, p := range g.required {
 		if p.value(req) == "" {
-			return tokenGrant{}, fail(ErrInvalidRequest, p.reason, "Missing "+p.name+" parameter.")
+			return grantType{}, fail(ErrInvalidRequest, p.reason, "Missing "+p.name+" parameter.")
 		}
 	}
-	return grant, nil
+	return g, nil
 }

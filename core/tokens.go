@@ -65,6 +65,18 @@ func (is *issue) result(now time.Time, accessTTL time.Duration) *TokenResult {
 		Scope: is.access.Scope, ClientID: is.access.ClientID, UserID: is.access.UserID, Resource: is.access.Resource}
 }
 
+// checkGrant is what a grant checks first: the dialect's access-token lifetime, and that the
+// client may use the grant (named in the refusal as grantName).
+func checkGrant(c *models.Client, grant, grantName string, ttl time.Duration) *Error {
+	if err := checkAccessTTL(ttl); err != nil {
+		return err
+	}
+	if !allows(c, grant) {
+		return fail(ErrUnauthorizedClient, ReasonGrantNotAllowed, "This client may not use the "+grantName+" grant.")
+	}
+	return nil
+}
+
 func checkAccessTTL(ttl time.Duration) *Error {
 	if ttl < time.Second {
 		return fail(ErrInvalidRequest, ReasonBadParameter, "access token lifetime must be at least one second")

@@ -13,24 +13,6 @@ import (
 	"oauthd/models"
 )
 
-// ErrUnknown marks an administrative request naming a user or client that does not exist. It
-// always comes wrapped together with ErrInvalidInput: the CLI exits 1, the admin API says 404.
-var ErrUnknown = errors.New("not found")
-
-func unknown(format string, args ...any) error {
-	return fmt.Errorf("%w: %w: %s", ErrInvalidInput, ErrUnknown, fmt.Sprintf(format, args...))
-}
-
-// Message is an administrative error's text without the sentinel prefixes ("invalid input:
-// not found: "), for front ends that convey the kind otherwise (a status, a field name).
-func Message(err error) string {
-	m := err.Error()
-	for _, p := range []string{ErrInvalidInput.Error() + ": ", ErrUnknown.Error() + ": "} {
-		m = strings.TrimPrefix(m, p)
-	}
-	return m
-}
-
 // User paging bounds.
 const (
 	DefaultUserPage = 50
@@ -69,7 +51,7 @@ func (e *Engine) Users(ctx context.Context, q UserQuery) (UserPage, error) {
 
 // User finds a user by email; unknown emails are ErrUnknown.
 func (e *Engine) User(ctx context.Context, email string) (*models.User, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
+	email = NormalizeEmail(email)
 	u, err := e.store.UserByEmail(ctx, email)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
@@ -205,27 +187,27 @@ func validPassword(p string) error {
 // DisableUser stops a user from logging in and ends everything they hold: tokens are revoked,
 // sessions and unused codes deleted.
 func (e *Engine) DisableUser(ctx context.Context, email string) (*models.User, error) {
-	u, err := e.User(ctx, email)
+	u, err := e.setEnabled(ctx, email, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := e.store.UpdateUser(ctx, u.ID, map[string]any{"enabled": false}); err != nil {
-		return nil, fmt.Errorf("disable user %q: %w", u.Email, err)
-	}
-	u.Enabled = false
 	return u, e.cutOff(ctx, u)
 }
 
 // EnableUser lets a disabled user log in again; what disabling revoked stays revoked.
 func (e *Engine) EnableUser(ctx context.Context, email string) (*models.User, error) {
+	return e.setEnabled(ctx, email, true)
+}
+
+func (e *Engine) setEnabled(ctx context.Context, email string, enabled bool) (*models.User, error) {
 	u, err := e.User(ctx, email)
 	if err != nil {
 		return nil, err
 	}
-	if err := e.store.UpdateUser(ctx, u.ID, map[string]any{"enabled": true}); err != nil {
-		return nil, fmt.Errorf("enable user %q: %w", u.Email, err)
+	if err := e.store.UpdateUser(ctx, u.ID, map[string]any{"enabled": enabled}); err != nil {
+		return nil, fmt.Errorf("set user %q enabled=%v: %w", u.Email, enabled, err)
 	}
-	u.Enabled = true
+	u.Enabled = enabled
 	return u, nil
 }
 

@@ -129,7 +129,7 @@ func (f *Frappe) users(tx *gorm.DB, d *Data) error {
 		if name == "Guest" || name == "" {
 			continue // Guest is every anonymous visitor, not an account
 		}
-		u := User{Key: strings.ToLower(name), FirstName: str(r["first_name"]), LastName: str(r["last_name"]),
+		u := User{Key: core.NormalizeEmail(name), FirstName: str(r["first_name"]), LastName: str(r["last_name"]),
 			FullName: str(r["full_name"]), Enabled: truthy(r["enabled"]), Roles: roles[name]}
 		if deskRole && str(r["user_type"]) == "System User" && !slices.Contains(u.Roles, frappeDeskUser) {
 			u.Roles = append(u.Roles, frappeDeskUser)
@@ -193,7 +193,7 @@ func frappeClient(r map[string]any, profile string) Client {
 	uris, dropped := redirectURIs(append([]string{def}, strings.Fields(str(r["redirect_uris"]))...))
 	c := Client{ID: str(r["name"]), Secret: str(r["client_secret"]), Name: str(r["app_name"]), RedirectURIs: uris,
 		Scopes: core.ParseScope(str(r["scopes"])), AuthMethods: frappeAuthMethods(str(r["token_endpoint_auth_method"])),
-		SkipAuthorization: truthy(r["skip_authorization"]), Owner: strings.ToLower(str(r["user"])), Profile: profile}
+		SkipAuthorization: truthy(r["skip_authorization"]), Owner: core.NormalizeEmail(str(r["user"])), Profile: profile}
 	switch {
 	case len(uris) == 0:
 		c.Skip = "no redirect URI oauthd can match (absolute, without fragment)"

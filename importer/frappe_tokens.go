@@ -49,7 +49,7 @@ func (f *Frappe) tokens(tx *gorm.DB, d *Data, now time.Time) error {
 func frappeTokens(r map[string]any, loc *time.Location, now time.Time) []Token {
 	status := str(r["status"])
 	base := Token{GrantID: core.Digest("frappe bearer token " + str(r["name"])), ClientID: str(r["client"]),
-		User: strings.ToLower(str(r["user"])), Scope: core.JoinScope(core.ParseScope(str(r["scopes"]))),
+		User: core.NormalizeEmail(str(r["user"])), Scope: core.JoinScope(core.ParseScope(str(r["scopes"]))),
 		Revoked: status == "Revoked"}
 	access := base
 	access.Kind = models.KindAccess

@@ -80,7 +80,7 @@ func (o *Odoo) users(tx *gorm.DB, d *Data, keep bool) (map[string]string, error)
 	}
 	logins := map[string]string{}
 	for _, r := range us {
-		login := strings.ToLower(strings.TrimSpace(str(r["login"])))
+		login := core.NormalizeEmail(str(r["login"]))
 		if login == "" || login == "__system__" {
 			continue // __system__ is Odoo's superuser: it has no password and never logs in
 		}

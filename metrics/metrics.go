@@ -34,34 +34,31 @@ type Metrics struct {
 func New() *Metrics {
 	m := &Metrics{
 		Registry: prometheus.NewRegistry(),
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "oauthd_http_requests_total",
-			Help: "HTTP requests by route template, method, status and dialect."},
-			[]string{"route", "method", "status", "dialect"}),
+		requests: counter("oauthd_http_requests_total", "HTTP requests by route template, method, status and dialect.",
+			"route", "method", "status", "dialect"),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "oauthd_http_request_duration_seconds",
 			Help:    "HTTP request latency by route template, method and dialect.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}},
 			[]string{"route", "method", "dialect"}),
-		tokens: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "oauthd_tokens_issued_total",
-			Help: "Token responses by grant type and dialect."}, []string{"grant_type", "dialect"}),
-		reuse: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "oauthd_refresh_reuse_total",
-			Help: "Replayed refresh tokens or codes detected (their grant was revoked), by dialect."},
-			[]string{"dialect"}),
-		logins: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "oauthd_logins_total",
-			Help: "Password logins by outcome (succeeded, failed, limited) and dialect."},
-			[]string{"outcome", "dialect"}),
-		cache: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "oauthd_bearer_cache_total",
-			Help: "Bearer checks answered by the in-process cache (hit) or the database (miss)."},
-			[]string{"result"}),
-		quirks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "oauthd_client_quirks_total",
-			Help: "Uses of legacy behaviours (quirks) by registered client and quirk, refused ones included."},
-			[]string{"client_id", "quirk"}),
-		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "oauthd_client_quirk_refusals_total",
-			Help: "Uses of legacy behaviours refused, by registered client and quirk."},
-			[]string{"client_id", "quirk"}),
+		tokens: counter("oauthd_tokens_issued_total", "Token responses by grant type and dialect.", "grant_type", "dialect"),
+		reuse: counter("oauthd_refresh_reuse_total",
+			"Replayed refresh tokens or codes detected (their grant was revoked), by dialect.", "dialect"),
+		logins: counter("oauthd_logins_total", "Password logins by outcome (succeeded, failed, limited) and dialect.",
+			"outcome", "dialect"),
+		cache: counter("oauthd_bearer_cache_total",
+			"Bearer checks answered by the in-process cache (hit) or the database (miss).", "result"),
+		quirks: counter("oauthd_client_quirks_total",
+			"Uses of legacy behaviours (quirks) by registered client and quirk, refused ones included.", "client_id", "quirk"),
+		refusals: counter("oauthd_client_quirk_refusals_total",
+			"Uses of legacy behaviours refused, by registered client and quirk.", "client_id", "quirk"),
 	}
 	m.Registry.MustRegister(m.requests, m.latency, m.tokens, m.reuse, m.logins, m.cache, m.quirks, m.refusals,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+func counter(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
 }
 
 // WatchPool exports a database connection pool's statistics (open, in use, idle, waits) under

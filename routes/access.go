@@ -3,7 +3,6 @@ package routes
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,7 +16,7 @@ import (
 // panics that recover turned into errors. It also gives every response its X-Request-ID, which
 // the line names. The line holds no query string, header or body: those carry codes, secrets
 // and tokens.
-func access(log *slog.Logger, obs adapters.RequestObserver) fiber.Handler {
+func access(log *slog.Logger, obs adapters.RequestObserver, dialects []adapters.Dialect) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var buf [36]byte
 		id := stampRequestID(c, &buf)
@@ -27,7 +26,7 @@ func access(log *slog.Logger, obs adapters.RequestObserver) fiber.Handler {
 		}
 		start := time.Now()
 		rid := string(id) // now: a handler may rewrite the request headers id points into
-		ctx, trace := core.Traced(c.UserContext(), dialect(c.Path()))
+		ctx, trace := core.Traced(c.UserContext(), dialectOf(dialects, c.Path()))
 		c.SetUserContext(ctx)
 		if err := rendered(c, c.Next()); err != nil {
 			return err
@@ -74,16 +73,4 @@ func routeTemplate(c *fiber.Ctx) string {
 		return "unmatched"
 	}
 	return r.Path
-}
-
-// dialect tells which dialect a path belongs to.
-func dialect(path string) string {
-	switch {
-	case strings.HasPrefix(path, "/api/method/"), path == "/login", strings.HasPrefix(path, "/.well-known/"):
-		return "frappe"
-	case strings.HasPrefix(path, "/restapi/"), strings.HasPrefix(path, "/web/"):
-		return "odoo"
-	default:
-		return "none"
-	}
 }

@@ -198,7 +198,9 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 	}
 	opt := cli.EngineOptions(cfg)
 	opt.OIDC.Sealer, _ = core.NewSealer("benchmark key encryption secret, 32+ characters")
-	e.eng = core.New(store, opt)
+	if e.eng, err = core.New(store, opt); err != nil {
+		b.Fatal(err)
+	}
 	if err := e.eng.EnsureSigningKey(ctx); err != nil { // code exchanges for openid sign an id_token
 		b.Fatal(err)
 	}

@@ -8,8 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/cors"
 
 	"oauthd/adapters"
-	"oauthd/adapters/frappe"
-	"oauthd/adapters/odoo"
 	"oauthd/adapters/proxy"
 )
 
@@ -24,10 +22,15 @@ var wellKnownPaths = []string{"/.well-known/openid-configuration", "/.well-known
 // request when nothing is configured get no CORS headers at all, so the browser refuses them.
 // Credentials (cookies) are never allowed: these endpoints take a token or client credentials
 // in headers or the body, which CORS does not need credentials mode for.
-func corsPolicy(d adapters.Deps) fiber.Handler {
+func corsPolicy(d adapters.Deps, dialects []adapters.Dialect) fiber.Handler {
 	paths := map[string]bool{}
-	for _, p := range slices.Concat(wellKnownPaths, frappe.CORSPaths(), odoo.CORSPaths()) {
+	for _, p := range wellKnownPaths {
 		paths[p] = true
+	}
+	for _, dialect := range dialects {
+		for _, p := range dialect.CORSPaths {
+			paths[p] = true
+		}
 	}
 	allowed := originPolicy(d)
 	answer := cors.New(cors.Config{

@@ -11,8 +11,6 @@ import (
 
 	"oauthd/adapters"
 	"oauthd/adapters/ephemeral"
-	"oauthd/adapters/frappe"
-	"oauthd/adapters/odoo"
 	"oauthd/core"
 )
 
@@ -20,10 +18,12 @@ import (
 // mounted only in that mode, so a normal server's requests never pass through it; in that
 // mode a request to any other path costs one map lookup, and to a listed one an atomic load
 // while the queue is empty. Errors are rendered by the endpoint's own dialect renderer.
-func faults(q *ephemeral.Faults) fiber.Handler {
+func faults(q *ephemeral.Faults, dialects []adapters.Dialect) fiber.Handler {
 	byPath := map[string]adapters.Endpoint{}
-	for _, ep := range slices.Concat(frappe.Endpoints(), odoo.Endpoints()) {
-		byPath[ep.Path] = ep
+	for _, d := range dialects {
+		for _, ep := range d.Endpoints() {
+			byPath[ep.Path] = ep
+		}
 	}
 	return func(c *fiber.Ctx) error {
 		ep, ok := byPath[c.Path()]
@@ -48,4 +48,17 @@ func faults(q *ephemeral.Faults) fiber.Handler {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(f.RetryAfter.Seconds()))))
 		return ep.Render(c, core.Outage(f.RetryAfter))
 	}
+}
+
+// FaultTargets are the endpoints faults can aim at: each dialect's kinds of endpoint.
+func FaultTargets() ephemeral.Targets {
+	targets := ephemeral.Targets{}
+	for _, d := range Dialects() {
+		for _, ep := range d.Endpoints() {
+			if !slices.Contains(targets[d.Name], ep.Kind) {
+				targets[d.Name] = append(targets[d.Name], ep.Kind)
+			}
+		}
+	}
+	return targets
 }

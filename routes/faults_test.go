@@ -20,7 +20,7 @@ func TestFaultsMountedOnlyWhenEphemeral(t *testing.T) {
 	eng := adaptertest.Engine(t)
 	cfg := &config.Config{Server: config.Server{BodyLimit: 1024, HeaderLimit: 8192},
 		Frappe: config.Frappe{AccessTTL: time.Hour}, Odoo: config.Odoo{AccessTTL: time.Hour, ValidityFormat: "auto"}}
-	kit := ephemeral.New()
+	kit := ephemeral.New(FaultTargets())
 	plain, withKit := New(adapters.Deps{Engine: eng, Config: cfg}), New(adapters.Deps{Engine: eng, Config: cfg, Ephemeral: kit})
 	middlewares := func(app *fiber.App) int { // handlers of the USE routes, which fiber may merge
 		n := 0

@@ -22,7 +22,10 @@ func BenchmarkBearerGetLoggedUserCachedMetrics(b *testing.B) {
 	m := metrics.New()
 	opt := cli.EngineOptions(e.cfg)
 	opt.Observer = m
-	eng := core.New(e.store, opt)
+	eng, err := core.New(e.store, opt)
+	if err != nil {
+		b.Fatal(err)
+	}
 	base, hc := benchServe(b, routes.New(adapters.Deps{Engine: eng, Config: e.cfg, Observe: m}))
 	c, _ := e.client(b, false)
 	token := e.accessToken(b, c)

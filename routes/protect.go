@@ -23,10 +23,10 @@ func withProxyStreaming(d adapters.Deps, cfg fiber.Config) fiber.Config {
 // first; every other request's streamed body is read, up to server.body_limit, before anything
 // can answer and leave the rest on the connection), then /oauth2/verify for reverse proxies
 // in front. Both refuse a repeated Authorization header themselves.
-func protectAPIs(app *fiber.App, d adapters.Deps) {
-	if p := proxy.New(d.Engine, d.Config.Proxies, originPolicy(d), d.Config.Server.Issuer); p != nil {
+func protectAPIs(app *fiber.App, d adapters.Deps, dialects []adapters.Dialect) {
+	if p := proxy.New(d.Engine, d.Config.Proxies, dialects, originPolicy(d), d.Config.Server.Issuer); p != nil {
 		app.Use(p.Handler(d.Config.Server.BodyLimit))
-		app.Get("/healthz", health(d)) // answering early is safe once the body is read
+		app.Get(healthPath, health(d)) // answering early is safe once the body is read
 	}
 	// From here on every Bearer refusal, /oauth2/verify's included, names the resource metadata;
 	// the upstreams' own answers above pass through untouched.

@@ -12,8 +12,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"oauthd/adapters"
-	"oauthd/adapters/frappe"
-	"oauthd/adapters/odoo"
 	"oauthd/adapters/standard"
 )
 
@@ -38,7 +36,8 @@ func New(d adapters.Deps) *fiber.App {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	app.Use(access(logger, d.Observe))
+	dialects := Dialects()
+	app.Use(access(logger, d.Observe, dialects))
 	app.Use(recover.New(recover.Config{EnableStackTrace: false}))
 	app.Use(ambiguousFraming)
 	if len(d.Config.Proxies) == 0 {
@@ -46,17 +45,18 @@ func New(d adapters.Deps) *fiber.App {
 		// (twelve of them, which its client would read on every poll). With [[proxy]] tables
 		// it must wait for the proxy's handling of the request body, which comes after them
 		// (see protectAPIs), and carries them.
-		app.Get("/healthz", health(d))
+		app.Get(healthPath, health(d))
 	}
 	app.Use(secure)
-	protectAPIs(app, d)
+	protectAPIs(app, d, dialects)
 	app.Use(singleCredentials)
-	app.Use(corsPolicy(d))
+	app.Use(corsPolicy(d, dialects))
 	if d.Ephemeral != nil { // after CORS, so that a browser app can read an injected failure
-		app.Use(faults(d.Ephemeral.Faults))
+		app.Use(faults(d.Ephemeral.Faults, dialects))
 	}
-	frappe.Register(app, d.Engine, frappeOptions(d.Config))
-	odoo.Register(app, d.Engine, odooOptions(d.Config))
+	for _, dialect := range dialects {
+		dialect.Register(app, d.Engine, d.Config)
+	}
 	standard.Register(app, d.Engine, standardOptions(d.Config))
 	app.Use(notFound)
 	return app

@@ -55,9 +55,17 @@ func expectStatus(t *testing.T, what string, r *Resp, status int) {
 func TestAdminAPIClients(t *testing.T) {
 	a := startAdmin(t)
 	a.AddUser(t, "owner@example.com", "owner-password", "Owner")
-	for _, hdr := range [][]string{nil, {"Authorization", "Bearer " + strings.Repeat("a", 40)}, {"Authorization", "Basic eDp5"}} {
-		if r := Send(t, nil, "GET", a.base+"/clients", nil, hdr...); r.Status != http.StatusUnauthorized {
-			t.Fatalf("without a valid admin token (%v): %d", hdr, r.Status)
+	for _, tc := range []struct {
+		hdr       []string
+		challenge string
+	}{
+		{nil, `Bearer realm="oauthd admin"`},
+		{[]string{"Authorization", "Bearer " + strings.Repeat("a", 40)}, `Bearer realm="oauthd admin", error="invalid_token"`},
+		{[]string{"Authorization", "Basic eDp5"}, `Bearer realm="oauthd admin"`},
+	} {
+		r := Send(t, nil, "GET", a.base+"/clients", nil, tc.hdr...)
+		if r.Status != http.StatusUnauthorized || r.Header.Get("WWW-Authenticate") != tc.challenge {
+			t.Fatalf("without a valid admin token (%v): %d %q", tc.hdr, r.Status, r.Header.Get("WWW-Authenticate"))
 		}
 	}
 	if r := Send(t, nil, "GET", a.URL+"/admin/v1/clients", nil, "Authorization", "Bearer "+a.token); r.Status != http.StatusNotFound {

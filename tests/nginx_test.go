@@ -13,9 +13,9 @@ import (
 	"time"
 )
 
-// nginxConf is the configuration README.md's "Protecting your APIs" shows, plus what a test
-// needs to run nginx unprivileged in a directory of its own: %[1]s is that directory, %[2]s
-// oauthd's host:port, %[3]s the API's, %[4]d the port nginx listens on.
+// nginxConf wraps the configuration docs/protecting-apis.md shows (documentedNginx) in what a
+// test needs to run nginx unprivileged in a directory of its own: %[1]s is that directory, %[2]d
+// the port nginx listens on, %[3]s the documented locations.
 const nginxConf = `daemon off;
 master_process off;
 pid %[1]s/nginx.pid;
@@ -30,39 +30,27 @@ http {
     scgi_temp_path %[1]s/scgi;
 
     server {
-        listen 127.0.0.1:%[4]d;
-
-        # --- as in README.md ---
-        location / {
-            auth_request /_oauthd_verify;
-            auth_request_set $auth_user    $upstream_http_x_auth_user;
-            auth_request_set $auth_subject $upstream_http_x_auth_subject;
-            auth_request_set $auth_client  $upstream_http_x_auth_client;
-            auth_request_set $auth_scope   $upstream_http_x_auth_scope;
-            auth_request_set $auth_name    $upstream_http_x_auth_name;
-    auth_request_set $auth_audience $upstream_http_x_auth_audience;
-            proxy_set_header X-Auth-User    $auth_user;
-            proxy_set_header X-Auth-Subject $auth_subject;
-            proxy_set_header X-Auth-Client  $auth_client;
-            proxy_set_header X-Auth-Scope   $auth_scope;
-            proxy_set_header X-Auth-Name    $auth_name;
-    proxy_set_header X-Auth-Audience $auth_audience;
-            proxy_set_header Authorization  "";
-            proxy_pass http://%[3]s;
-        }
-
-        # auth_request takes a bare path: the requirements go in proxy_pass's URI.
-        location = /_oauthd_verify {
-            internal;
-            proxy_pass http://%[2]s/oauth2/verify?scope=all;
-            proxy_pass_request_body off;
-            proxy_set_header Content-Length "";
-            proxy_set_header X-Original-URI $request_uri;
-        }
-        # --- end ---
+        listen 127.0.0.1:%[2]d;
+%[3]s
     }
 }
 `
+
+// documentedNginx is the nginx block of docs/protecting-apis.md, with the addresses it names
+// for oauthd (127.0.0.1:8000) and the API (127.0.0.1:8069) replaced by the test's.
+func documentedNginx(t *testing.T, oauthd, api string) string {
+	t.Helper()
+	doc, err := os.ReadFile("../docs/protecting-apis.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(doc), "```nginx\n")
+	if block, _, ok = strings.Cut(block, "```"); !ok || !strings.Contains(block, "127.0.0.1:8000") ||
+		!strings.Contains(block, "127.0.0.1:8069") {
+		t.Fatalf("docs/protecting-apis.md has no nginx block naming oauthd's and the API's addresses")
+	}
+	return strings.NewReplacer("127.0.0.1:8000", oauthd, "127.0.0.1:8069", api).Replace(block)
+}
 
 // nginxBinary finds nginx, or skips the test without it unless OAUTHD_REQUIRE_NGINX=1.
 func nginxBinary(t *testing.T) string {
@@ -86,7 +74,8 @@ func startNginx(t *testing.T, oauthd, api string) string {
 	dir := t.TempDir()
 	port := freePort(t)
 	conf := filepath.Join(dir, "nginx.conf")
-	text := fmt.Sprintf(nginxConf, dir, strings.TrimPrefix(oauthd, "http://"), strings.TrimPrefix(api, "http://"), port)
+	text := fmt.Sprintf(nginxConf, dir, port,
+		documentedNginx(t, strings.TrimPrefix(oauthd, "http://"), strings.TrimPrefix(api, "http://")))
 	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -13,10 +13,12 @@ import (
 // TestRefreshReuseInterval: ten concurrent refreshes of one rotating refresh token (an app
 // refreshing from several threads) all succeed with the same new pair and leave one live
 // chain, with no new token in plain text in the database; a replay after the interval (here
-// 1 s) is theft and revokes the grant.
+// 3 s) is theft and revokes the grant. Rotation times are whole seconds, so a retry can look up
+// to a second older than it is: the interval leaves the concurrent refreshes two seconds on a
+// loaded machine.
 func TestRefreshReuseInterval(t *testing.T) {
 	t.Parallel()
-	s := StartServer(t, Env("OAUTHD_OAUTH_REFRESH_REUSE_INTERVAL=1s"))
+	s := StartServer(t, Env("OAUTHD_OAUTH_REFRESH_REUSE_INTERVAL=3s"))
 	f := resSetupFlow(t, s)
 	_, refresh := f.Tokens(t, s.URL)
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh},
@@ -59,7 +61,7 @@ func TestRefreshReuseInterval(t *testing.T) {
 	}
 	acceptedBy(t, s, access)
 
-	time.Sleep(2100 * time.Millisecond) // rotation times are whole seconds: 1 s interval, up to 2 s
+	time.Sleep(4100 * time.Millisecond) // rotation times are whole seconds: 3 s interval, up to 4 s
 	r, err := resPostForm(NoRedirect, s.URL+resFrappeToken, form)
 	if err != nil || r.Status != http.StatusBadRequest || r.JSON["error"] != "invalid_grant" {
 		t.Fatalf("replay after the interval: %v %v, want 400 invalid_grant", r, err)

@@ -4,6 +4,7 @@ package adaptertest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
@@ -12,10 +13,21 @@ import (
 	"oauthd/models/storetest"
 )
 
-// Engine is a real engine over a migrated SQLite file in t.TempDir(), with a cheap bcrypt cost.
+// Engine is a real engine over a migrated SQLite file in t.TempDir(). Its options are the
+// tests' (the configuration's defaults, but for a cheap bcrypt cost and ES256 keys); the
+// adapters' tests cannot reach the mapping from the configuration, which sits above them.
 func Engine(t testing.TB) *core.Engine {
 	t.Helper()
-	return core.New(storetest.OpenSQLite(t), core.Options{BcryptCost: 4})
+	eng, err := core.New(storetest.OpenSQLite(t), core.Options{CodeTTL: 10 * time.Minute, SkipAuthorization: "force",
+		PKCEMinVerifierLength: 43, BcryptCost: 4, SessionTTL: 168 * time.Hour, MaxSessions: 10,
+		RevocationAuth: core.TokenAuthPossession, IntrospectionAuth: core.TokenAuthPossession,
+		LoginLimits: core.LoginLimits{MaxAttempts: 60, AttemptWindow: time.Minute, MaxFailures: 5,
+			FailureWindow: 15 * time.Minute, MaxBackoff: time.Minute, HashWait: 2 * time.Second},
+		OIDC: core.OIDCOptions{IDTokenAlg: core.AlgES256, KeyRetention: time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng
 }
 
 // Ctx is a bare request context; header is name, value pairs. A body without a Content-Type

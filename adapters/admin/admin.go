@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"oauthd/adapters"
 	"oauthd/adapters/ephemeral"
 	"oauthd/core"
 )
@@ -55,11 +56,14 @@ func New(eng *core.Engine, log *slog.Logger, kit *ephemeral.Kit) *fiber.App {
 	return app
 }
 
+// adminRealm names the admin API's protection space in its challenges.
+const adminRealm = "oauthd admin"
+
 // authenticate requires a valid admin token.
 func (h *handler) authenticate(c *fiber.Ctx) error {
 	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
 	if !ok {
-		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="oauthd admin"`)
+		adapters.SetChallenge(c, adapters.BearerChallenge{Realm: adminRealm})
 		return fail(c, fiber.StatusUnauthorized, "unauthorized", "An admin token is required.")
 	}
 	t, err := h.eng.AuthenticateAdmin(c.UserContext(), strings.TrimSpace(token))
@@ -79,7 +83,7 @@ func fail(c *fiber.Ctx, status int, code, message string) error {
 func (h *handler) failErr(c *fiber.Ctx, err error) error {
 	switch {
 	case errors.Is(err, core.ErrAdminAuth):
-		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="oauthd admin", error="invalid_token"`)
+		adapters.SetChallenge(c, adapters.BearerChallenge{Realm: adminRealm, Error: core.ErrInvalidToken})
 		return fail(c, fiber.StatusUnauthorized, "unauthorized", "Invalid admin token.")
 	case errors.Is(err, core.ErrUnknown):
 		return fail(c, fiber.StatusNotFound, "not_found", core.Message(err))

@@ -25,11 +25,7 @@ func (h *handler) listClients(c *fiber.Ctx) error {
 	if err != nil {
 		return h.failErr(c, err)
 	}
-	out := make([]map[string]any, 0, len(cs))
-	for i := range cs {
-		out = append(out, adapters.DescribeClient(&cs[i]))
-	}
-	return c.JSON(fiber.Map{"clients": out})
+	return c.JSON(fiber.Map{"clients": adapters.DescribeAll(cs, adapters.DescribeClient)})
 }
 
 // clientBody is a client to create or the fields of one to change.
@@ -55,19 +51,8 @@ func (h *handler) createClient(c *fiber.Ctx) error {
 	if err := decode(c, &b); err != nil {
 		return h.failErr(c, err)
 	}
-	nc := core.NewClient{ID: b.ClientID, AuthMethods: b.AuthMethods, OwnerEmail: b.Owner, RefreshRotation: b.RefreshRotation}
-	deref(&nc.Name, b.Name)
-	deref(&nc.RedirectURIs, b.RedirectURIs)
-	deref(&nc.GrantTypes, b.GrantTypes)
-	deref(&nc.SkipAuthorization, b.SkipAuthorization)
-	deref(&nc.PKCE, b.PKCE)
-	deref(&nc.AllowPlainPKCE, b.PKCEPlain)
-	deref(&nc.Profile, b.Profile)
-	deref(&nc.RefusedQuirks, b.RefusedQuirks)
-	deref(&nc.AllowedRoles, b.AllowedRoles)
-	if b.Scope != nil {
-		nc.Scopes = core.ParseScope(*b.Scope)
-	}
+	nc := core.NewClient{ID: b.ClientID, AuthMethods: b.AuthMethods, OwnerEmail: b.Owner}
+	b.change().Apply(&nc)
 	cl, secret, err := h.eng.CreateClient(c.UserContext(), nc)
 	if err != nil {
 		return h.failErr(c, err)
@@ -75,12 +60,6 @@ func (h *handler) createClient(c *fiber.Ctx) error {
 	out := adapters.DescribeClient(cl)
 	out["client_secret"] = secret // shown this once; only its digest is kept
 	return c.Status(fiber.StatusCreated).JSON(out)
-}
-
-func deref[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
 }
 
 func (h *handler) getClient(c *fiber.Ctx) error {
@@ -95,6 +74,11 @@ func (h *handler) updateClient(c *fiber.Ctx) error {
 	if b.ClientID != "" || b.AuthMethods != nil || b.Owner != "" {
 		return h.failErr(c, errBody("client_id, auth_methods and owner cannot be changed"))
 	}
+	return h.clientResult(c)(h.eng.UpdateClient(c.UserContext(), param(c, "id"), b.change()))
+}
+
+// change is what the body sets, as a change to a client.
+func (b clientBody) change() core.ClientChange {
 	ch := core.ClientChange{Name: b.Name, RedirectURIs: b.RedirectURIs, GrantTypes: b.GrantTypes,
 		SkipAuthorization: b.SkipAuthorization, PKCE: b.PKCE, AllowPlainPKCE: b.PKCEPlain,
 		RefreshRotation: b.RefreshRotation, Profile: b.Profile, RefusedQuirks: b.RefusedQuirks,
@@ -103,7 +87,7 @@ func (h *handler) updateClient(c *fiber.Ctx) error {
 		scopes := core.ParseScope(*b.Scope)
 		ch.Scopes = &scopes
 	}
-	return h.clientResult(c)(h.eng.UpdateClient(c.UserContext(), param(c, "id"), ch))
+	return ch
 }
 
 func (h *handler) clientResult(c *fiber.Ctx) func(*models.Client, error) error {
@@ -148,11 +132,9 @@ func (h *handler) clientQuirks(c *fiber.Ctx) error {
 	if err != nil {
 		return h.failErr(c, err)
 	}
-	out := make([]map[string]any, 0, len(lines))
-	for _, l := range lines {
-		out = append(out, adapters.DescribeQuirkLine(l))
-	}
-	return c.JSON(fiber.Map{"quirks": out})
+	return c.JSON(fiber.Map{"quirks": adapters.DescribeAll(lines, func(l *core.QuirkLine) map[string]any {
+		return adapters.DescribeQuirkLine(*l)
+	})})
 }
 
 func (h *handler) tokens(c *fiber.Ctx, q core.TokenQuery) error {
@@ -160,9 +142,5 @@ func (h *handler) tokens(c *fiber.Ctx, q core.TokenQuery) error {
 	if err != nil {
 		return h.failErr(c, err)
 	}
-	out := make([]map[string]any, 0, len(ts))
-	for i := range ts {
-		out = append(out, adapters.DescribeToken(&ts[i]))
-	}
-	return c.JSON(fiber.Map{"tokens": out})
+	return c.JSON(fiber.Map{"tokens": adapters.DescribeAll(ts, adapters.DescribeToken)})
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"oauthd/adapters"
+	"oauthd/core"
 )
 
 // keyRoutes manage the OpenID signing keys, like `oauthd keys list|rotate|remove`.
@@ -18,11 +19,9 @@ func (h *handler) listKeys(c *fiber.Ctx) error {
 	if err != nil {
 		return h.failErr(c, err)
 	}
-	out := make([]map[string]any, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, adapters.DescribeKey(k))
-	}
-	return c.JSON(fiber.Map{"keys": out})
+	return c.JSON(fiber.Map{"keys": adapters.DescribeAll(keys, func(k *core.KeyInfo) map[string]any {
+		return adapters.DescribeKey(*k)
+	})})
 }
 
 func (h *handler) rotateKey(c *fiber.Ctx) error {

@@ -28,7 +28,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 	served := map[string]bool{}
 	param := regexp.MustCompile(`:(\w+)`)
-	for _, r := range New(nil, logging.Discard().Logger, ephemeral.New()).GetRoutes(true) {
+	for _, r := range New(nil, logging.Discard().Logger, ephemeral.New(nil)).GetRoutes(true) {
 		if !strings.HasPrefix(r.Path, Prefix+"/") || r.Method == "HEAD" || r.Method == "USE" {
 			continue
 		}

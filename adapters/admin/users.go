@@ -34,11 +34,8 @@ func (h *handler) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return h.failErr(c, err)
 	}
-	out := make([]map[string]any, 0, len(page.Users))
-	for i := range page.Users {
-		out = append(out, adapters.DescribeUser(&page.Users[i]))
-	}
-	return c.JSON(fiber.Map{"users": out, "total": page.Total, "offset": offset})
+	return c.JSON(fiber.Map{"users": adapters.DescribeAll(page.Users, adapters.DescribeUser), "total": page.Total,
+		"offset": offset})
 }
 
 func queryInt(c *fiber.Ctx, key string) (int, error) {
@@ -127,5 +124,12 @@ func (h *handler) userResult(c *fiber.Ctx) func(*models.User, error) error {
 			return h.failErr(c, err)
 		}
 		return c.JSON(adapters.DescribeUser(u))
+	}
+}
+
+// deref sets *dst to *v when the body gave v.
+func deref[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
 	}
 }

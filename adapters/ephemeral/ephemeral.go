@@ -14,8 +14,9 @@ type Kit struct {
 	Faults *Faults
 }
 
-// New returns a kit whose clock reads the real time until it is moved.
-func New() *Kit { return &Kit{Clock: &Clock{}, Faults: &Faults{}} }
+// New returns a kit whose clock reads the real time until it is moved, and whose faults aim
+// at targets.
+func New(targets Targets) *Kit { return &Kit{Clock: &Clock{}, Faults: &Faults{targets: targets}} }
 
 // Clock is the real time plus an offset that only grows: tokens expire, codes lapse and
 // reuse intervals pass when a test moves it, without the test sleeping.

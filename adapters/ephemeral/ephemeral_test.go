@@ -6,8 +6,11 @@ import (
 	"time"
 )
 
+// testTargets are the dialects' endpoints as the routes list them.
+var testTargets = Targets{"frappe": endpoints, "odoo": {EndpointToken, EndpointAuthorize, EndpointRevoke, EndpointBearer}}
+
 func TestClockOnlyMovesForward(t *testing.T) {
-	c := New().Clock
+	c := New(testTargets).Clock
 	before := time.Now()
 	if got := c.Now(); got.Before(before) || got.Sub(before) > time.Minute {
 		t.Fatalf("an unmoved clock reads %v, the time is %v", got, before)
@@ -23,7 +26,7 @@ func TestClockOnlyMovesForward(t *testing.T) {
 
 // A fault serves its count of matching requests, oldest first, then leaves the queue.
 func TestFaultsTakeInOrderAndCount(t *testing.T) {
-	q := New().Faults
+	q := New(testTargets).Faults
 	if _, ok := q.Take(EndpointToken, "frappe"); ok {
 		t.Fatal("an empty queue matched")
 	}
@@ -65,7 +68,7 @@ func TestFaultCheckNamesTheField(t *testing.T) {
 		"retry_after:": {Endpoint: EndpointToken, Kind: KindDrop, Remaining: 1, RetryAfter: time.Second},
 		"endpoint: th": {Endpoint: EndpointIntrospect, Dialect: "odoo", Kind: KindDrop, Remaining: 1},
 	} {
-		if err := f.Check(); err == nil || !strings.HasPrefix(err.Error(), want) {
+		if err := f.check(testTargets); err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("%+v: %v, want %q...", f, err, want)
 		}
 	}

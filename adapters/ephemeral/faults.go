@@ -2,6 +2,7 @@ package ephemeral
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -25,8 +26,9 @@ const (
 	KindDrop         = "drop"          // close the connection without an answer
 )
 
-// Dialects a fault can be limited to; "" matches both.
-var dialects = []string{"", "frappe", "odoo"}
+// Targets are what faults can aim at: each dialect's name with the kinds of endpoint it has.
+// A fault limited to no dialect ("") aims at every dialect's.
+type Targets map[string][]string
 
 var (
 	endpoints = []string{EndpointToken, EndpointAuthorize, EndpointBearer, EndpointIntrospect, EndpointRevoke}
@@ -47,19 +49,20 @@ type Fault struct {
 	RetryAfter time.Duration // unavailable: the Retry-After it answers with (0: 1s)
 }
 
-// Check validates a fault before it is queued; the error says which field is wrong.
-func (f *Fault) Check() error {
+// check validates a fault before it is queued; the error says which field is wrong.
+func (f *Fault) check(targets Targets) error {
+	aimable, known := targets[f.Dialect]
 	switch {
 	case !slices.Contains(endpoints, f.Endpoint):
 		return fmt.Errorf("endpoint: want one of %v, got %q", endpoints, f.Endpoint)
-	case !slices.Contains(dialects, f.Dialect):
-		return fmt.Errorf("dialect: want frappe, odoo or none for both, got %q", f.Dialect)
+	case f.Dialect != "" && !known:
+		return fmt.Errorf("dialect: want one of %v or none for every dialect, got %q", slices.Sorted(maps.Keys(targets)), f.Dialect)
 	case !slices.Contains(kinds, f.Kind):
 		return fmt.Errorf("kind: want one of %v, got %q", kinds, f.Kind)
 	case f.Kind == KindInvalidGrant && f.Endpoint != EndpointToken:
 		return fmt.Errorf("kind: invalid_grant is the token endpoint's answer, not the %s endpoint's", f.Endpoint)
-	case f.Dialect == "odoo" && f.Endpoint == EndpointIntrospect:
-		return fmt.Errorf("endpoint: the odoo dialect has no introspection endpoint")
+	case f.Dialect != "" && !slices.Contains(aimable, f.Endpoint):
+		return fmt.Errorf("endpoint: the %s dialect has no %s endpoint", f.Dialect, f.Endpoint)
 	case f.Remaining < 1 || f.Remaining > 1000:
 		return fmt.Errorf("count: want 1 to 1000, got %d", f.Remaining)
 	case f.Kind == KindDelay && (f.Delay <= 0 || f.Delay > maxDelay):
@@ -76,15 +79,16 @@ func (f *Fault) Check() error {
 
 // Faults is the queue. Take costs one atomic load while it is empty.
 type Faults struct {
-	mu     sync.Mutex
-	queue  []*Fault
-	nextID int
-	queued atomic.Int32 // len(queue), read without the lock
+	targets Targets
+	mu      sync.Mutex
+	queue   []*Fault
+	nextID  int
+	queued  atomic.Int32 // len(queue), read without the lock
 }
 
 // Add queues a checked fault and returns it with its id.
 func (q *Faults) Add(f Fault) (Fault, error) {
-	if err := f.Check(); err != nil {
+	if err := f.check(q.targets); err != nil {
 		return Fault{}, err
 	}
 	if f.Kind == KindUnavailable && f.RetryAfter == 0 {

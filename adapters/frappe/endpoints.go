@@ -7,9 +7,9 @@ import (
 	"oauthd/adapters/ephemeral"
 )
 
-// Endpoints lists the dialect's endpoints that faults can target, under both prefixes, each
+// endpoints lists the dialect's endpoints that faults can target, under both prefixes, each
 // with the renderer its handler answers errors with.
-func Endpoints() []adapters.Endpoint {
+func endpoints() []adapters.Endpoint {
 	ep := adapters.EndpointMaker("frappe")
 	out := []adapters.Endpoint{ep(loggedUserPath, ephemeral.EndpointBearer, renderBearer)}
 	for _, prefix := range []string{oauthPrefix, legacyPrefix} {

@@ -39,6 +39,12 @@ func renderOAuthStatus(c *fiber.Ctx, status int, e *core.Error) error {
 	if web.WantsHTML(c) {
 		return web.RenderError(c, status, web.ErrorPage{Title: http.StatusText(status), Message: e.Description})
 	}
+	return Failure(c, status, e)
+}
+
+// Failure answers e with status in Frappe's oauthError shape: the resource errors clients of
+// Frappe know, which the built-in proxy and /oauth2/verify answer with too.
+func Failure(c *fiber.Ctx, status int, e *core.Error) error {
 	return c.Status(status).JSON(oauthError{Description: e.Description, StatusCode: status, Error: e.Code})
 }
 
@@ -47,7 +53,7 @@ func renderOAuthStatus(c *fiber.Ctx, status int, e *core.Error) error {
 func renderRFC(c *fiber.Ctx, e *core.Error) error {
 	noStore(c)
 	if e.Code == core.ErrInvalidClient {
-		c.Set(fiber.HeaderWWWAuthenticate, `Basic realm="oauthd"`)
+		c.Set(fiber.HeaderWWWAuthenticate, adapters.BasicChallenge)
 	}
 	return c.Status(e.Status()).JSON(rfcError{Error: e.Code, Description: e.Description})
 }
@@ -56,7 +62,7 @@ func renderRFC(c *fiber.Ctx, e *core.Error) error {
 // challenge naming the error (none for an outage, which is no fault of the token).
 func renderBearer(c *fiber.Ctx, e *core.Error) error {
 	adapters.Refuse(c, e, nil, "")
-	return c.Status(e.Status()).JSON(oauthError{Description: e.Description, StatusCode: e.Status(), Error: e.Code})
+	return Failure(c, e.Status(), e)
 }
 
 // message answers in Frappe's plain {"message": ...} envelope. It serves every bearer check of

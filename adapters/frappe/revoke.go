@@ -3,6 +3,7 @@ package frappe
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters"
 	"oauthd/core"
 )
 
@@ -26,7 +27,7 @@ func (h *handler) revoke(c *fiber.Ctx) error {
 func revokeFailed(c *fiber.Ctx, e *core.Error) error {
 	switch {
 	case e.Code == core.ErrInvalidClient:
-		c.Set(fiber.HeaderWWWAuthenticate, `Basic realm="oauthd"`)
+		c.Set(fiber.HeaderWWWAuthenticate, adapters.BasicChallenge)
 		return message(c, fiber.StatusUnauthorized, "unauthorized")
 	case e.Unavailable():
 		return messageError(c, e)

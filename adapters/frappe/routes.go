@@ -8,10 +8,13 @@ package frappe
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters"
 	"oauthd/adapters/web"
+	"oauthd/config"
 	"oauthd/core"
 )
 
@@ -38,9 +41,23 @@ type handler struct {
 	opt Options
 }
 
-// Register mounts the dialect's routes.
-func Register(app *fiber.App, eng *core.Engine, opt Options) {
-	h := &handler{eng: eng, opt: opt}
+// Dialect describes the Frappe dialect to what serves every dialect. Its roots include
+// /.well-known, where it serves the discovery document.
+func Dialect() adapters.Dialect {
+	return adapters.Dialect{Name: "frappe", Roots: []string{"/api/method", "/login", "/.well-known"}, APIRoot: "/api",
+		AccessTTL: func(cfg *config.Config) time.Duration { return cfg.Frappe.AccessTTL },
+		Register:  Register, Failure: Failure, Endpoints: endpoints, CORSPaths: corsPaths()}
+}
+
+// options are the dialect's settings from the configuration.
+func options(cfg *config.Config) Options {
+	return Options{DialectOptions: web.NewDialectOptions(cfg, cfg.Frappe.AccessTTL), IDTokenAlg: cfg.OAuth.IDTokenAlg,
+		RegistrationEnabled: cfg.Registration.Enabled}
+}
+
+// Register mounts the dialect's routes with its settings from cfg.
+func Register(app *fiber.App, eng *core.Engine, cfg *config.Config) {
+	h := &handler{eng: eng, opt: options(cfg)}
 	for _, prefix := range []string{oauthPrefix, legacyPrefix} {
 		h.oauthRoutes(app, prefix)
 	}
@@ -83,9 +100,9 @@ func only(handle, reject fiber.Handler, methods ...string) fiber.Handler {
 	}
 }
 
-// CORSPaths are the dialect's methods that browsers may call cross-origin when CORS is
+// corsPaths are the dialect's methods that browsers may call cross-origin when CORS is
 // configured: token, revocation, introspection, userinfo and metadata, under both prefixes.
-func CORSPaths() []string {
+func corsPaths() []string {
 	var paths []string
 	for _, prefix := range []string{oauthPrefix, legacyPrefix} {
 		for _, m := range []string{"get_token", "revoke_token", "introspect_token", "openid_profile", "openid_configuration"} {

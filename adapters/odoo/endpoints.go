@@ -8,9 +8,9 @@ import (
 	"oauthd/core"
 )
 
-// Endpoints lists the dialect's endpoints that faults can target, each with the renderer its
+// endpoints lists the dialect's endpoints that faults can target, each with the renderer its
 // handler answers errors with (the module's {"code","message"} shapes and messages).
-func Endpoints() []adapters.Endpoint {
+func endpoints() []adapters.Endpoint {
 	ep := adapters.EndpointMaker("odoo")
 	token := ep(oauth2Path+"/access_token", ephemeral.EndpointToken,
 		func(c *fiber.Ctx, e *core.Error) error { return tokenError(c, e, false) })

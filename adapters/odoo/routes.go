@@ -6,9 +6,13 @@
 package odoo
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters"
 	"oauthd/adapters/web"
+	"oauthd/config"
 	"oauthd/core"
 )
 
@@ -37,9 +41,22 @@ type handler struct {
 	opt Options
 }
 
-// Register mounts the dialect's routes.
-func Register(app *fiber.App, eng *core.Engine, opt Options) {
-	h := &handler{eng: eng, opt: opt}
+// Dialect describes the Odoo module's dialect to what serves every dialect.
+func Dialect() adapters.Dialect {
+	return adapters.Dialect{Name: "odoo", Roots: []string{commonPath, "/web"}, APIRoot: "/restapi",
+		AccessTTL: func(cfg *config.Config) time.Duration { return cfg.Odoo.AccessTTL },
+		Register:  Register, Failure: Failure, Endpoints: endpoints, CORSPaths: corsPaths()}
+}
+
+// options are the dialect's settings from the configuration.
+func options(cfg *config.Config) Options {
+	return Options{DialectOptions: web.NewDialectOptions(cfg, cfg.Odoo.AccessTTL), ValidityFormat: cfg.Odoo.ValidityFormat,
+		ServerVersion: cfg.Odoo.ServerVersion}
+}
+
+// Register mounts the dialect's routes with its settings from cfg.
+func Register(app *fiber.App, eng *core.Engine, cfg *config.Config) {
+	h := &handler{eng: eng, opt: options(cfg)}
 	login := web.LoginForm{Path: loginPath, RedirectParam: loginParam, UserField: "login", PassField: "password",
 		Cookies: h.opt.Cookies, Continues: h.loginContinues}
 	app.Get(loginPath, login.Show)
@@ -73,8 +90,8 @@ func postOnly(next fiber.Handler) fiber.Handler {
 	}
 }
 
-// CORSPaths are the dialect's endpoints that browsers may call cross-origin when CORS is
+// corsPaths are the dialect's endpoints that browsers may call cross-origin when CORS is
 // configured: token, revocation and userinfo.
-func CORSPaths() []string {
+func corsPaths() []string {
 	return []string{oauth2Path + "/access_token", oauth2Path + "/revoke", oauth2Path + "/userinfo"}
 }

@@ -3,6 +3,7 @@ package odoo
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"oauthd/adapters"
 	"oauthd/adapters/web"
 	"oauthd/core"
 )
@@ -65,7 +66,7 @@ func (h *handler) validity(res *core.TokenResult, headerStyle bool) any {
 func tokenError(c *fiber.Ctx, err error, basic bool) error {
 	e := core.AsError(err)
 	if e.Code == core.ErrInvalidClient && basic {
-		c.Set(fiber.HeaderWWWAuthenticate, `Basic realm="oauthd"`) // RFC 6749 §5.2
+		c.Set(fiber.HeaderWWWAuthenticate, adapters.BasicChallenge) // RFC 6749 §5.2
 	}
 	return fail(c, tokenFailure(e))
 }

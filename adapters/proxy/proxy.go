@@ -18,7 +18,7 @@ import (
 
 	"oauthd/adapters"
 	"oauthd/adapters/forwardauth"
-	"oauthd/adapters/odoo"
+	"oauthd/adapters/frappe"
 	"oauthd/adapters/web"
 	"oauthd/config"
 	"oauthd/core"
@@ -50,15 +50,17 @@ type Proxy struct {
 // client rather than read whole first.
 const streamThreshold = 64 << 10
 
-// New prepares the configured routes, answering browsers' CORS questions by allow; nil when
-// there are none. issuer is server.issuer ("": the request's own).
-func New(eng *core.Engine, tables []config.Proxy, allow OriginPolicy, issuer string) *Proxy {
+// New prepares the configured routes, answering browsers' CORS questions by allow and failures
+// in the shape of the dialect a prefix belongs to; nil when there are none. issuer is
+// server.issuer ("": the request's own).
+func New(eng *core.Engine, tables []config.Proxy, dialects []adapters.Dialect, allow OriginPolicy, issuer string) *Proxy {
 	if len(tables) == 0 {
 		return nil
 	}
 	p := &Proxy{eng: eng}
 	for _, t := range tables {
 		r := newRoute(t)
+		r.render = failure(t.Prefix, dialects)
 		r.cors, r.allow, r.issuer = t.CORS, allow, issuer
 		p.routes = append(p.routes, r)
 	}
@@ -69,7 +71,7 @@ func New(eng *core.Engine, tables []config.Proxy, allow OriginPolicy, issuer str
 func newRoute(t config.Proxy) *route {
 	dialTimeout := t.DialTimeout
 	need := forwardauth.ParseRequirements(t.Scope, t.Client, t.Resource)
-	return &route{prefix: t.Prefix, upstream: t.Upstream, strip: t.StripPrefix, need: need, render: dialect(t.Prefix),
+	return &route{prefix: t.Prefix, upstream: t.Upstream, strip: t.StripPrefix, need: need,
 		resource: Resource(t),
 		client: &fasthttp.Client{
 			NoDefaultUserAgentHeader: true, // the client's own User-Agent goes through
@@ -99,20 +101,23 @@ func Resource(t config.Proxy) core.ProtectedResource {
 		Scopes: forwardauth.ParseRequirements(t.Scope, "", "").Scopes}
 }
 
-// dialect picks the error shape of the paths under prefix: the Odoo module's under /restapi/,
-// else Frappe's resource errors, which /oauth2/verify answers with too.
-func dialect(prefix string) renderer {
-	if prefix == "/restapi" || strings.HasPrefix(prefix, "/restapi/") {
-		return odoo.Failure
+// failure picks the error shape of the paths under prefix: the shape of the dialect they
+// belong to (the Odoo module's under /restapi), else Frappe's resource errors, which
+// /oauth2/verify answers with too.
+func failure(prefix string, dialects []adapters.Dialect) renderer {
+	for _, d := range dialects {
+		if d.Serves(prefix) {
+			return d.Failure
+		}
 	}
-	return forwardauth.Render
+	return frappe.Failure
 }
 
 // match is the route whose prefix covers path on a segment boundary: /api/resource covers
 // /api/resource and /api/resource/Item, never /api/resources.
 func (p *Proxy) match(path string) *route {
 	for _, r := range p.routes {
-		if rest, ok := strings.CutPrefix(path, r.prefix); ok && (rest == "" || rest[0] == '/') {
+		if adapters.Under(path, r.prefix) {
 			return r
 		}
 	}

@@ -12,7 +12,7 @@ func TestMatchLongestPrefixOnSegments(t *testing.T) {
 		{Prefix: "/api/resource", Upstream: "http://a"},
 		{Prefix: "/api/resource/Item", Upstream: "http://b"},
 		{Prefix: "/restapi/1.0/object", Upstream: "http://c"},
-	}, nil, "")
+	}, nil, nil, "")
 	cases := map[string]string{
 		"/api/resource":            "http://a",
 		"/api/resource/":           "http://a",
@@ -37,7 +37,7 @@ func TestMatchLongestPrefixOnSegments(t *testing.T) {
 			t.Errorf("match(%q) = %q, want %q", path, got, want)
 		}
 	}
-	if New(nil, nil, nil, "") != nil {
+	if New(nil, nil, nil, nil, "") != nil {
 		t.Error("New without tables is not nil")
 	}
 }

@@ -27,6 +27,10 @@ type RegistrationOptions struct {
 	core.RegistrationPolicy
 }
 
+// Roots are the path roots of the dialect-neutral endpoints, forward-auth's /oauth2/verify
+// among them.
+func Roots() []string { return []string{"/oauth2", "/.well-known"} }
+
 type handler struct {
 	eng *core.Engine
 	opt Options

@@ -39,6 +39,12 @@ type DialectOptions struct {
 	Cookies   CookieOptions
 }
 
+// NewDialectOptions are the settings every dialect takes from the configuration, with the
+// lifetime of its access tokens.
+func NewDialectOptions(cfg *config.Config, accessTTL time.Duration) DialectOptions {
+	return DialectOptions{AccessTTL: accessTTL, Issuer: cfg.Server.Issuer, Cookies: Cookies(cfg.Login, cfg.Server.Issuer)}
+}
+
 // CookieOptions are the deployment's cookie settings.
 type CookieOptions struct {
 	Secure bool
