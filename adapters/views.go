@@ -2,7 +2,6 @@ package adapters
 
 import (
 	"cmp"
-	"strings"
 	"time"
 
 	"oauthd/core"
@@ -13,17 +12,17 @@ import (
 // digest.
 func DescribeClient(c *models.Client) map[string]any {
 	return map[string]any{
-		"client_id": c.ID, "name": c.Name, "redirect_uris": core.SplitRedirectURIs(c.RedirectURIs),
-		"default_redirect_uri": c.DefaultRedirectURI, "scope": c.Scopes, "auth_methods": core.AuthMethods(c),
-		"grant_types": strings.Fields(c.GrantTypes), "skip_authorization": c.SkipAuthorization,
+		"client_id": c.ID, "name": c.Name, "redirect_uris": c.RedirectURIs,
+		"default_redirect_uri": c.DefaultRedirectURI, "scope": core.JoinScope(c.Scopes), "auth_methods": core.AuthMethods(c),
+		"grant_types": c.GrantTypes, "skip_authorization": c.SkipAuthorization,
 		"pkce": c.PKCE, "pkce_plain": c.AllowPlainPKCE, "refresh_rotation": c.RefreshRotation,
 		"has_owner": c.OwnerID != nil, "self_registered": c.SelfRegistered,
 		"id_token_alg":              cmp.Or(c.IDTokenAlg, "server keys"),
-		"post_logout_redirect_uris": core.SplitRedirectURIs(c.PostLogoutRedirectURIs),
+		"post_logout_redirect_uris": list(c.PostLogoutRedirectURIs),
 		"client_uri":                c.ClientURI, "logo_uri": c.LogoURI, "tos_uri": c.TOSURI, "policy_uri": c.PolicyURI,
-		"contacts": core.Contacts(c), "application_type": c.ApplicationType, "metadata_document": c.MetadataDocument,
+		"contacts": list(c.Contacts), "application_type": c.ApplicationType, "metadata_document": c.MetadataDocument,
 		"profile": core.ProfileOf(c), "refused_quirks": core.RefusedQuirks(c).Names(),
-		"allowed_quirks": core.AllowedQuirks(c).Names(), "allowed_roles": core.SplitRoles(c.AllowedRoles),
+		"allowed_quirks": core.AllowedQuirks(c).Names(), "allowed_roles": list(c.AllowedRoles),
 	}
 }
 
@@ -38,7 +37,7 @@ func DescribeQuirkLine(l core.QuirkLine) map[string]any {
 func DescribeUser(u *models.User) map[string]any {
 	return map[string]any{"id": u.ID, "email": u.Email, "full_name": u.FullName, "first_name": u.FirstName,
 		"last_name": u.LastName, "enabled": u.Enabled,
-		"roles": core.SplitRoles(u.Roles), "created_at": u.CreatedAt}
+		"roles": list(u.Roles), "created_at": u.CreatedAt}
 }
 
 // DescribeToken is a token as the admin API lists it: what it is for, never its digest (which
@@ -66,4 +65,12 @@ func DescribeAll[T any](items []T, describe func(*T) map[string]any) []map[strin
 		out = append(out, describe(&items[i]))
 	}
 	return out
+}
+
+// list shows an absent list as an empty one, whether the store read it or a caller built it.
+func list(vs []string) []string {
+	if vs == nil {
+		return []string{}
+	}
+	return vs
 }

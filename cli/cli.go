@@ -112,11 +112,11 @@ func (e *env) migrate(args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	cfg, store, eng, err := e.open(ctx)
+	cfg, st, eng, err := e.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer st.Close()
 	if err := applyStatic(ctx, eng, cfg, e.log.Logger); err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func (e *env) clientUpdate(args []string) error {
 
 // change is the core's update for the flags given; refused is the client's refused list now,
 // which --refuse-quirk adds to and --allow-quirk takes from.
-func (f *updateFlags) change(refused string) (core.ClientChange, error) {
+func (f *updateFlags) change(refused []string) (core.ClientChange, error) {
 	var ch core.ClientChange
 	if f.given["name"] {
 		ch.Name = &f.name
@@ -109,7 +109,7 @@ func (f *updateFlags) change(refused string) (core.ClientChange, error) {
 
 // refusedList is the refused list after taking allow off it and adding refuse: given both,
 // the refusals win ("--allow-quirk all --refuse-quirk X" leaves X alone refused).
-func refusedList(current string, refuse, allow []string) ([]string, error) {
+func refusedList(current, refuse, allow []string) ([]string, error) {
 	add, err := core.ParseQuirks(refuse)
 	if err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ func refusedList(current string, refuse, allow []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	cur, err := core.ParseQuirks(splitList(current))
+	cur, err := core.ParseQuirks(current)
 	if err != nil {
 		return nil, err
 	}

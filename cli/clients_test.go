@@ -163,12 +163,12 @@ func TestRefusedList(t *testing.T) {
 		{"plain_pkce", []string{"no_client_auth"}, []string{"all"}, "no_client_auth"},
 		{"", []string{"all"}, []string{"hs256_id_token"}, strings.Join(core.QuirkNames(), " ")},
 	} {
-		got, err := refusedList(tc.current, tc.refuse, tc.allow)
+		got, err := refusedList(strings.Fields(tc.current), tc.refuse, tc.allow)
 		if err != nil || strings.Join(got, " ") != tc.want {
 			t.Errorf("refusedList(%q, %v, %v) = %v, %v; want %q", tc.current, tc.refuse, tc.allow, got, err, tc.want)
 		}
 	}
-	if _, err := refusedList("", []string{"nonsense"}, nil); err == nil {
+	if _, err := refusedList(nil, []string{"nonsense"}, nil); err == nil {
 		t.Error("an unknown quirk was accepted")
 	}
 }

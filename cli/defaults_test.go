@@ -9,7 +9,7 @@ import (
 	"oauthd/adapters"
 	"oauthd/config"
 	"oauthd/core"
-	"oauthd/models"
+	"oauthd/store"
 )
 
 // `client add` with no optional flag registers exactly the client the core's defaults make:
@@ -21,12 +21,12 @@ func TestClientAddDefaultsAreTheCores(t *testing.T) {
 	var got map[string]any
 	runJSON(t, &got, "client", "add", "--name", "Plain", "--redirect-uri", uri)
 
-	store, err := models.Open("sqlite", dsn, models.Options{MaxOpenConns: 1, MaxIdleConns: 1})
+	st, err := store.Open("sqlite", dsn, store.Options{MaxOpenConns: 1, MaxIdleConns: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	c, _, err := testEngine(t, store).CreateClient(context.Background(),
+	defer st.Close()
+	c, _, err := testEngine(t, st).CreateClient(context.Background(),
 		core.NewClient{Name: "Plain", RedirectURIs: []string{uri}})
 	if err != nil {
 		t.Fatal(err)
@@ -52,11 +52,11 @@ func TestClientAddDefaultsAreTheCores(t *testing.T) {
 }
 
 // testEngine is the engine serve would build over store, but for a cheap bcrypt cost.
-func testEngine(t *testing.T, store *models.Store) *core.Engine {
+func testEngine(t *testing.T, st *store.Store) *core.Engine {
 	t.Helper()
 	opt := EngineOptions(config.Defaults())
 	opt.BcryptCost = 4
-	eng, err := core.New(store, opt)
+	eng, err := core.New(st, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

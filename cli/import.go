@@ -50,14 +50,14 @@ func (e *env) importFrom(system string, args []string) error {
 		return err
 	}
 	defer src.Close()
-	cfg, store, eng, err := e.open(ctx)
+	cfg, st, eng, err := e.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer st.Close()
 	opt := importer.Options{Kinds: kinds, DryRun: f.dryRun, BcryptCost: cfg.OAuth.BcryptCost,
 		RefreshTTL: cfg.OAuth.RefreshTTL, Progress: e.progress(), Clients: eng}
-	rep, err := importer.Run(ctx, src, store, opt)
+	rep, err := importer.Run(ctx, src, st, opt)
 	if err != nil {
 		return err
 	}

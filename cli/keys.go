@@ -12,7 +12,7 @@ import (
 	"oauthd/adapters"
 	"oauthd/config"
 	"oauthd/core"
-	"oauthd/models"
+	"oauthd/store"
 )
 
 func (e *env) keys(args []string) error {
@@ -97,7 +97,7 @@ func (e *env) sealer(cfg *config.Config) (*core.Sealer, error) {
 // secretBeside reads, or creates, <database file>.secret. An in-memory database gets a
 // secret that dies with it, and so does one whose file is absent when create is false.
 func secretBeside(dsn string, create bool) (string, error) {
-	path := models.SQLiteFile(dsn)
+	path := store.SQLiteFile(dsn)
 	if path == "" {
 		return core.NewSealSecret(), nil
 	}

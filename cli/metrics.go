@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"oauthd/metrics"
-	"oauthd/models"
+	"oauthd/store"
 )
 
 // serveMetrics exports the store's pools and serves the metrics on ln; the returned stop
 // closes it.
-func (e *env) serveMetrics(ln net.Listener, m *metrics.Metrics, store *models.Store) (func(), error) {
-	handles := store.Handles()
+func (e *env) serveMetrics(ln net.Listener, m *metrics.Metrics, st *store.Store) (func(), error) {
+	handles := st.Handles()
 	names := []string{"main"}
 	if len(handles) == 2 {
 		names = []string{"read", "write"} // SQLite: readers and the single writer pool

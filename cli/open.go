@@ -13,45 +13,45 @@ import (
 	"oauthd/config"
 	"oauthd/core"
 	"oauthd/logging"
-	"oauthd/models"
+	"oauthd/store"
 )
 
 // open loads the configuration and opens the store, migrated.
-func (e *env) open(ctx context.Context) (*config.Config, *models.Store, *core.Engine, error) {
+func (e *env) open(ctx context.Context) (*config.Config, *store.Store, *core.Engine, error) {
 	cfg, err := loadConfig(e.configPath)
 	if err != nil {
 		return nil, nil, nil, configError{err}
 	}
-	store, eng, err := e.openWith(ctx, cfg)
-	return cfg, store, eng, err
+	st, eng, err := e.openWith(ctx, cfg)
+	return cfg, st, eng, err
 }
 
 // openWith opens the store of cfg, migrated, and the engine over it; an ephemeral server's
 // store is in memory and its engine reads the test clock.
-func (e *env) openWith(ctx context.Context, cfg *config.Config) (*models.Store, *core.Engine, error) {
+func (e *env) openWith(ctx context.Context, cfg *config.Config) (*store.Store, *core.Engine, error) {
 	log, err := e.newLogger(cfg)
 	if err != nil {
 		return nil, nil, configError{err}
 	}
 	e.log = log
-	pool := models.Options{MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns,
+	pool := store.Options{MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns,
 		PrepareStatements: cfg.Database.PrepareStatements}
-	store, err := e.openStore(ctx, cfg.Database, pool)
+	st, err := e.openStore(ctx, cfg.Database, pool)
 	if err != nil {
 		return nil, nil, err
 	}
 	opt := EngineOptions(cfg)
 	if opt.OIDC.Sealer, err = e.sealer(cfg); err != nil {
-		store.Close()
+		st.Close()
 		return nil, nil, err
 	}
 	if opt.Documents, err = clientDocuments(cfg.CIMD); err != nil {
-		store.Close()
+		st.Close()
 		return nil, nil, configError{err}
 	}
 	if cfg.Redis.URL != "" {
 		if e.redis, err = cluster.Open(ctx, cfg.Redis.URL, cfg.Redis.Prefix); err != nil {
-			store.Close()
+			st.Close()
 			return nil, nil, err
 		}
 		opt.Bus = e.redis
@@ -61,56 +61,56 @@ func (e *env) openWith(ctx context.Context, cfg *config.Config) (*models.Store, 
 		opt.Clock, opt.OIDC.NewKey = e.kit.Clock.Now, e.newKey
 	}
 	opt.Observer = e.observer
-	eng, err := core.New(store, opt)
+	eng, err := core.New(st, opt)
 	if err != nil {
-		store.Close()
+		st.Close()
 		return nil, nil, err
 	}
-	return store, eng, nil
+	return st, eng, nil
 }
 
 // withEngine runs an administrative command against the migrated store, then closes it.
 func (e *env) withEngine(fn func(ctx context.Context, eng *core.Engine) error) error {
 	ctx := context.Background()
-	_, store, eng, err := e.open(ctx)
+	_, st, eng, err := e.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer st.Close()
 	return fn(ctx, eng)
 }
 
 // openStore opens the database, migrated. An ephemeral server's is in memory, and so is a dry
 // run's when the SQLite file it names does not exist yet: there is nothing to compare with, and
 // a dry run creates nothing. A dry run leaves an existing database's schema as it is.
-func (e *env) openStore(ctx context.Context, db config.Database, pool models.Options) (*models.Store, error) {
-	memory := e.kit != nil || e.writeNothing && db.Driver == "sqlite" && !exists(models.SQLiteFile(db.DSN))
+func (e *env) openStore(ctx context.Context, db config.Database, pool store.Options) (*store.Store, error) {
+	memory := e.kit != nil || e.writeNothing && db.Driver == "sqlite" && !exists(store.SQLiteFile(db.DSN))
 	var (
-		store *models.Store
-		err   error
+		st  *store.Store
+		err error
 	)
 	if memory {
-		store, err = models.OpenMemory(pool)
+		st, err = store.OpenMemory(pool)
 	} else if err = checkSQLitePath(db); err == nil {
-		store, err = models.Open(db.Driver, db.DSN, pool)
+		st, err = store.Open(db.Driver, db.DSN, pool)
 	}
 	if err != nil || (e.writeNothing && !memory) {
-		return store, err
+		return st, err
 	}
 	started := time.Now()
-	if err := store.Migrate(ctx); err != nil {
+	if err := st.Migrate(ctx); err != nil {
 		e.log.Error("migration failed", "driver", db.Driver, "error", err.Error())
-		store.Close()
+		st.Close()
 		return nil, err
 	}
 	e.log.Info("schema migrated", "driver", db.Driver, "elapsed_ms", time.Since(started).Milliseconds())
-	return store, nil
+	return st, nil
 }
 
 // checkSQLitePath names the path when an SQLite database cannot be where database.dsn says,
 // where SQLite itself would only say "unable to open database file".
 func checkSQLitePath(db config.Database) error {
-	path := models.SQLiteFile(db.DSN)
+	path := store.SQLiteFile(db.DSN)
 	if db.Driver != "sqlite" || path == "" {
 		return nil
 	}

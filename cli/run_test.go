@@ -5,12 +5,11 @@ package cli
 import (
 	"bytes"
 	"context"
+	"oauthd/store"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"oauthd/models"
 )
 
 // setup points the configuration at a database in a fresh directory, which is also the
@@ -41,15 +40,15 @@ func run(args ...string) (code int, stdout, stderr string) {
 // clientCount reads the database directly.
 func clientCount(t *testing.T, dsn string) int {
 	t.Helper()
-	store, err := models.Open("sqlite", dsn, models.Options{MaxOpenConns: 1, MaxIdleConns: 1})
+	st, err := store.Open("sqlite", dsn, store.Options{MaxOpenConns: 1, MaxIdleConns: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	if err := store.Migrate(context.Background()); err != nil {
+	defer st.Close()
+	if err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	clients, err := testEngine(t, store).Clients(context.Background())
+	clients, err := testEngine(t, st).Clients(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

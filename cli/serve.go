@@ -43,16 +43,16 @@ func (e *env) serve(args []string) error {
 		m = metrics.New()
 		e.observer, e.requests = m, m
 	}
-	store, eng, err := e.openWith(ctx, cfg)
+	st, eng, err := e.openWith(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer st.Close()
 	if err := e.provision(ctx, cfg, eng, flags.fixtures, fixtures); err != nil {
 		return err
 	}
 	if m != nil {
-		stop, err := e.serveMetrics(socks.metrics, m, store)
+		stop, err := e.serveMetrics(socks.metrics, m, st)
 		if err != nil {
 			return err
 		}

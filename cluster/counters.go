@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"oauthd/models"
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"oauthd/core"
 )
 
-// Counters keeps the login limiter's counters in Redis (core.Counters), so that every instance
+// Counters keeps the login limiter's counters in Redis (models.Counters), so that every instance
 // counts the same attempts.
 type Counters struct{ r *Redis }
 
@@ -53,4 +52,4 @@ func (c *Counters) Reset(ctx context.Context, key string) error {
 	return nil
 }
 
-var _ core.Counters = (*Counters)(nil)
+var _ models.Counters = (*Counters)(nil)

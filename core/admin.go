@@ -141,20 +141,20 @@ func (e *Engine) ClientRow(nc NewClient, secret string) (*models.Client, error) 
 	if err := fillClientDefaults(&nc); err != nil {
 		return nil, err
 	}
-	c := &models.Client{ID: nc.ID, Name: nc.Name, RedirectURIs: strings.Join(nc.RedirectURIs, "\n"),
-		DefaultRedirectURI: nc.RedirectURIs[0], Scopes: JoinScope(nc.Scopes),
-		AuthMethods: strings.Join(nc.AuthMethods, " "), GrantTypes: strings.Join(nc.GrantTypes, " "),
+	c := &models.Client{ID: nc.ID, Name: nc.Name, RedirectURIs: nc.RedirectURIs,
+		DefaultRedirectURI: nc.RedirectURIs[0], Scopes: ParseScope(JoinScope(nc.Scopes)),
+		AuthMethods: nc.AuthMethods, GrantTypes: nc.GrantTypes,
 		SkipAuthorization: nc.SkipAuthorization, PKCE: nc.PKCE, AllowPlainPKCE: nc.AllowPlainPKCE,
 		RefreshRotation: *nc.RefreshRotation, CreatedAt: e.now().Unix(), IDTokenAlg: nc.IDTokenAlg,
-		SelfRegistered: nc.SelfRegistered, PostLogoutRedirectURIs: strings.Join(nc.PostLogoutRedirectURIs, "\n"),
+		SelfRegistered: nc.SelfRegistered, PostLogoutRedirectURIs: nc.PostLogoutRedirectURIs,
 		ClientURI: nc.Info.ClientURI, LogoURI: nc.Info.LogoURI, TOSURI: nc.Info.TOSURI, PolicyURI: nc.Info.PolicyURI,
-		Contacts: strings.Join(nc.Info.Contacts, "\n"), ApplicationType: nc.ApplicationType,
+		Contacts: nc.Info.Contacts, ApplicationType: nc.ApplicationType,
 		MetadataDocument: nc.MetadataDocument, Profile: nc.Profile}
 	refused, err := ParseQuirks(nc.RefusedQuirks)
 	if err != nil {
 		return nil, err
 	}
-	c.RefusedQuirks = refused.String()
+	c.RefusedQuirks = refused.Names()
 	if c.AllowedRoles, err = editRoles(nil, UserChange{AddRoles: nc.AllowedRoles}); err != nil {
 		return nil, err
 	}
@@ -257,7 +257,7 @@ func (e *Engine) RotateSecret(ctx context.Context, clientID string) (string, err
 	if err := e.sealClientSecret(c, secret); err != nil {
 		return "", err
 	}
-	err = e.store.Tx(ctx, func(tx *models.Store) error {
+	err = e.store.Tx(ctx, func(tx models.Store) error {
 		if err := tx.SetClientSecret(ctx, clientID, Digest(secret)); err != nil {
 			return err
 		}

@@ -98,7 +98,7 @@ func (e *Engine) verifyClientRedirect(ctx context.Context, req AuthorizeRequest)
 	if err != nil {
 		return nil, "", err
 	}
-	redirect, ok := matchRedirect(SplitRedirectURIs(client.RedirectURIs), client.DefaultRedirectURI, req.RedirectURI)
+	redirect, ok := matchRedirect(client.RedirectURIs, client.DefaultRedirectURI, req.RedirectURI)
 	if !ok {
 		return nil, "", fail(ErrInvalidRequest, ReasonRedirectMismatch, "Mismatching redirect URI.")
 	}
@@ -135,7 +135,7 @@ func checkAuthorizeRules(a *Authorization, req AuthorizeRequest) *Error {
 	if _, err := parseMaxAge(req.MaxAge); err != nil {
 		return err
 	}
-	scopes, err := authorizeScopes(ParseScope(a.Client.Scopes), req.Scope, req.ScopePolicy)
+	scopes, err := authorizeScopes(a.Client.Scopes, req.Scope, req.ScopePolicy)
 	if err != nil {
 		return err
 	}
@@ -265,7 +265,7 @@ func (e *Engine) Approve(ctx context.Context, a *Authorization, user *models.Use
 		Resource: a.Resource, AuthTime: unixOrZero(a.AuthTime), SID: a.SessionSID, OpenID: a.OpenID,
 		IssuedAt: now.Unix(), ExpiresAt: now.Add(e.opt.CodeTTL).Unix(),
 	}
-	err := e.store.Tx(ctx, func(tx *models.Store) error {
+	err := e.store.Tx(ctx, func(tx models.Store) error {
 		if err := remember(ctx, tx, user.ID, a.Client.ID, a.Scopes, now); err != nil {
 			return err
 		}
@@ -284,7 +284,7 @@ func (e *Engine) Approve(ctx context.Context, a *Authorization, user *models.Use
 
 // remember adds scopes to the user's remembered consent for the client: a narrower request
 // approved later does not shrink what the user agreed to before.
-func remember(ctx context.Context, tx *models.Store, userID uint, clientID string, scopes []string, now time.Time) error {
+func remember(ctx context.Context, tx models.Store, userID uint, clientID string, scopes []string, now time.Time) error {
 	prev, err := tx.ConsentScope(ctx, userID, clientID)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return err

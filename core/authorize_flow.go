@@ -137,7 +137,7 @@ var errRoleNotAllowed = fail(ErrInvalidRequest, ReasonRoleNotAllowed, "Invalid c
 // roleAllowed checks the client's allowed roles (Frappe's "Allowed Roles"): a user needs one
 // of them; every user holds Frappe's automatic All and Guest.
 func roleAllowed(c *models.Client, u *models.User) error {
-	allowed := SplitRoles(c.AllowedRoles)
+	allowed := c.AllowedRoles
 	if len(allowed) == 0 {
 		return nil
 	}

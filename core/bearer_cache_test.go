@@ -2,11 +2,10 @@ package core
 
 import (
 	"context"
+	"oauthd/store"
 	"sync"
 	"testing"
 	"time"
-
-	"oauthd/models"
 )
 
 func TestBearerCacheBoundsStalenessAndHonoursLocalRevocation(t *testing.T) {
@@ -76,7 +75,7 @@ func TestBearerCacheOffReadsEveryTime(t *testing.T) {
 		c, _ := f.client(t, NewClient{})
 		res := f.tokens(t, c, u, "")
 		f.bearerOK(t, res.AccessToken)
-		err := f.store.DB().Model(&models.Token{}).Where("id = ?", Digest(res.AccessToken)).
+		err := f.store.DB().Model(&store.Token{}).Where("id = ?", Digest(res.AccessToken)).
 			Update("revoked_at", f.clock.Now().Unix()).Error
 		if err != nil {
 			t.Fatal(err)
@@ -165,7 +164,7 @@ func TestBearerCacheRefusalsLastASecondAtMost(t *testing.T) {
 		if f.bearerOK(t, res.AccessToken) {
 			t.Fatal("disabled user's token accepted")
 		}
-		if err := f.store.DB().Model(&models.User{}).Where("id = ?", u.ID).Update("enabled", true).Error; err != nil {
+		if err := f.store.DB().Model(&store.User{}).Where("id = ?", u.ID).Update("enabled", true).Error; err != nil {
 			t.Fatal(err)
 		}
 		f.clock.Advance(time.Second)

@@ -49,11 +49,11 @@ func userNames(email, full, first, last string) (string, string, string) {
 // standardRoles are the roles Frappe gives every user (frappe.get_roles appends them).
 var standardRoles = []string{"All", "Guest"}
 
-// userRoles are a user's stored roles (comma-separated) followed by Frappe's standard roles.
-func userRoles(stored string) []string {
+// userRoles are a user's own roles followed by Frappe's standard roles.
+func userRoles(own []string) []string {
 	var roles []string
-	for _, r := range strings.Split(stored, ",") {
-		if r = strings.TrimSpace(r); r != "" && !slices.Contains(roles, r) && !slices.Contains(standardRoles, r) {
+	for _, r := range own {
+		if !slices.Contains(roles, r) && !slices.Contains(standardRoles, r) {
 			roles = append(roles, r)
 		}
 	}

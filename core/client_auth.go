@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"oauthd/models"
 )
@@ -96,7 +95,7 @@ func withoutSecret(cred ClientCredentials) bool {
 
 // allows reports whether the client may use a grant type.
 func allows(c *models.Client, grant string) bool {
-	for _, g := range strings.Fields(c.GrantTypes) {
+	for _, g := range c.GrantTypes {
 		if g == grant {
 			return true
 		}
@@ -105,7 +104,7 @@ func allows(c *models.Client, grant string) bool {
 }
 
 // AuthMethods is the set of authentication methods a client accepts.
-func AuthMethods(c *models.Client) []string { return strings.Fields(c.AuthMethods) }
+func AuthMethods(c *models.Client) []string { return c.AuthMethods }
 
 // Public reports whether the client is public (no secret).
 func Public(c *models.Client) bool { return slices.Contains(AuthMethods(c), AuthNone) }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -169,17 +168,33 @@ func (e *Engine) saveDocumentClient(ctx context.Context, c *models.Client) error
 	if !row.MetadataDocument {
 		return documentError("The client_id is now a registered client's.")
 	}
-	cols := documentColumns(c)
-	if maps.Equal(cols, documentColumns(row)) {
+	if sameDocument(c, row) {
 		return nil
 	}
-	return stored(e.store.UpdateClient(ctx, c.ID, cols))
+	return stored(e.store.UpdateClient(ctx, c.ID, func(cur *models.Client) error {
+		copyDocument(cur, c)
+		return nil
+	}))
 }
 
-// documentColumns are the columns a metadata document decides.
-func documentColumns(c *models.Client) map[string]any {
-	return map[string]any{"name": c.Name, "redirect_uris": c.RedirectURIs, "default_redirect_uri": c.DefaultRedirectURI,
-		"scopes": c.Scopes, "grant_types": c.GrantTypes, "post_logout_redirect_uris": c.PostLogoutRedirectURIs,
-		"client_uri": c.ClientURI, "logo_uri": c.LogoURI, "tos_uri": c.TOSURI, "policy_uri": c.PolicyURI,
-		"contacts": c.Contacts, "application_type": c.ApplicationType}
+// copyDocument sets on dst what a metadata document decides, as src has it.
+func copyDocument(dst, src *models.Client) {
+	dst.Name, dst.RedirectURIs, dst.DefaultRedirectURI = src.Name, src.RedirectURIs, src.DefaultRedirectURI
+	dst.Scopes, dst.GrantTypes, dst.PostLogoutRedirectURIs = src.Scopes, src.GrantTypes, src.PostLogoutRedirectURIs
+	dst.ClientURI, dst.LogoURI, dst.TOSURI, dst.PolicyURI = src.ClientURI, src.LogoURI, src.TOSURI, src.PolicyURI
+	dst.Contacts, dst.ApplicationType = src.Contacts, src.ApplicationType
+}
+
+// sameDocument reports whether a and b agree on everything a metadata document decides.
+func sameDocument(a, b *models.Client) bool {
+	lists := [][2][]string{{a.RedirectURIs, b.RedirectURIs}, {a.Scopes, b.Scopes}, {a.GrantTypes, b.GrantTypes},
+		{a.PostLogoutRedirectURIs, b.PostLogoutRedirectURIs}, {a.Contacts, b.Contacts}}
+	for _, l := range lists {
+		if !slices.Equal(l[0], l[1]) {
+			return false
+		}
+	}
+	return a.Name == b.Name && a.DefaultRedirectURI == b.DefaultRedirectURI && a.ClientURI == b.ClientURI &&
+		a.LogoURI == b.LogoURI && a.TOSURI == b.TOSURI && a.PolicyURI == b.PolicyURI &&
+		a.ApplicationType == b.ApplicationType
 }

@@ -3,11 +3,10 @@ package core
 import (
 	"context"
 	"errors"
+	"oauthd/store"
 	"strings"
 	"sync"
 	"testing"
-
-	"oauthd/models"
 )
 
 // documents is a ClientDocuments serving fixed bodies and counting fetches.
@@ -163,7 +162,7 @@ func TestDocumentClientRefusals(t *testing.T) {
 			t.Errorf("the registered client with a URL id: %v", err)
 		}
 		var n int64
-		f.store.DB().Model(&models.Client{}).Where("metadata_document = ?", true).Count(&n)
+		f.store.DB().Model(&store.Client{}).Where("metadata_document = ?", true).Count(&n)
 		if n != 0 {
 			t.Errorf("refused documents left %d clients", n)
 		}

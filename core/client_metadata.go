@@ -4,8 +4,6 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
-
-	"oauthd/models"
 )
 
 // Limits on the descriptive metadata a client registers (RFC 7591 §2): enough for any real
@@ -55,15 +53,4 @@ func validPageURI(s string) bool {
 		return false
 	}
 	return u.Scheme == "https" || (u.Scheme == "http" && loopback(strings.ToLower(u.Hostname())))
-}
-
-// Contacts lists the e-mail addresses a client registered (none: an empty list).
-func Contacts(c *models.Client) []string {
-	out := []string{}
-	for _, line := range strings.Split(c.Contacts, "\n") {
-		if line != "" {
-			out = append(out, line)
-		}
-	}
-	return out
 }

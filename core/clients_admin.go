@@ -42,17 +42,16 @@ func (e *Engine) UpdateClient(ctx context.Context, id string, ch ClientChange) (
 	if err != nil {
 		return nil, err
 	}
-	nc := NewClient{ID: c.ID, Name: c.Name, RedirectURIs: SplitRedirectURIs(c.RedirectURIs),
-		Scopes: ParseScope(c.Scopes), AuthMethods: AuthMethods(c), GrantTypes: strings.Fields(c.GrantTypes),
+	nc := NewClient{ID: c.ID, Name: c.Name, RedirectURIs: c.RedirectURIs,
+		Scopes: c.Scopes, AuthMethods: AuthMethods(c), GrantTypes: c.GrantTypes,
 		SkipAuthorization: c.SkipAuthorization, PKCE: c.PKCE, AllowPlainPKCE: c.AllowPlainPKCE,
 		RefreshRotation: &c.RefreshRotation, IDTokenAlg: c.IDTokenAlg, Profile: profileOf(c).Name,
-		RefusedQuirks: RefusedQuirks(c).Names(), AllowedRoles: SplitRoles(c.AllowedRoles)}
+		RefusedQuirks: RefusedQuirks(c).Names(), AllowedRoles: c.AllowedRoles}
 	ch.Apply(&nc)
-	cols, err := changedColumns(&nc)
-	if err != nil {
+	if err := checkChange(&nc); err != nil {
 		return nil, err
 	}
-	if err := e.store.UpdateClient(ctx, id, cols); err != nil {
+	if err := e.store.UpdateClient(ctx, id, func(c *models.Client) error { return nc.applyTo(c) }); err != nil {
 		return nil, clientErr(id, err)
 	}
 	e.bearer.clear()    // cached principals carry the client's skip_authorization
@@ -78,32 +77,36 @@ func (ch ClientChange) Apply(nc *NewClient) {
 	}
 }
 
-// changedColumns validates an updated client and lists the columns UpdateClient writes.
-func changedColumns(nc *NewClient) (map[string]any, error) {
+// checkChange validates an updated client and puts its lists in their stored form (quirks in
+// the documented order, roles without repeats).
+func checkChange(nc *NewClient) error {
 	if len(nc.Scopes) == 0 {
-		return nil, invalid("a client needs at least one scope")
+		return invalid("a client needs at least one scope")
 	}
 	p, ok := profileNamed(nc.Profile)
 	if !ok {
-		return nil, invalid("unknown profile %q (want %s)", nc.Profile, strings.Join(ProfileNames(), ", "))
+		return invalid("unknown profile %q (want %s)", nc.Profile, strings.Join(ProfileNames(), ", "))
 	}
 	nc.Profile = p.Name
 	if err := validateClient(nc); err != nil {
-		return nil, err
+		return err
 	}
 	refused, err := ParseQuirks(nc.RefusedQuirks)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	roles, err := editRoles(nil, UserChange{AddRoles: nc.AllowedRoles})
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"name": nc.Name, "redirect_uris": strings.Join(nc.RedirectURIs, "\n"),
-		"default_redirect_uri": nc.RedirectURIs[0], "scopes": JoinScope(nc.Scopes),
-		"grant_types": strings.Join(nc.GrantTypes, " "), "skip_authorization": nc.SkipAuthorization,
-		"pkce": nc.PKCE, "allow_plain_pkce": nc.AllowPlainPKCE, "refresh_rotation": *nc.RefreshRotation,
-		"profile": nc.Profile, "refused_quirks": refused.String(), "allowed_roles": roles}, nil
+	nc.RefusedQuirks = refused.Names()
+	nc.AllowedRoles, err = editRoles(nil, UserChange{AddRoles: nc.AllowedRoles})
+	return err
+}
+
+// applyTo sets what an update may change on the stored client c; checkChange came first.
+func (nc *NewClient) applyTo(c *models.Client) error {
+	c.Name, c.RedirectURIs, c.DefaultRedirectURI = nc.Name, nc.RedirectURIs, nc.RedirectURIs[0]
+	c.Scopes, c.GrantTypes, c.SkipAuthorization = ParseScope(JoinScope(nc.Scopes)), nc.GrantTypes, nc.SkipAuthorization
+	c.PKCE, c.AllowPlainPKCE, c.RefreshRotation = nc.PKCE, nc.AllowPlainPKCE, *nc.RefreshRotation
+	c.Profile, c.RefusedQuirks, c.AllowedRoles = nc.Profile, nc.RefusedQuirks, nc.AllowedRoles
+	return nil
 }
 
 // RevokeClientTokens revokes every token of a client and says how many were active.

@@ -17,7 +17,7 @@ import (
 
 // Engine runs the OAuth rules over a store.
 type Engine struct {
-	store  *models.Store
+	store  models.Store
 	opt    Options
 	bearer *bearerCache // nil when off
 	ping   atomic.Pointer[pingResult]
@@ -33,7 +33,7 @@ type Engine struct {
 
 // New builds an engine. The options come whole from the configuration (see config's defaults
 // table): one without a meaning at its zero value is refused, never filled in here.
-func New(store *models.Store, opt Options) (*Engine, error) {
+func New(store models.Store, opt Options) (*Engine, error) {
 	if err := opt.check(); err != nil {
 		return nil, fmt.Errorf("core: %w", err)
 	}

@@ -112,7 +112,7 @@ func (e *Engine) givenTokenUser(ctx context.Context, c *models.Client, g GivenTo
 // registeredScope is a requested scope that the client must be registered for in full, or
 // every scope it is registered for when none is requested.
 func registeredScope(c *models.Client, scope string) ([]string, error) {
-	allowed, want := ParseScope(c.Scopes), ParseScope(scope)
+	allowed, want := c.Scopes, ParseScope(scope)
 	if len(want) == 0 {
 		return allowed, nil
 	}

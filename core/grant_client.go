@@ -29,7 +29,7 @@ func (e *Engine) ClientCredentials(ctx context.Context, req ClientCredentialsReq
 	case c.OwnerID == nil:
 		return nil, fail(ErrUnauthorizedClient, ReasonNoOwner, "This client has no owner user to act as.")
 	}
-	scopes, serr := narrowScope(ParseScope(c.Scopes), req.Scope, req.ScopePolicy, false)
+	scopes, serr := narrowScope(c.Scopes, req.Scope, req.ScopePolicy, false)
 	if serr != nil {
 		return nil, serr
 	}

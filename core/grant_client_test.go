@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"oauthd/models"
+	"oauthd/store"
 )
 
 func TestClientCredentials(t *testing.T) {
@@ -58,7 +59,7 @@ func TestClientCredentials(t *testing.T) {
 				}
 			})
 		}
-		var rows []models.Token
+		var rows []store.Token
 		f.store.DB().Where("client_id = ?", "svc").Find(&rows)
 		for _, r := range rows {
 			if r.Kind != models.KindAccess {
@@ -88,7 +89,7 @@ func TestNoTokenForRemovedClient(t *testing.T) {
 		_, err = f.refresh(t.Context(), svc, tok.RefreshToken, "")
 		wantErr(t, err, ErrInvalidGrant, ReasonRefreshInvalid) // DeleteClient took the refresh token along
 		var n int64
-		f.store.DB().Model(&models.Token{}).Where("client_id = ?", "svc").Count(&n)
+		f.store.DB().Model(&store.Token{}).Where("client_id = ?", "svc").Count(&n)
 		if n != 0 {
 			t.Errorf("%d token rows left for the removed client, want 0", n)
 		}

@@ -46,7 +46,7 @@ func (e *Engine) ExchangeCode(ctx context.Context, req CodeExchange) (*TokenResu
 	var rejected *Error
 	var reusedGrant string
 	var idGrant idTokenGrant
-	err := e.store.Tx(ctx, func(tx *models.Store) error {
+	err := e.store.Tx(ctx, func(tx models.Store) error {
 		result, rejected, reusedGrant = nil, nil, "" // afresh: a deadlocked run is run again
 		code, user, err := tx.CodeWithUser(ctx, Digest(req.Code))
 		if errors.Is(err, models.ErrNotFound) {

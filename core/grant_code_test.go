@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"oauthd/models"
+	"oauthd/store"
 )
 
 func TestExchangeCode(t *testing.T) {
@@ -45,7 +46,7 @@ func TestExchangeCode(t *testing.T) {
 			refresh.Kind != models.KindRefresh || access.ExpiresAt != now.Add(accessTTL).Unix() || refresh.ExpiresAt != 0 {
 			t.Errorf("token rows: access %+v, refresh %+v", access, refresh)
 		}
-		var consent models.Consent
+		var consent store.Consent
 		if err := f.store.DB().Where("user_id = ? AND client_id = ?", ada.ID, "app").Take(&consent).Error; err != nil || consent.Scope != "write" {
 			t.Errorf("consent row = %+v, %v; want scope write", consent, err)
 		}
@@ -161,7 +162,7 @@ func TestExchangeCodeReuseRevokesGrant(t *testing.T) {
 		}
 		grant := f.tokenRow(t, first.AccessToken).GrantID
 		var live int64
-		f.store.DB().Model(&models.Token{}).Where("grant_id = ? AND revoked_at = 0", grant).Count(&live)
+		f.store.DB().Model(&store.Token{}).Where("grant_id = ? AND revoked_at = 0", grant).Count(&live)
 		if live != 0 {
 			t.Errorf("%d tokens of the reused code's grant are still active", live)
 		}
@@ -201,7 +202,7 @@ func TestExchangeCodeConcurrent(t *testing.T) {
 				t.Fatal(err)
 			}
 			var n int64
-			f.store.DB().Model(&models.Token{}).Where("grant_id = ?", row.GrantID).Count(&n)
+			f.store.DB().Model(&store.Token{}).Where("grant_id = ?", row.GrantID).Count(&n)
 			if n != 2 {
 				t.Errorf("round %d: %d token rows for the code's grant, want 2 (one access, one refresh)", round, n)
 			}

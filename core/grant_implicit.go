@@ -19,7 +19,7 @@ func (e *Engine) issueImplicit(ctx context.Context, a *Authorization, s Session)
 	}
 	now := e.now()
 	is := e.newIssue(now, Digest(NewToken()), a.Client.ID, s.User.ID, JoinScope(a.Scopes), "", ttl, false)
-	err := e.store.Tx(ctx, func(tx *models.Store) error {
+	err := e.store.Tx(ctx, func(tx models.Store) error {
 		return remember(ctx, tx, s.User.ID, a.Client.ID, a.Scopes, now)
 	})
 	if err != nil {

@@ -24,7 +24,7 @@ func (e *Engine) PasswordGrant(ctx context.Context, c *models.Client, req *Token
 			return nil, fail(ErrInvalidRequest, ReasonBadParameter, "Missing "+p[0]+" parameter.")
 		}
 	}
-	scopes, serr := narrowScope(ParseScope(c.Scopes), req.Scope, req.ScopePolicy, false)
+	scopes, serr := narrowScope(c.Scopes, req.Scope, req.ScopePolicy, false)
 	if serr != nil {
 		return nil, serr
 	}

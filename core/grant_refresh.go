@@ -107,7 +107,7 @@ func (e *Engine) rotate(ctx context.Context, old *models.TokenOwner, req Refresh
 	// Frappe's profiles revoke the earlier access tokens too, as Frappe's own test expects.
 	revokeAccess := e.opt.RevokeAccessOnRefresh || profileOf(req.Client).RevokeAccessOnRefresh
 	lost := false
-	err := e.store.Tx(ctx, func(tx *models.Store) error {
+	err := e.store.Tx(ctx, func(tx models.Store) error {
 		lost = false // afresh: a deadlocked run is run again
 		won, err := tx.RotateRefresh(ctx, old.ID, now.Unix(), sealed)
 		if err != nil || !won {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"oauthd/models"
+	"oauthd/store"
 )
 
 func TestRefreshRotation(t *testing.T) {
@@ -210,7 +211,7 @@ func TestRefreshWithoutRotation(t *testing.T) {
 			t.Errorf("refresh token row = %+v, want untouched", row)
 		}
 		var n int64
-		f.store.DB().Model(&models.Token{}).Where("kind = ? AND client_id = ?", models.KindRefresh, "app").Count(&n)
+		f.store.DB().Model(&store.Token{}).Where("kind = ? AND client_id = ?", models.KindRefresh, "app").Count(&n)
 		if n != 1 {
 			t.Errorf("%d refresh token rows, want 1", n)
 		}
@@ -250,7 +251,7 @@ func TestRefreshConcurrent(t *testing.T) {
 			}
 			var refreshRows int64
 			grant := f.tokenRow(t, tok.RefreshToken).GrantID
-			f.store.DB().Model(&models.Token{}).Where("grant_id = ? AND kind = ?", grant, models.KindRefresh).Count(&refreshRows)
+			f.store.DB().Model(&store.Token{}).Where("grant_id = ? AND kind = ?", grant, models.KindRefresh).Count(&refreshRows)
 			if refreshRows != 2 {
 				t.Errorf("round %d: %d refresh tokens in the grant, want 2 (the old and the one winner's)", round, refreshRows)
 			}

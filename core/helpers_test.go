@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"oauthd/models"
-	"oauthd/models/storetest"
+	"oauthd/store"
+	"oauthd/store/testdb"
 )
 
 // testClock is a clock tests move by hand.
@@ -33,7 +34,7 @@ func (c *testClock) Advance(d time.Duration) {
 // fixture is an engine over a fresh store of one backend, with a movable clock.
 type fixture struct {
 	t     testing.TB
-	store *models.Store
+	store *store.Store
 	eng   *Engine
 	clock *testClock
 }
@@ -79,16 +80,16 @@ func orTest[T comparable](v *T, value T) {
 }
 
 // newEngine is New with testOptions; the options must be valid.
-func newEngine(t testing.TB, store *models.Store, opt Options) *Engine {
+func newEngine(t testing.TB, st *store.Store, opt Options) *Engine {
 	t.Helper()
-	e, err := New(store, testOptions(opt))
+	e, err := New(st, testOptions(opt))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return e
 }
 
-func newFixture(t *testing.T, b storetest.Backend, opt Options) *fixture {
+func newFixture(t *testing.T, b testdb.Backend, opt Options) *fixture {
 	t.Helper()
 	clk := &testClock{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
 	opt.BcryptCost = 4
@@ -107,7 +108,7 @@ func newFixture(t *testing.T, b storetest.Backend, opt Options) *fixture {
 // onBackends runs fn as a parallel subtest per backend, each with a fresh fixture.
 func onBackends(t *testing.T, opt Options, fn func(t *testing.T, f *fixture)) {
 	t.Helper()
-	for _, b := range storetest.Backends() {
+	for _, b := range testdb.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			fn(t, newFixture(t, b, opt))
@@ -137,14 +138,14 @@ func (f *fixture) user(t testing.TB, email string) *models.User {
 
 func (f *fixture) disable(t testing.TB, u *models.User) {
 	t.Helper()
-	if err := f.store.DB().Model(&models.User{}).Where("id = ?", u.ID).Update("enabled", false).Error; err != nil {
+	if err := f.store.DB().Model(&store.User{}).Where("id = ?", u.ID).Update("enabled", false).Error; err != nil {
 		t.Fatalf("disable user: %v", err)
 	}
 }
 
 func (f *fixture) enable(t testing.TB, u *models.User) {
 	t.Helper()
-	if err := f.store.DB().Model(&models.User{}).Where("id = ?", u.ID).Update("enabled", true).Error; err != nil {
+	if err := f.store.DB().Model(&store.User{}).Where("id = ?", u.ID).Update("enabled", true).Error; err != nil {
 		t.Fatalf("enable user: %v", err)
 	}
 }
@@ -219,11 +220,11 @@ func (f *fixture) bearerOK(t testing.TB, token string) bool {
 
 func (f *fixture) tokenRow(t testing.TB, plain string) models.Token {
 	t.Helper()
-	var row models.Token
+	var row store.Token
 	if err := f.store.DB().Where("id = ?", Digest(plain)).Take(&row).Error; err != nil {
 		t.Fatalf("read token row: %v", err)
 	}
-	return row
+	return models.Token(row)
 }
 
 func newVerifier() string { return NewToken() + NewToken() } // 80 unreserved characters

@@ -106,5 +106,5 @@ func (e *Engine) introspectionCaller(ctx context.Context, req IntrospectRequest)
 	if Public(c) {
 		return "", false, errClientAuth
 	}
-	return c.ID, slices.Contains(ParseScope(c.Scopes), ScopeIntrospect), nil
+	return c.ID, slices.Contains(c.Scopes, ScopeIntrospect), nil
 }

@@ -4,22 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"oauthd/models"
 	"runtime"
 	"strconv"
 	"time"
 )
-
-// Counters stores the per-address and per-account limits' counters (logins, registrations):
-// expiring per-key counts. MemoryCounters serve one process; cluster.Counters keeps them in
-// Redis, so that several instances count the same attempts.
-type Counters interface {
-	// Incr adds one to key's counter and returns the new count. The counter expires ttl after its first increment.
-	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
-	// Count returns key's current count (0 when absent or expired).
-	Count(ctx context.Context, key string) (int64, error)
-	// Reset forgets key.
-	Reset(ctx context.Context, key string) error
-}
 
 // LoginLimits bound what password checking may cost and how fast anyone may guess.
 type LoginLimits struct {
@@ -52,11 +41,11 @@ func (l LoginLimits) check() error {
 // limiter applies LoginLimits over a Counters store and a hashing semaphore.
 type limiter struct {
 	cfg      LoginLimits
-	counters Counters
+	counters models.Counters
 	hashing  chan struct{}
 }
 
-func newLimiter(cfg LoginLimits, counters Counters) *limiter {
+func newLimiter(cfg LoginLimits, counters models.Counters) *limiter {
 	if cfg.HashSlots == 0 {
 		cfg.HashSlots = runtime.GOMAXPROCS(0)
 	}

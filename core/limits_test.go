@@ -3,10 +3,9 @@ package core
 import (
 	"context"
 	"fmt"
+	"oauthd/store"
 	"testing"
 	"time"
-
-	"oauthd/models"
 )
 
 func TestMemoryCounters(t *testing.T) {
@@ -139,7 +138,7 @@ func TestLoginSessionCap(t *testing.T) {
 			f.clock.Advance(time.Second)
 		}
 		var n int64
-		f.store.DB().Model(&models.Session{}).Where("user_id = ?", ada.ID).Count(&n)
+		f.store.DB().Model(&store.Session{}).Where("user_id = ?", ada.ID).Count(&n)
 		if n != 2 {
 			t.Errorf("%d sessions, want 2", n)
 		}

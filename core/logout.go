@@ -145,7 +145,7 @@ func (e *Engine) logoutTarget(ctx context.Context, clientID string, req EndSessi
 	if err := lookup(err, errLogoutRedirect); err != nil {
 		return "", err
 	}
-	if !slices.Contains(SplitRedirectURIs(c.PostLogoutRedirectURIs), req.PostLogoutRedirectURI) {
+	if !slices.Contains(c.PostLogoutRedirectURIs, req.PostLogoutRedirectURI) {
 		return "", errLogoutRedirect
 	}
 	if req.State == "" {

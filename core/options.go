@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
+	"oauthd/models"
 	"slices"
 	"time"
 
@@ -36,7 +37,7 @@ type Options struct {
 	// Counters hold the login and registration limiters' counts; nil keeps them in this
 	// process, which is right for one instance. Several instances share one store (Redis) so
 	// that an attacker cannot multiply the budget by the number of instances.
-	Counters Counters
+	Counters models.Counters
 	// MaxSessions caps a user's live browser sessions; a new login past it ends the oldest.
 	MaxSessions int // login.max_sessions
 	// RevocationAuth and IntrospectionAuth are TokenAuthPossession, TokenAuthClient or

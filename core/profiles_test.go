@@ -3,12 +3,11 @@ package core
 import (
 	"context"
 	"net/url"
+	"oauthd/store"
 	"strings"
 	"testing"
 
 	"github.com/go-jose/go-jose/v4"
-
-	"oauthd/models"
 )
 
 // token runs Token for a client with the given credentials (secret "" sends none).
@@ -224,7 +223,7 @@ func TestAuthorizeRefusalsAndRoles(t *testing.T) {
 		if o.Kind != OutcomeFail || o.Redirect != "" || o.Err.Description != "Invalid client_id parameter value." {
 			t.Fatalf("a user without an allowed role: %+v", o)
 		}
-		var acc models.Client
+		var acc store.Client
 		if err := f.store.DB().Where("id = ?", "acc").Take(&acc).Error; err != nil || acc.AllowedRoles != "Accounts User" {
 			t.Errorf("allowed roles stored as %q, %v", acc.AllowedRoles, err)
 		}

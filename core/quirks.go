@@ -157,9 +157,9 @@ func ParseQuirks(names []string) (Quirks, error) {
 }
 
 // storedQuirks reads a refused_quirks column; a name this build does not know is skipped.
-func storedQuirks(s string) Quirks {
+func storedQuirks(names []string) Quirks {
 	var q Quirks
-	for _, n := range strings.Fields(s) {
+	for _, n := range names {
 		if one, err := ParseQuirks([]string{n}); err == nil && n != "all" {
 			q |= one
 		}

@@ -24,7 +24,7 @@ func TestParseQuirks(t *testing.T) {
 	if _, err := ParseQuirks([]string{"secret_in_uri"}); err == nil {
 		t.Error("an unknown quirk name was accepted")
 	}
-	if got := storedQuirks("secret_in_url gone_in_a_later_version all"); got != QuirkSecretInURL {
+	if got := storedQuirks([]string{"secret_in_url", "gone_in_a_later_version", "all"}); got != QuirkSecretInURL {
 		t.Errorf("storedQuirks skips what it does not know: got %v", got.Names())
 	}
 }

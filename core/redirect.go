@@ -5,17 +5,6 @@ import (
 	"strings"
 )
 
-// SplitRedirectURIs reads a client's registered redirect URIs (one per line).
-func SplitRedirectURIs(s string) []string {
-	var out []string
-	for _, line := range strings.Split(s, "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			out = append(out, line)
-		}
-	}
-	return out
-}
-
 // matchRedirect finds the registered URI equal to the requested one, byte for byte: no prefix,
 // suffix, case folding, trailing-slash or loopback-port leniency (each of those has been an
 // open-redirect advisory somewhere). An empty request picks the default.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"oauthd/models"
+	"oauthd/store"
 )
 
 // Ten concurrent refreshes of one rotating token inside the reuse interval all succeed with
@@ -40,7 +41,7 @@ func TestRefreshReuseInterval(t *testing.T) {
 			}
 		}
 		grant := f.tokenRow(t, tok.RefreshToken).GrantID
-		var live []models.Token
+		var live []store.Token
 		f.store.DB().Where("grant_id = ? AND revoked_at = 0 AND kind = ?", grant, models.KindRefresh).Find(&live)
 		if len(live) != 1 || live[0].ID != Digest(next.RefreshToken) || !f.bearerOK(t, next.AccessToken) {
 			t.Fatalf("after the race: %d live refresh tokens in the grant, want the one new one", len(live))

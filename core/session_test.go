@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"oauthd/models"
+	"oauthd/store"
 )
 
 func TestLogin(t *testing.T) {
@@ -21,7 +21,7 @@ func TestLogin(t *testing.T) {
 		if u.ID != ada.ID || !wellFormed(sid) {
 			t.Errorf("Login = user %d, session %q", u.ID, sid)
 		}
-		var row models.Session
+		var row store.Session
 		if err := f.store.DB().Where("user_id = ?", ada.ID).Take(&row).Error; err != nil || row.ID != Digest(sid) {
 			t.Errorf("session row = %+v, %v; want the id's digest", row, err)
 		}
@@ -57,7 +57,7 @@ func TestLogin(t *testing.T) {
 			})
 		}
 		var n int64
-		f.store.DB().Model(&models.Session{}).Count(&n)
+		f.store.DB().Model(&store.Session{}).Count(&n)
 		if n != 1 {
 			t.Errorf("%d session rows, want only the successful login's", n)
 		}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"oauthd/models"
+	"oauthd/store"
 )
 
 // After a full flow, no plaintext secret may appear in any column of any row: only digests
@@ -95,7 +95,7 @@ func TestNoPlaintextSecretsStored(t *testing.T) {
 			"admin page handle":                adminHandle,
 		}
 		digestSeen := false
-		for _, m := range models.All() {
+		for _, m := range store.All() {
 			rows, err := f.store.DB().Model(m).Select("*").Rows()
 			if err != nil {
 				t.Fatalf("%T: %v", m, err)
@@ -131,7 +131,7 @@ func TestNoPlaintextSecretsStored(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Only `oauthd import` writes import records; tests/import_frappe_test.go scans those.
-			if _, imported := m.(*models.ImportRecord); n == 0 && !imported {
+			if _, imported := m.(*store.ImportRecord); n == 0 && !imported {
 				t.Errorf("%T: no rows; the flow should have written some", m)
 			}
 		}

@@ -116,7 +116,7 @@ func principal(t *models.TokenOwner) *Principal {
 }
 
 // profile sets p's claims from its user's row.
-func profile(p *Principal, email, full, first, last, roles string) {
+func profile(p *Principal, email, full, first, last string, roles []string) {
 	p.FirstName, p.LastName, p.Roles, p.profiled = first, last, userRoles(roles), true
 	if first == "" && last == "" { // a row from before the name columns
 		_, p.FirstName, p.LastName = userNames(email, full, "", "")

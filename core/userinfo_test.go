@@ -78,7 +78,7 @@ func TestUserNames(t *testing.T) {
 			t.Errorf("userNames(%q, %q, %q) = %q, %q, %q", tc.full, tc.first, tc.last, full, first, last)
 		}
 	}
-	if got := userRoles("Sales, Guest,,Sales"); len(got) != 3 || got[0] != "Sales" || got[1] != "All" || got[2] != "Guest" {
+	if got := userRoles([]string{"Sales", "Guest", "Sales"}); len(got) != 3 || got[0] != "Sales" || got[1] != "All" || got[2] != "Guest" {
 		t.Errorf("userRoles = %v, want [Sales All Guest]", got)
 	}
 }

@@ -80,30 +80,44 @@ func (e *Engine) UpdateUser(ctx context.Context, email string, ch UserChange) (*
 	if err != nil {
 		return nil, err
 	}
-	cols := map[string]any{}
-	if ch.FullName != nil || ch.FirstName != nil || ch.LastName != nil {
-		full, first, last := renamed(u, ch)
-		if err := validNames(full, first, last); err != nil {
-			return nil, err
-		}
-		cols["full_name"], cols["first_name"], cols["last_name"] = full, first, last
-		u.FullName, u.FirstName, u.LastName = full, first, last
-	}
-	if ch.Roles != nil || len(ch.AddRoles) > 0 || len(ch.RemoveRoles) > 0 {
-		roles, err := editRoles(SplitRoles(u.Roles), ch)
-		if err != nil {
-			return nil, err
-		}
-		cols["roles"], u.Roles = roles, roles
-	}
-	if len(cols) == 0 {
+	if ch.FullName == nil && ch.FirstName == nil && ch.LastName == nil && ch.Roles == nil &&
+		len(ch.AddRoles) == 0 && len(ch.RemoveRoles) == 0 {
 		return u, nil
 	}
-	if err := e.store.UpdateUser(ctx, u.ID, cols); err != nil {
-		return nil, fmt.Errorf("update user %q: %w", u.Email, err)
+	var invalidChange error // kept apart: the store wraps what it returns
+	err = e.store.UpdateUser(ctx, u.ID, func(cur *models.User) error {
+		invalidChange = ch.apply(cur)
+		u = cur
+		return invalidChange
+	})
+	if invalidChange != nil {
+		return nil, invalidChange
+	}
+	if err != nil {
+		return nil, fmt.Errorf("update user %q: %w", email, err)
 	}
 	e.invalidateUser(ctx, u.ID) // cached bearer checks carry the names and roles
 	return u, nil
+}
+
+// apply validates a change and makes it to u; nothing changes unless all of it is valid.
+func (ch UserChange) apply(u *models.User) error {
+	full, first, last := u.FullName, u.FirstName, u.LastName
+	if ch.FullName != nil || ch.FirstName != nil || ch.LastName != nil {
+		full, first, last = renamed(u, ch)
+		if err := validNames(full, first, last); err != nil {
+			return err
+		}
+	}
+	roles := u.Roles
+	if ch.Roles != nil || len(ch.AddRoles) > 0 || len(ch.RemoveRoles) > 0 {
+		var err error
+		if roles, err = editRoles(u.Roles, ch); err != nil {
+			return err
+		}
+	}
+	u.FullName, u.FirstName, u.LastName, u.Roles = full, first, last, roles
+	return nil
 }
 
 // renamed applies the name fields of a change with the same defaults as CreateUser.
@@ -125,14 +139,14 @@ func set[T any](dst *T, v *T) {
 }
 
 // editRoles applies a change to roles and returns them stored (comma-separated).
-func editRoles(roles []string, ch UserChange) (string, error) {
+func editRoles(roles []string, ch UserChange) ([]string, error) {
 	if ch.Roles != nil {
 		roles = slices.Clone(*ch.Roles)
 	}
 	roles = append(roles, ch.AddRoles...)
 	for _, r := range append(slices.Clone(roles), ch.RemoveRoles...) {
 		if err := validRole(r); err != nil {
-			return "", err
+			return nil, err
 		}
 	}
 	out := []string{}
@@ -141,20 +155,14 @@ func editRoles(roles []string, ch UserChange) (string, error) {
 			out = append(out, r)
 		}
 	}
-	joined := strings.Join(out, ",")
-	if len(joined) > 1024 {
-		return "", invalid("roles are too long (at most 1024 bytes in all)")
+	if len(strings.Join(out, ",")) > MaxRolesLength {
+		return nil, invalid("roles are too long (at most %d bytes in all, as Frappe writes them)", MaxRolesLength)
 	}
-	return joined, nil
+	return out, nil
 }
 
-// SplitRoles reads stored roles.
-func SplitRoles(s string) []string {
-	if s == "" {
-		return []string{}
-	}
-	return strings.Split(s, ",")
-}
+// MaxRolesLength bounds a user's roles, written as Frappe lists them (comma-separated).
+const MaxRolesLength = 1024
 
 func validRole(r string) error {
 	if r == "" || r != strings.TrimSpace(r) || strings.ContainsAny(r, ",\r\n\t\x00") || len(r) > 140 ||
@@ -204,10 +212,13 @@ func (e *Engine) setEnabled(ctx context.Context, email string, enabled bool) (*m
 	if err != nil {
 		return nil, err
 	}
-	if err := e.store.UpdateUser(ctx, u.ID, map[string]any{"enabled": enabled}); err != nil {
-		return nil, fmt.Errorf("set user %q enabled=%v: %w", u.Email, enabled, err)
+	err = e.store.UpdateUser(ctx, u.ID, func(cur *models.User) error {
+		cur.Enabled, u = enabled, cur
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("set user %q enabled=%v: %w", email, enabled, err)
 	}
-	u.Enabled = enabled
 	return u, nil
 }
 
@@ -225,8 +236,12 @@ func (e *Engine) SetPassword(ctx context.Context, email, password string) (*mode
 	if err != nil {
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
-	if err := e.store.UpdateUser(ctx, u.ID, map[string]any{"password_hash": string(hash)}); err != nil {
-		return nil, fmt.Errorf("set password of %q: %w", u.Email, err)
+	err = e.store.UpdateUser(ctx, u.ID, func(cur *models.User) error {
+		cur.PasswordHash, u = string(hash), cur
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("set password of %q: %w", email, err)
 	}
 	return u, e.cutOff(ctx, u)
 }

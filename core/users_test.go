@@ -2,6 +2,7 @@ package core
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -76,11 +77,11 @@ func TestUpdateUserValidatesBeforeWriting(t *testing.T) {
 		}
 		u, err := f.eng.UpdateUser(ctx, "ada@example.com", UserChange{FullName: &name,
 			AddRoles: []string{"ops", "admin"}, RemoveRoles: []string{"dev"}})
-		if err != nil || u.Roles != "admin,ops" || u.FullName != name {
+		if err != nil || !slices.Equal(u.Roles, []string{"admin", "ops"}) || u.FullName != name {
 			t.Fatalf("UpdateUser = %+v, %v", u, err)
 		}
 		stored, _ := f.store.UserByEmail(ctx, "ada@example.com")
-		if stored.Roles != "admin,ops" || stored.FullName != name {
+		if !slices.Equal(stored.Roles, []string{"admin", "ops"}) || stored.FullName != name {
 			t.Fatalf("stored %+v", stored)
 		}
 		if _, err := f.eng.UpdateUser(ctx, "nobody@example.com", UserChange{FullName: &name}); !errors.Is(err, ErrUnknown) {

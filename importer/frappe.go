@@ -2,14 +2,12 @@ package importer
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // a Frappe site's time zone must load on hosts without zoneinfo
 
-	"gorm.io/driver/mysql"
-	"gorm.io/gorm"
+	_ "github.com/go-sql-driver/mysql" // registers "mysql"
 
 	"oauthd/core"
 )
@@ -21,10 +19,13 @@ type Frappe struct {
 	tz *time.Location // nil: the site's System Settings time zone
 }
 
+// frappeDialect is MariaDB's, through go-sql-driver/mysql.
+var frappeDialect = dialect{driver: "mysql", schema: "DATABASE()", param: "?", display: "Frappe"}
+
 // OpenFrappe connects to dsn (user:pass@tcp(host:3306)/site_db). tz overrides the site's time
 // zone, in which Frappe stores its naive expiration times.
 func OpenFrappe(ctx context.Context, dsn string, tz *time.Location) (*Frappe, error) {
-	db, err := openSource(ctx, mysql.Open(dsn), "DATABASE()", "Frappe")
+	db, err := openSource(ctx, frappeDialect, dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +43,7 @@ const frappeDeskUser = "Desk User"
 // Read implements Source.
 func (f *Frappe) Read(ctx context.Context, kinds map[string]bool, now time.Time) (*Data, error) {
 	d := &Data{}
-	err := f.readOnly(ctx, func(tx *gorm.DB) error {
+	err := f.readOnly(ctx, func(tx readTx) error {
 		if kinds[KindUsers] {
 			if err := f.users(tx, d); err != nil {
 				return err
@@ -61,41 +62,7 @@ func (f *Frappe) Read(ctx context.Context, kinds map[string]bool, now time.Time)
 	return d, err
 }
 
-// rows runs a query and returns its rows as column → value maps, each value as the driver
-// gave it (GORM's own map scanning would force DATETIME columns into time.Time).
-func rows(tx *gorm.DB, query string, args ...any) ([]map[string]any, error) {
-	rs, err := tx.Raw(query, args...).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("read source: %w", err)
-	}
-	defer rs.Close()
-	cols, err := rs.Columns()
-	if err != nil {
-		return nil, fmt.Errorf("read source: %w", err)
-	}
-	var out []map[string]any
-	for rs.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rs.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("read source: %w", err)
-		}
-		row := make(map[string]any, len(cols))
-		for i, c := range cols {
-			row[strings.ToLower(c)] = vals[i]
-		}
-		out = append(out, row)
-	}
-	if err := rs.Err(); err != nil {
-		return nil, fmt.Errorf("read source: %w", err)
-	}
-	return out, nil
-}
-
-func (f *Frappe) users(tx *gorm.DB, d *Data) error {
+func (f *Frappe) users(tx readTx, d *Data) error {
 	cols, err := f.columns(tx, "tabUser")
 	if err != nil {
 		return err
@@ -105,8 +72,8 @@ func (f *Frappe) users(tx *gorm.DB, d *Data) error {
 			return err
 		}
 	}
-	users, err := rows(tx, "SELECT "+pick(cols, backtick, "", "name", "first_name", "last_name", "full_name", "enabled|1",
-		"user_type")+" FROM `tabUser` ORDER BY name")
+	users, err := tx.rows("SELECT " + pick(cols, backtick, "", "name", "first_name", "last_name", "full_name", "enabled|1",
+		"user_type") + " FROM `tabUser` ORDER BY name")
 	if err != nil {
 		return err
 	}
@@ -143,8 +110,8 @@ func (f *Frappe) users(tx *gorm.DB, d *Data) error {
 }
 
 // grouped reads (k, v) rows into k → values.
-func grouped(tx *gorm.DB, query string) (map[string][]string, error) {
-	rs, err := rows(tx, query)
+func grouped(tx readTx, query string) (map[string][]string, error) {
+	rs, err := tx.rows(query)
 	if err != nil {
 		return nil, err
 	}
@@ -156,13 +123,13 @@ func grouped(tx *gorm.DB, query string) (map[string][]string, error) {
 	return m, nil
 }
 
-func (f *Frappe) clients(tx *gorm.DB, d *Data) error {
+func (f *Frappe) clients(tx readTx, d *Data) error {
 	cols, err := f.columns(tx, "tabOAuth Client")
 	if err != nil {
 		return err
 	}
-	cs, err := rows(tx, "SELECT "+pick(cols, backtick, "", "name", "client_secret", "app_name", "user", "skip_authorization|0",
-		"redirect_uris", "default_redirect_uri", "scopes", "grant_type", "token_endpoint_auth_method")+
+	cs, err := tx.rows("SELECT " + pick(cols, backtick, "", "name", "client_secret", "app_name", "user", "skip_authorization|0",
+		"redirect_uris", "default_redirect_uri", "scopes", "grant_type", "token_endpoint_auth_method") +
 		" FROM `tabOAuth Client` ORDER BY name")
 	if err != nil {
 		return err
@@ -233,7 +200,7 @@ func frappeAuthMethods(v string) []string {
 // allowedRoles reads each client's Allowed Roles (2024+): a user needs one of them to
 // authorize it, which oauthd enforces too. Before 2024 there is no such table and no such
 // restriction.
-func (f *Frappe) allowedRoles(tx *gorm.DB) (map[string][]string, error) {
+func (f *Frappe) allowedRoles(tx readTx) (map[string][]string, error) {
 	if _, err := f.columns(tx, "tabOAuth Client Role"); err != nil {
 		return nil, nil
 	}

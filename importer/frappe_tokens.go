@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"oauthd/core"
 	"oauthd/models"
 )
@@ -15,7 +13,7 @@ import (
 // stores their SHA-256 hex instead, which is oauthd's digest too and carries over unchanged.
 const frappeTokenLength = 30
 
-func (f *Frappe) tokens(tx *gorm.DB, d *Data, now time.Time) error {
+func (f *Frappe) tokens(tx readTx, d *Data, now time.Time) error {
 	cols, err := f.columns(tx, "tabOAuth Bearer Token")
 	if err != nil {
 		return err
@@ -25,8 +23,8 @@ func (f *Frappe) tokens(tx *gorm.DB, d *Data, now time.Time) error {
 		return err
 	}
 	d.Notes = append(d.Notes, note)
-	ts, err := rows(tx, "SELECT "+pick(cols, backtick, "", "name", "client", "user", "scopes", "access_token",
-		"refresh_token", "expiration_time", "status")+" FROM `tabOAuth Bearer Token` ORDER BY creation, name")
+	ts, err := tx.rows("SELECT " + pick(cols, backtick, "", "name", "client", "user", "scopes", "access_token",
+		"refresh_token", "expiration_time", "status") + " FROM `tabOAuth Bearer Token` ORDER BY creation, name")
 	if err != nil {
 		return err
 	}
@@ -90,16 +88,15 @@ func frappeDigest(v string) (string, string) {
 }
 
 // location is the site's time zone: --source-timezone, else System Settings, else UTC.
-func (f *Frappe) location(tx *gorm.DB) (*time.Location, string, error) {
+func (f *Frappe) location(tx readTx) (*time.Location, string, error) {
 	if f.tz != nil {
 		return f.tz, "token expiry times read in " + f.tz.String() + " (--source-timezone)", nil
 	}
 	var name string
 	if _, err := f.columns(tx, "tabSingles"); err == nil {
-		err := tx.Raw("SELECT value FROM `tabSingles` WHERE doctype = 'System Settings' AND field = 'time_zone'").
-			Scan(&name).Error
+		name, err = tx.value("SELECT value FROM `tabSingles` WHERE doctype = 'System Settings' AND field = 'time_zone'")
 		if err != nil {
-			return nil, "", fmt.Errorf("read source: %w", err)
+			return nil, "", err
 		}
 	}
 	if name == "" {

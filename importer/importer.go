@@ -123,7 +123,7 @@ func (o *Options) defaults() {
 var errDryRun = errors.New("dry run")
 
 // Run reads src and writes into dst, returning what it did (or, with DryRun, would do).
-func Run(ctx context.Context, src Source, dst *models.Store, opt Options) (*Report, error) {
+func Run(ctx context.Context, src Source, dst models.Store, opt Options) (*Report, error) {
 	opt.defaults()
 	now := opt.Clock().UTC()
 	data, err := src.Read(ctx, opt.Kinds, now)
@@ -137,7 +137,7 @@ func Run(ctx context.Context, src Source, dst *models.Store, opt Options) (*Repo
 	if !opt.DryRun {
 		return rep, w.writeAll(ctx, dst, data)
 	}
-	err = dst.Tx(ctx, func(tx *models.Store) error {
+	err = dst.Tx(ctx, func(tx models.Store) error {
 		if err := w.writeAll(ctx, tx, data); err != nil {
 			return err
 		}
@@ -150,7 +150,7 @@ func Run(ctx context.Context, src Source, dst *models.Store, opt Options) (*Repo
 }
 
 // writeAll writes each kind in batches.
-func (w *writer) writeAll(ctx context.Context, dst *models.Store, data *Data) error {
+func (w *writer) writeAll(ctx context.Context, dst models.Store, data *Data) error {
 	if err := batches(ctx, w, dst, data.Users, each(w.user)); err != nil {
 		return fmt.Errorf("import users: %w", err)
 	}
@@ -164,8 +164,8 @@ func (w *writer) writeAll(ctx context.Context, dst *models.Store, data *Data) er
 }
 
 // each applies a one-row function to every row of a batch.
-func each[T any](one func(context.Context, *models.Store, *T) error) func(context.Context, *models.Store, []T) error {
-	return func(ctx context.Context, st *models.Store, rows []T) error {
+func each[T any](one func(context.Context, models.Store, *T) error) func(context.Context, models.Store, []T) error {
+	return func(ctx context.Context, st models.Store, rows []T) error {
 		for i := range rows {
 			if err := one(ctx, st, &rows[i]); err != nil {
 				return err
@@ -177,11 +177,11 @@ func each[T any](one func(context.Context, *models.Store, *T) error) func(contex
 
 // batches writes rows BatchSize at a time, each batch in one transaction: an interruption
 // leaves whole batches, and the next run sees their rows as unchanged.
-func batches[T any](ctx context.Context, w *writer, dst *models.Store, rows []T,
-	fn func(context.Context, *models.Store, []T) error) error {
+func batches[T any](ctx context.Context, w *writer, dst models.Store, rows []T,
+	fn func(context.Context, models.Store, []T) error) error {
 	for start := 0; start < len(rows); start += w.opt.BatchSize {
 		end := min(start+w.opt.BatchSize, len(rows))
-		if err := dst.Tx(ctx, func(tx *models.Store) error { return fn(ctx, tx, rows[start:end]) }); err != nil {
+		if err := dst.Tx(ctx, func(tx models.Store) error { return fn(ctx, tx, rows[start:end]) }); err != nil {
 			return err
 		}
 		w.done += end - start

@@ -6,8 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/driver/postgres"
-	"gorm.io/gorm"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 
 	"oauthd/core"
 	"oauthd/models"
@@ -17,9 +16,12 @@ import (
 // auth_access_token) from PostgreSQL.
 type Odoo struct{ *sourceDB }
 
-// OpenOdoo connects to dsn (postgres://user:pass@host:5432/dbname).
+// odooDialect is PostgreSQL's, through pgx, which numbers its placeholders.
+var odooDialect = dialect{driver: "pgx", schema: "current_schema()", param: "$1", display: "Odoo"}
+
+// OpenOdoo connects to dsn (postgres://user:pass@host:5432/dbname, or key=value pairs).
 func OpenOdoo(ctx context.Context, dsn string) (*Odoo, error) {
-	db, err := openSource(ctx, postgres.Open(dsn), "current_schema()", "Odoo")
+	db, err := openSource(ctx, odooDialect, dsn)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +43,7 @@ var odooScopes = []string{"all", "openid"}
 // Read implements Source.
 func (o *Odoo) Read(ctx context.Context, kinds map[string]bool, now time.Time) (*Data, error) {
 	d := &Data{}
-	err := o.readOnly(ctx, func(tx *gorm.DB) error {
+	err := o.readOnly(ctx, func(tx readTx) error {
 		logins, err := o.users(tx, d, kinds[KindUsers])
 		if err != nil || !kinds[KindClients] && !kinds[KindTokens] {
 			return err
@@ -64,7 +66,7 @@ func (o *Odoo) Read(ctx context.Context, kinds map[string]bool, now time.Time) (
 }
 
 // users reads res_users (keeping them in d when keep) and returns id → login.
-func (o *Odoo) users(tx *gorm.DB, d *Data, keep bool) (map[string]string, error) {
+func (o *Odoo) users(tx readTx, d *Data, keep bool) (map[string]string, error) {
 	cols, err := o.columns(tx, "res_users")
 	if err != nil {
 		return nil, err
@@ -72,8 +74,8 @@ func (o *Odoo) users(tx *gorm.DB, d *Data, keep bool) (map[string]string, error)
 	if _, err := o.columns(tx, "res_partner"); err != nil {
 		return nil, err
 	}
-	us, err := rows(tx, "SELECT "+pick(cols, dquote, "u",
-		"id", "login", "password", "password_crypt", "active|TRUE")+", p.name AS partner_name "+
+	us, err := tx.rows("SELECT " + pick(cols, dquote, "u",
+		"id", "login", "password", "password_crypt", "active|TRUE") + ", p.name AS partner_name " +
 		"FROM res_users u LEFT JOIN res_partner p ON p.id = u.partner_id ORDER BY u.id")
 	if err != nil {
 		return nil, err
@@ -117,13 +119,13 @@ type odooApp struct {
 
 func (a *odooApp) grant() string { return core.Digest("odoo application " + a.key) }
 
-func (o *Odoo) apps(tx *gorm.DB, logins map[string]string) ([]odooApp, error) {
+func (o *Odoo) apps(tx readTx, logins map[string]string) ([]odooApp, error) {
 	cols, err := o.columns(tx, "auth_auth")
 	if err != nil {
 		return nil, err
 	}
-	rs, err := rows(tx, "SELECT "+pick(cols, dquote, "", "id", "name", "consumer_key", "consumer_secret", "user_id",
-		"active|TRUE", "refresh_token", "access_type|'oauth2'")+" FROM auth_auth ORDER BY id")
+	rs, err := tx.rows("SELECT " + pick(cols, dquote, "", "id", "name", "consumer_key", "consumer_secret", "user_id",
+		"active|TRUE", "refresh_token", "access_type|'oauth2'") + " FROM auth_auth ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +141,7 @@ func (o *Odoo) apps(tx *gorm.DB, logins map[string]string) ([]odooApp, error) {
 // clients maps the applications to clients of profile odoo, which behave as the module does:
 // the owner's client, client_credentials allowed, both secret in parameters and Basic
 // accepted, one refresh token that never rotates, and (in core) no consent for the owner.
-func (o *Odoo) clients(tx *gorm.DB, d *Data, apps []odooApp) error {
+func (o *Odoo) clients(tx readTx, d *Data, apps []odooApp) error {
 	if _, err := o.columns(tx, "redirect_uri"); err != nil {
 		return err
 	}
@@ -170,7 +172,7 @@ func (o *Odoo) clients(tx *gorm.DB, d *Data, apps []odooApp) error {
 // tokens maps each application's refresh token and its live access tokens, all issued to the
 // application's owner (the module's tokens act as the owner). Validity is naive UTC: the Odoo
 // server runs with TZ=UTC.
-func (o *Odoo) tokens(tx *gorm.DB, d *Data, apps []odooApp, now time.Time) error {
+func (o *Odoo) tokens(tx readTx, d *Data, apps []odooApp, now time.Time) error {
 	cols, err := o.columns(tx, "auth_access_token")
 	if err != nil {
 		return err
@@ -182,7 +184,7 @@ func (o *Odoo) tokens(tx *gorm.DB, d *Data, apps []odooApp, now time.Time) error
 			d.Tokens = append(d.Tokens, odooToken(&apps[i], models.KindRefresh, apps[i].refresh, 0, true))
 		}
 	}
-	ts, err := rows(tx, "SELECT "+pick(cols, dquote, "", "id", "access_token", "access_token_validity", "auth_id")+
+	ts, err := tx.rows("SELECT " + pick(cols, dquote, "", "id", "access_token", "access_token_validity", "auth_id") +
 		" FROM auth_access_token WHERE auth_id IS NOT NULL ORDER BY id")
 	if err != nil {
 		return err

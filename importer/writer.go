@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -44,7 +44,7 @@ func fingerprint(fields ...any) string {
 }
 
 // record returns the fingerprint stored for a key, reading the kind's records on first use.
-func (w *writer) record(ctx context.Context, st *models.Store, kind, key string) (string, bool, error) {
+func (w *writer) record(ctx context.Context, st models.Store, kind, key string) (string, bool, error) {
 	if w.records == nil {
 		w.records = map[string]map[string]string{}
 	}
@@ -59,14 +59,14 @@ func (w *writer) record(ctx context.Context, st *models.Store, kind, key string)
 	return fp, ok, nil
 }
 
-func (w *writer) saveRecord(ctx context.Context, st *models.Store, kind, key, fp string) error {
+func (w *writer) saveRecord(ctx context.Context, st models.Store, kind, key, fp string) error {
 	w.records[kind][key] = fp
 	return st.SaveImportRecord(ctx, &models.ImportRecord{Source: w.source, Kind: kind, Key: key,
 		Fingerprint: fp, ImportedAt: w.now.Unix()})
 }
 
 // user creates or updates one user.
-func (w *writer) user(ctx context.Context, st *models.Store, u *User) error {
+func (w *writer) user(ctx context.Context, st models.Store, u *User) error {
 	hash, note := w.passwordHash(u)
 	fp := fingerprint(u.Key, u.FirstName, u.LastName, u.FullName, u.Enabled, u.Roles, u.Hash, u.Plain != "")
 	old, known, err := w.record(ctx, st, recordUser, u.Key)
@@ -99,7 +99,7 @@ func (w *writer) user(ctx context.Context, st *models.Store, u *User) error {
 	disabled := exists && cur.Enabled && !u.Enabled
 	applyUser(cur, u, hash)
 	if exists {
-		err = st.SaveUser(ctx, cur)
+		err = st.UpdateUser(ctx, cur.ID, func(dst *models.User) error { *dst = *cur; return nil })
 		w.rep.count(KindUsers, outcomeUpdated)
 		if err == nil && disabled {
 			err = w.feed(ctx, st, &models.Revocation{UserID: cur.ID})
@@ -118,7 +118,7 @@ func (w *writer) user(ctx context.Context, st *models.Store, u *User) error {
 // applyUser copies a source user's fields onto an oauthd row.
 func applyUser(dst *models.User, u *User, hash string) {
 	dst.Enabled = u.Enabled
-	dst.Roles = strings.Join(u.Roles, ",")
+	dst.Roles = slices.Clone(u.Roles)
 	dst.PasswordHash = hash
 	setNames(dst, u)
 }
@@ -166,7 +166,7 @@ func (w *writer) samePlain(cur *models.User, u *User) bool {
 }
 
 // userID resolves a user key to an oauthd id.
-func (w *writer) userID(ctx context.Context, st *models.Store, key string) (uint, bool, error) {
+func (w *writer) userID(ctx context.Context, st models.Store, key string) (uint, bool, error) {
 	if id, ok := w.userIDs[key]; ok {
 		return id, true, nil
 	}

@@ -11,7 +11,7 @@ import (
 
 // client creates or updates one client; its secret is stored as oauthd's digest only (and,
 // for a profile with HS256 id_tokens, sealed, as the core keeps every HS256 client's).
-func (w *writer) client(ctx context.Context, st *models.Store, c *Client) error {
+func (w *writer) client(ctx context.Context, st models.Store, c *Client) error {
 	if c.Skip != "" {
 		w.rep.skip(KindClients, c.Skip)
 		return nil
@@ -70,7 +70,7 @@ func (w *writer) client(ctx context.Context, st *models.Store, c *Client) error 
 	}
 	applyClient(cur, row, ownerID)
 	if exists {
-		err = st.SaveClient(ctx, cur)
+		err = st.UpdateClient(ctx, cur.ID, func(dst *models.Client) error { *dst = *cur; return nil })
 		w.rep.count(KindClients, outcomeUpdated)
 	} else {
 		err = st.CreateClient(ctx, cur)

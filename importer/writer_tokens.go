@@ -12,7 +12,7 @@ import (
 // imported ones the source has revoked since are revoked. A token is immutable otherwise, so
 // one already present is unchanged; one that oauthd revoked (a rotation, a revocation) is
 // never revived.
-func (w *writer) tokens(ctx context.Context, st *models.Store, batch []Token) error {
+func (w *writer) tokens(ctx context.Context, st models.Store, batch []Token) error {
 	ids := make([]string, len(batch))
 	for i := range batch {
 		ids[i] = batch[i].Digest
@@ -48,7 +48,7 @@ func (w *writer) tokens(ctx context.Context, st *models.Store, batch []Token) er
 }
 
 // newToken maps a token to its row, or counts why it is skipped (nil row).
-func (w *writer) newToken(ctx context.Context, st *models.Store, t *Token) (*models.Token, error) {
+func (w *writer) newToken(ctx context.Context, st models.Store, t *Token) (*models.Token, error) {
 	if t.Skip != "" {
 		w.rep.skip(KindTokens, t.Skip)
 		return nil, nil
@@ -75,7 +75,7 @@ func (w *writer) newToken(ctx context.Context, st *models.Store, t *Token) (*mod
 	return row, nil
 }
 
-func (w *writer) existingToken(ctx context.Context, st *models.Store, cur *models.Token, t *Token) error {
+func (w *writer) existingToken(ctx context.Context, st models.Store, cur *models.Token, t *Token) error {
 	if t.Revoked && cur.RevokedAt == 0 {
 		if err := st.RevokeToken(ctx, cur.ID, w.now.Unix()); err != nil {
 			return fmt.Errorf("token: %w", err)
@@ -91,7 +91,7 @@ func (w *writer) existingToken(ctx context.Context, st *models.Store, cur *model
 }
 
 // clientExists reports whether oauthd has a client, remembering the answer for the run.
-func (w *writer) clientExists(ctx context.Context, st *models.Store, id string) (bool, error) {
+func (w *writer) clientExists(ctx context.Context, st models.Store, id string) (bool, error) {
 	if ok, seen := w.clients[id]; seen {
 		return ok, nil
 	}
@@ -105,7 +105,7 @@ func (w *writer) clientExists(ctx context.Context, st *models.Store, id string) 
 
 // feed tells running instances, which poll the revocation feed, to forget what their bearer
 // caches hold of a token or a user the import revoked or disabled.
-func (w *writer) feed(ctx context.Context, st *models.Store, r *models.Revocation) error {
+func (w *writer) feed(ctx context.Context, st models.Store, r *models.Revocation) error {
 	r.AtMS = w.now.UnixMilli()
 	if err := st.AddRevocation(ctx, r); err != nil {
 		return fmt.Errorf("revocation feed: %w", err)

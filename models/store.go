@@ -2,249 +2,261 @@ package models
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
-	"slices"
-	"strings"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 )
 
-// ErrNotFound is returned when a looked-up row does not exist.
-var ErrNotFound = errors.New("not found")
-
-// ErrConflict is returned when a unique key (email, client id) is already taken.
-var ErrConflict = errors.New("already exists")
-
-// Options tunes the connection pool.
-type Options struct {
-	MaxOpenConns int
-	MaxIdleConns int
-	// PrepareStatements turns on GORM's statement cache: each statement is then compiled once per
-	// connection, by MySQL and by SQLite alike (the SQLite driver, modernc.org/sqlite through
-	// github.com/libtnb/sqlite, keeps a prepared statement's program; compiling took nearly half
-	// of a token request's database CPU with the driver it replaced, which compiled every call).
-	PrepareStatements bool
+// Store is everything oauthd keeps. An implementation is safe for concurrent use. Every
+// method answers ErrNotFound for an absent record where it says so, and wraps any other
+// failure with context; none panics on input a client could send (a NUL byte in a looked-up
+// id is simply not found).
+type Store interface {
+	Users
+	Clients
+	Codes
+	Tokens
+	Consents
+	Sessions
+	Keys
+	AdminTokens
+	Quirks
+	Revocations
+	Imports
+	// Tx runs fn with a Store whose every call belongs to one transaction: all of it is kept
+	// when fn returns nil, none of it otherwise. fn may run more than once (a transaction the
+	// database rolled back as a deadlock is retried), so it must set its results afresh on each
+	// run. Within fn, use only the Store it is given; a method that is atomic on its own joins
+	// the transaction there, and Tx on it runs fn within the same transaction.
+	Tx(ctx context.Context, fn func(tx Store) error) error
+	// Purge deletes codes and sessions that expired before cutoff, and tokens that expired or
+	// were revoked before it, in one transaction. Nothing live is touched.
+	Purge(ctx context.Context, cutoff int64) (Purged, error)
+	// Migrate creates or upgrades the schema; it is safe to run at every start.
+	Migrate(ctx context.Context) error
+	// Ping checks that the store answers.
+	Ping(ctx context.Context) error
+	// Close releases the store's connections.
+	Close() error
 }
 
-// Store is the only place that talks to the database. Reads go through db, writes through w.
-// On MySQL they are one pool. On SQLite, which admits one writer at a time, w is a pool of one
-// connection: writers then queue in Go for that connection instead of polling SQLite's lock
-// with sleeps of up to 100 ms (measured: p99 of the token endpoint 220 ms with a shared pool).
-type Store struct {
-	db      *gorm.DB
-	w       *gorm.DB
-	tx      *gorm.DB // where transactions begin: w, or on MySQL w's pool over the text protocol
-	cluster bool     // a Galera node: transactions check they are still open before COMMIT
-	// tokens groups concurrent CreateTokenForClient calls into one statement on SQLite (see
-	// group_insert.go); nil on MySQL and PostgreSQL, whose writers do not queue, and inside a
-	// transaction.
-	tokens *tokenGroup
-	pin    *sql.DB // OpenMemory: keeps the in-memory database alive; nil otherwise
-	// bearerSQL is BearerByID's statement in the engine's placeholder syntax.
-	bearerSQL string
+// Users keeps resource owners.
+type Users interface {
+	// CreateUser inserts u and sets u.ID; ErrConflict when the email or subject is taken.
+	CreateUser(ctx context.Context, u *User) error
+	// UserByEmail finds a user by exact email, byte for byte (a collation that folds case or
+	// accents does not make another spelling that user); ErrNotFound otherwise.
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	// UserByID finds a user; ErrNotFound if absent.
+	UserByID(ctx context.Context, id uint) (*User, error)
+	// UpdateUser reads the user, lets update change it and writes every field but ID and
+	// CreatedAt back, in one transaction that holds the user against other updates (two
+	// concurrent updates each see what the other wrote); nothing is written when update returns
+	// an error, which UpdateUser returns. ErrNotFound if absent; ErrConflict if the new email is
+	// taken.
+	UpdateUser(ctx context.Context, id uint, update func(*User) error) error
+	// ReplacePasswordHash sets the user's password hash only if it still is old (a conditional
+	// update: of concurrent re-hashes of one password, one writes); when it is not, nothing
+	// changes and that is no error.
+	ReplacePasswordHash(ctx context.Context, id uint, old, hash string) error
+	// ListUsers returns one page of users in id order and how many match in all.
+	ListUsers(ctx context.Context, f UserFilter) ([]User, int64, error)
+	// CutOffUser revokes every active token of a user at now and deletes the user's sessions
+	// and codes, atomically: what disabling or removing a user must take away.
+	CutOffUser(ctx context.Context, userID uint, now int64) error
+	// DeleteUser removes a user with their codes, tokens, consents and sessions; clients they
+	// owned lose their owner. ErrNotFound if absent.
+	DeleteUser(ctx context.Context, id uint) error
 }
 
-// Open connects to driver ("sqlite", "mysql" or "postgres") at dsn. It does not migrate.
-func Open(driver, dsn string, opt Options) (*Store, error) {
-	switch driver {
-	case "sqlite":
-		if err := createPrivate(dsn); err != nil {
-			return nil, err
-		}
-		db, err := openPool(openSQLite(sqliteDSN(dsn)), driver, opt)
-		if err != nil {
-			return nil, err
-		}
-		opt.MaxOpenConns, opt.MaxIdleConns = 1, 1
-		w, err := openPool(openSQLite(sqliteDSN(dsn)), driver, opt)
-		if err != nil {
-			closePool(db)
-			return nil, err
-		}
-		return &Store{db: db, w: w, tx: w, tokens: &tokenGroup{}, bearerSQL: bearerSQL}, nil
-	case "mysql":
-		return openMySQL(dsn, opt)
-	case "postgres":
-		return openPostgres(dsn, opt)
-	default:
-		return nil, fmt.Errorf("open store: unknown driver %q", driver)
-	}
+// Clients keeps registered applications.
+type Clients interface {
+	// CreateClient inserts c with the browser origins it may call from (CORS, lower-case),
+	// atomically; ErrConflict when the id is taken.
+	CreateClient(ctx context.Context, c *Client, origins ...string) error
+	// ClientByID finds a client by exact id (client ids are case-sensitive), with its owner's
+	// enabled flag in OwnerEnabled; ErrNotFound otherwise.
+	ClientByID(ctx context.Context, id string) (*Client, error)
+	// ListClients returns every client, oldest first (then by id).
+	ListClients(ctx context.Context) ([]Client, error)
+	// UpdateClient reads the client, lets update change it and writes every field but ID,
+	// CreatedAt and OwnerEnabled back, in one transaction that holds the client against other
+	// updates; nothing is written when update returns an error, which UpdateClient returns.
+	// ErrNotFound if absent.
+	UpdateClient(ctx context.Context, id string, update func(*Client) error) error
+	// DeleteClient removes a client with its codes, tokens, consents, origins and quirk ledger,
+	// atomically; ErrNotFound if absent.
+	DeleteClient(ctx context.Context, id string) error
+	// SetClientSecret replaces a client's secret digest (setting the same one again is no
+	// error); ErrNotFound if absent.
+	SetClientSecret(ctx context.Context, id, secretHash string) error
+	// SetClientSealedSecret stores an HS256 client's sealed secret; ErrNotFound if absent.
+	SetClientSealedSecret(ctx context.Context, id, sealed string) error
+	// OriginRegistered reports whether any client registered the origin, matched exactly.
+	OriginRegistered(ctx context.Context, origin string) (bool, error)
+	// ClientOrigins lists the origins a client registered, sorted.
+	ClientOrigins(ctx context.Context, id string) ([]string, error)
+	// CountSelfRegistered counts clients created through dynamic registration.
+	CountSelfRegistered(ctx context.Context) (int64, error)
+	// DeleteUnusedSelfRegistered deletes the self-registered clients created before cutoff
+	// that no user ever authorized (UsedAt 0), and says how many.
+	DeleteUnusedSelfRegistered(ctx context.Context, cutoff int64) (int64, error)
+	// MarkClientUsed records when a user first authorized a client; later calls change nothing.
+	MarkClientUsed(ctx context.Context, id string, now int64) error
 }
 
-// gormConfig is the configuration of every handle.
-func gormConfig(opt Options) *gorm.Config {
-	return &gorm.Config{
-		Logger:                 logger.Discard, // queries carry token digests and emails: never log them
-		PrepareStmt:            opt.PrepareStatements,
-		SkipDefaultTransaction: true, // single statements are atomic already; explicit Tx where rules need it
-		NowFunc:                func() time.Time { return time.Now().UTC() },
-	}
+// Codes keeps authorization codes.
+type Codes interface {
+	// CreateCode inserts a code; ErrConflict when its digest exists.
+	CreateCode(ctx context.Context, c *AuthorizationCode) error
+	// ConsumeCode marks the code used at now if it is still unused and reports whether this
+	// call did: of any number of concurrent callers on any number of instances, exactly one
+	// gets true (one conditional update decides; no read-then-write).
+	ConsumeCode(ctx context.Context, id string, now int64) (bool, error)
+	// CodeByID reads a code by digest; ErrNotFound if absent.
+	CodeByID(ctx context.Context, id string) (*AuthorizationCode, error)
+	// CodeWithUser reads a code with its user in one round trip; the user is nil when it no
+	// longer exists. ErrNotFound if the code is absent.
+	CodeWithUser(ctx context.Context, id string) (*AuthorizationCode, *User, error)
 }
 
-// openPool opens one GORM handle with its own connection pool.
-func openPool(dialector gorm.Dialector, driver string, opt Options) (*gorm.DB, error) {
-	db, err := gorm.Open(dialector, gormConfig(opt))
-	if err != nil {
-		return nil, fmt.Errorf("open %s store: %w", driver, err)
-	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, fmt.Errorf("open %s store: %w", driver, err)
-	}
-	sqlDB.SetMaxOpenConns(max(opt.MaxOpenConns, 1))
-	sqlDB.SetMaxIdleConns(opt.MaxIdleConns)
-	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	return db, nil
+// Tokens keeps access and refresh tokens and the grants they share.
+type Tokens interface {
+	// CreateTokens inserts tokens atomically; ErrConflict when a digest exists.
+	CreateTokens(ctx context.Context, ts ...*Token) error
+	// CreateTokenForClient inserts t, every field as given, only if its client exists at that
+	// moment, in one atomic step ordered against DeleteClient, and reports whether it did: a
+	// client removed meanwhile leaves no orphan token, however the two race.
+	CreateTokenForClient(ctx context.Context, t *Token) (bool, error)
+	// TokenByID reads a token with its user (every field) and its client's skip_authorization
+	// and refused quirks; ErrNotFound if the token or its user is absent.
+	TokenByID(ctx context.Context, id string) (*TokenOwner, error)
+	// BearerByID reads what a bearer check needs in one round trip: the token's Kind, GrantID,
+	// ClientID, UserID, Scope, ExpiresAt, RevokedAt and Resource, and its user's Email,
+	// FullName, Enabled and Subject; ClientExists is true (a token never outlives its client).
+	// ErrNotFound if the token or its user is absent.
+	BearerByID(ctx context.Context, id string) (*TokenOwner, error)
+	// TokenRows reads the tokens among ids, by digest; absent ones are left out.
+	TokenRows(ctx context.Context, ids []string) (map[string]Token, error)
+	// ListTokens returns tokens newest first (IssuedAt descending, then ID ascending), at most
+	// f.Limit.
+	ListTokens(ctx context.Context, f TokenFilter) ([]Token, error)
+	// RotateRefresh marks an active, unrotated refresh token rotated and revoked at now,
+	// keeping the sealed successor, and reports whether this call did: of concurrent callers
+	// exactly one gets true.
+	RotateRefresh(ctx context.Context, id string, now int64, successor []byte) (bool, error)
+	// RevokeToken revokes one token if it is still active.
+	RevokeToken(ctx context.Context, id string, now int64) error
+	// RevokeGrant revokes every active token of a grant and forgets its user's consent for its
+	// client, atomically, so that the next authorization asks again.
+	RevokeGrant(ctx context.Context, grantID string, now int64) error
+	// RevokeAccessTokensOfGrant revokes a grant's active access tokens, not its refresh token.
+	RevokeAccessTokensOfGrant(ctx context.Context, grantID string, now int64) error
+	// RevokeClientTokens revokes every active token of a client and says how many.
+	RevokeClientTokens(ctx context.Context, clientID string, now int64) (int64, error)
+	// ActiveScopes lists the scopes of a user's live access tokens for a client (at most 50).
+	ActiveScopes(ctx context.Context, userID uint, clientID string, now int64) ([]string, error)
 }
 
-func closePool(db *gorm.DB) error {
-	sqlDB, err := db.DB()
-	if err != nil {
-		return fmt.Errorf("close: %w", err)
-	}
-	return sqlDB.Close()
+// Consents keeps what users approved.
+type Consents interface {
+	// SaveConsent records a user's consent for a client, replacing an earlier one's scopes
+	// (an upsert: concurrent saves leave one consent).
+	SaveConsent(ctx context.Context, c *Consent) error
+	// ConsentScope returns the scopes a user last approved for a client; ErrNotFound if none.
+	ConsentScope(ctx context.Context, userID uint, clientID string) (string, error)
+	// ConnectedApps lists the clients that hold a user's consent or a token of theirs live at
+	// now, by name then id.
+	ConnectedApps(ctx context.Context, userID uint, now int64) ([]ConnectedApp, error)
+	// RevokeUserClient forgets a user's consent for a client, revokes every active token of
+	// theirs it holds and deletes its unexchanged codes, atomically.
+	RevokeUserClient(ctx context.Context, userID uint, clientID string, now int64) error
 }
 
-// sqliteDSN adds WAL (readers never block the writer), a busy timeout (writers queue instead
-// of failing) and immediate transactions (a transaction takes the write lock at BEGIN, so two
-// transactions cannot deadlock upgrading read locks).
-func sqliteDSN(path string) string {
-	if strings.Contains(path, "?") {
-		return path
-	}
-	return path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
-		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+// Sessions keeps signed-in browsers.
+type Sessions interface {
+	// CreateSession inserts a browser session; ErrConflict when its id exists.
+	CreateSession(ctx context.Context, sess *Session) error
+	// SessionByID reads a session that has not expired at now, with its user; ErrNotFound
+	// otherwise.
+	SessionByID(ctx context.Context, id string, now int64) (*SessionUser, error)
+	// DeleteSession ends a session; deleting an absent one is no error.
+	DeleteSession(ctx context.Context, id string) error
+	// TrimSessions keeps a user's keep newest sessions and deletes the others.
+	TrimSessions(ctx context.Context, userID uint, keep int) error
 }
 
-// mysqlDSN makes times and charsets predictable whatever the operator wrote.
-func mysqlDSN(dsn string) string {
-	add := func(key, value string) {
-		if !strings.Contains(dsn, key+"=") {
-			sep := "?"
-			if strings.Contains(dsn, "?") {
-				sep = "&"
-			}
-			dsn += sep + key + "=" + value
-		}
-	}
-	add("parseTime", "true")
-	add("loc", "UTC")
-	add("charset", "utf8mb4")
-	add("interpolateParams", "true") // see openMySQL: transactions use the text protocol
-	return dsn
+// Keys keeps the id_token signing keys.
+type Keys interface {
+	// CreateSigningKey inserts a key and retires every other active key at its CreatedAt,
+	// atomically, so that exactly the new key signs.
+	CreateSigningKey(ctx context.Context, k *SigningKey) error
+	// SigningKeys lists every key: the active one first, then the others newest first.
+	SigningKeys(ctx context.Context) ([]SigningKey, error)
+	// DeleteSigningKey removes a key; ErrNotFound if absent.
+	DeleteSigningKey(ctx context.Context, id string) error
 }
 
-// Migrate creates or upgrades the schema.
-func (s *Store) Migrate(ctx context.Context) error {
-	db := s.w.WithContext(ctx)
-	// Self-registered clients older than the used_at column count as used: nothing recorded
-	// whether a user authorized them, and reclaiming one in use would break its app.
-	backfill := db.Migrator().HasTable(&Client{}) && !db.Migrator().HasColumn(&Client{}, "used_at")
-	if err := db.AutoMigrate(All()...); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if backfill {
-		err := db.Model(&Client{}).Where("self_registered = ?", true).Update("used_at", gorm.Expr("created_at")).Error
-		if err != nil {
-			return fmt.Errorf("migrate: mark earlier registered clients used: %w", err)
-		}
-	}
-	return nil
+// AdminTokens keeps the admin API's tokens and the admin page's sessions.
+type AdminTokens interface {
+	// CreateAdminToken inserts t; ErrConflict when the name is taken.
+	CreateAdminToken(ctx context.Context, t *AdminToken) error
+	// AdminTokenByID reads an admin token by digest; ErrNotFound if absent.
+	AdminTokenByID(ctx context.Context, id string) (*AdminToken, error)
+	// ListAdminTokens returns every admin token, oldest first.
+	ListAdminTokens(ctx context.Context) ([]AdminToken, error)
+	// DeleteAdminToken removes the token of that exact name with the sessions signed in with
+	// it, atomically; ErrNotFound if absent.
+	DeleteAdminToken(ctx context.Context, name string) error
+	// TouchAdminToken records a use at now, at most once a minute per token.
+	TouchAdminToken(ctx context.Context, id string, now int64) error
+	// CreateAdminSession inserts sess and deletes the sessions expired at now.
+	CreateAdminSession(ctx context.Context, sess *AdminSession, now int64) error
+	// AdminSessionToken reads the token of a session live at now; ErrNotFound when the session
+	// is unknown or expired or its token was removed.
+	AdminSessionToken(ctx context.Context, id string, now int64) (*AdminToken, error)
+	// DeleteAdminSession ends a session; deleting an absent one is no error.
+	DeleteAdminSession(ctx context.Context, id string) error
 }
 
-// Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return fmt.Errorf("ping: %w", err)
-	}
-	if err := sqlDB.PingContext(ctx); err != nil {
-		return fmt.Errorf("ping: %w", err)
-	}
-	return nil
+// Quirks keeps the quirk ledger.
+type Quirks interface {
+	// AddClientQuirks adds counts to the ledger atomically: a line that exists gets the counts
+	// added and its first and last sightings widened, so instances flushing the same line sum.
+	AddClientQuirks(ctx context.Context, lines []ClientQuirk) error
+	// ClientQuirks reads the ledger of one client, or of every client for "", by client then
+	// quirk.
+	ClientQuirks(ctx context.Context, clientID string) ([]ClientQuirk, error)
+	// RefusedQuirks maps each client that refuses any quirk to its refused list.
+	RefusedQuirks(ctx context.Context) (map[string][]string, error)
 }
 
-// Close releases the connection pools.
-func (s *Store) Close() error {
-	err := closePool(s.db)
-	if s.w != s.db {
-		err = errors.Join(err, closePool(s.w))
-	}
-	if s.pin != nil {
-		err = errors.Join(err, s.pin.Close())
-	}
-	return err
+// Revocations keeps the revocation feed.
+type Revocations interface {
+	// AddRevocation appends to the feed and sets r.ID.
+	AddRevocation(ctx context.Context, r *Revocation) error
+	// RevocationsSince lists the entries written at or after since (Unix ms), oldest first, at
+	// most limit.
+	RevocationsSince(ctx context.Context, since int64, limit int) ([]Revocation, error)
+	// PurgeRevocations deletes the entries written before cutoff (Unix ms).
+	PurgeRevocations(ctx context.Context, cutoff int64) error
 }
 
-// Tx runs fn in one transaction: committed when fn returns nil, rolled back otherwise. A
-// transaction MySQL or Galera rolled back as a deadlock is run again, up to maxTxAttempts
-// times (see retryable), so fn must set its results afresh on each run.
-func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	for attempt := 1; ; attempt++ {
-		err := s.tx.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			if err := fn(&Store{db: tx, w: tx, tx: tx, bearerSQL: s.bearerSQL}); err != nil {
-				return err
-			}
-			return s.stillOpen(tx)
-		})
-		if err == nil || attempt == maxTxAttempts || !retryable(err) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(retryPause(attempt)):
-		}
-	}
+// Imports keeps what `oauthd import` read.
+type Imports interface {
+	// ImportRecordsOf maps the keys of one source and kind to their fingerprints.
+	ImportRecordsOf(ctx context.Context, source, kind string) (map[string]string, error)
+	// SaveImportRecord inserts or replaces a record.
+	SaveImportRecord(ctx context.Context, r *ImportRecord) error
 }
 
-// DB exposes the read handle for tests and tools that inspect rows directly.
-func (s *Store) DB() *gorm.DB { return s.db }
-
-// Handles lists every distinct handle (reads, writes, and on MySQL transactions), for
-// instrumentation such as counting queries.
-func (s *Store) Handles() []*gorm.DB {
-	handles := []*gorm.DB{s.db}
-	for _, h := range []*gorm.DB{s.w, s.tx} {
-		if !slices.Contains(handles, h) {
-			handles = append(handles, h)
-		}
-	}
-	return handles
-}
-
-// found turns GORM's not-found into ErrNotFound and wraps anything else with context. A value
-// PostgreSQL cannot hold in text (a NUL character) is not found either: no row holds it.
-func found(err error, what string) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, gorm.ErrRecordNotFound) || postgresUnstorable(err):
-		return ErrNotFound
-	default:
-		return fmt.Errorf("%s: %w", what, err)
-	}
-}
-
-// created maps a duplicate-key error to ErrConflict.
-func created(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, gorm.ErrDuplicatedKey) || isDuplicate(err) {
-		return ErrConflict
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-// isDuplicate recognises unique violations from every driver, which GORM does not
-// translate unless TranslateError is on (and that costs a driver-specific lookup per error).
-func isDuplicate(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "Duplicate entry") ||
-		postgresUniqueViolation(err)
+// Counters are the per-address and per-account limits' expiring counts (logins,
+// registrations). core.MemoryCounters serve one process; cluster.Counters keeps them in Redis,
+// so that several instances count the same attempts.
+type Counters interface {
+	// Incr adds one to key's counter and returns the new count. The counter expires ttl after
+	// its first increment.
+	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
+	// Count returns key's current count (0 when absent or expired).
+	Count(ctx context.Context, key string) (int64, error)
+	// Reset forgets key.
+	Reset(ctx context.Context, key string) error
 }

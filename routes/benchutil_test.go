@@ -33,8 +33,9 @@ import (
 	"oauthd/config"
 	"oauthd/core"
 	"oauthd/models"
-	"oauthd/models/storetest"
 	"oauthd/routes"
+	"oauthd/store"
+	"oauthd/store/testdb"
 )
 
 // benchParallelism is RunParallel's goroutines per GOMAXPROCS: 4, i.e. 8 concurrent clients on
@@ -135,7 +136,7 @@ func (q *queryCounter) install(b *testing.B, db *gorm.DB) {
 // benchEnv is the whole oauthd app over a real database, plus what the benchmarks need.
 type benchEnv struct {
 	cfg     *config.Config
-	store   *models.Store
+	st      *store.Store
 	eng     *core.Engine
 	base    string
 	http    *http.Client
@@ -171,34 +172,34 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 	case "sqlite":
 		cfg.Database.DSN = filepath.Join(b.TempDir(), "oauthd.db")
 	case "mysql", "postgres":
-		cfg.Database.DSN = storetest.Database(b, driver) // skipped when the server is unreachable
+		cfg.Database.DSN = testdb.Database(b, driver) // skipped when the server is unreachable
 	default:
 		b.Fatalf("unknown driver %q", driver)
 	}
-	store, err := models.Open(cfg.Database.Driver, cfg.Database.DSN, models.Options{
+	st, err := store.Open(cfg.Database.Driver, cfg.Database.DSN, store.Options{
 		MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns,
 		PrepareStatements: cfg.Database.PrepareStatements})
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { store.Close() })
+	b.Cleanup(func() { st.Close() })
 	ctx := context.Background()
-	if err := store.Migrate(ctx); err != nil {
+	if err := st.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	e := &benchEnv{cfg: cfg, store: store}
+	e := &benchEnv{cfg: cfg, st: st}
 	switch driver {
 	case "mysql":
 		e.dbProcs = dbProcs{names: []string{"mariadbd", "mysqld"}}
 	case "postgres":
 		e.dbProcs = dbProcs{names: []string{"postgres"}, title: " " + strings.TrimPrefix(dbPath(cfg.Database.DSN), "/") + " "}
 	}
-	for _, h := range store.Handles() {
+	for _, h := range st.Handles() {
 		e.counter.install(b, h)
 	}
 	opt := cli.EngineOptions(cfg)
 	opt.OIDC.Sealer, _ = core.NewSealer("benchmark key encryption secret, 32+ characters")
-	if e.eng, err = core.New(store, opt); err != nil {
+	if e.eng, err = core.New(st, opt); err != nil {
 		b.Fatal(err)
 	}
 	if err := e.eng.EnsureSigningKey(ctx); err != nil { // code exchanges for openid sign an id_token
@@ -292,7 +293,7 @@ func (e *benchEnv) rotationChains(b *testing.B, c *models.Client, n, age int) []
 		if age == 0 {
 			continue
 		}
-		t, err := e.store.TokenByID(ctx, core.Digest(out[i]))
+		t, err := e.st.TokenByID(ctx, core.Digest(out[i]))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -308,7 +309,7 @@ func (e *benchEnv) rotationChains(b *testing.B, c *models.Client, n, age int) []
 				rows = append(rows, row)
 			}
 		}
-		if err := e.store.DB().Transaction(func(tx *gorm.DB) error {
+		if err := e.st.DB().Transaction(func(tx *gorm.DB) error {
 			return tx.CreateInBatches(rows, 200).Error
 		}); err != nil {
 			b.Fatal(err)

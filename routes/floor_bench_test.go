@@ -24,7 +24,7 @@ func benchFloor(b *testing.B, driver string) {
 	e := newBenchEnv(b, driver)
 	c, _ := e.client(b, false)
 	token := e.accessToken(b, c)
-	db := e.store.DB()
+	db := e.st.DB()
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Get("/floor", func(ctx *fiber.Ctx) error {
 		plain, ok := strings.CutPrefix(ctx.Get(fiber.HeaderAuthorization), "Bearer ")

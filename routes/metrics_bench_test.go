@@ -22,7 +22,7 @@ func BenchmarkBearerGetLoggedUserCachedMetrics(b *testing.B) {
 	m := metrics.New()
 	opt := cli.EngineOptions(e.cfg)
 	opt.Observer = m
-	eng, err := core.New(e.store, opt)
+	eng, err := core.New(e.st, opt)
 	if err != nil {
 		b.Fatal(err)
 	}

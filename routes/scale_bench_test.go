@@ -15,6 +15,7 @@ import (
 	"oauthd/config"
 	"oauthd/core"
 	"oauthd/models"
+	"oauthd/store"
 )
 
 // Flat cost with size: the bearer check and client_credentials with 10k and with 1M live
@@ -62,7 +63,7 @@ func scaleOps(b *testing.B, driver string, rows int) [2]func(*testing.B) {
 	e := newBenchEnv(b, driver, func(cfg *config.Config) { cfg.OAuth.BearerCacheTTL = 0 })
 	c, secret := e.client(b, false)
 	began := time.Now()
-	seedTokens(b, e.store, c, e.user.ID, rows)
+	seedTokens(b, e.st, c, e.user.ID, rows)
 	b.Logf("seeded %d live tokens into %s in %v", rows, driver, time.Since(began).Round(time.Second))
 	token := e.accessToken(b, c)
 	bearer := func(b *testing.B) {
@@ -87,7 +88,7 @@ func scaleOps(b *testing.B, driver string, rows int) [2]func(*testing.B) {
 
 // seedTokens inserts n live access tokens with random digests, in multi-row INSERTs of 1,000
 // inside transactions of 50,000.
-func seedTokens(b *testing.B, s *models.Store, c *models.Client, userID uint, n int) {
+func seedTokens(b *testing.B, s *store.Store, c *models.Client, userID uint, n int) {
 	b.Helper()
 	const perInsert, perTx = 1000, 50_000
 	expires := time.Now().Add(24 * time.Hour).Unix()

@@ -41,7 +41,7 @@ func TestGalera(t *testing.T) {
 
 	// Codes, each raced by 15 exchanges at once, 5 through each node. A transaction that Galera
 	// aborted and whose error the prepared-statement protocol lost redeemed about one code in 90
-	// twice (models/mysql.go): enough rounds that a regression shows in one run.
+	// twice (store/mysql.go): enough rounds that a regression shows in one run.
 	for round := range galeraRounds() {
 		code := f.Code(t, servers[round%len(servers)].URL)
 		results := galeraRace(servers, func(base string) (*Resp, error) { return f.Exchange(base, code) })

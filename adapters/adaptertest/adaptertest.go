@@ -10,7 +10,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"oauthd/core"
-	"oauthd/models/storetest"
+	"oauthd/store/testdb"
 )
 
 // Engine is a real engine over a migrated SQLite file in t.TempDir(). Its options are the
@@ -18,7 +18,7 @@ import (
 // adapters' tests cannot reach the mapping from the configuration, which sits above them.
 func Engine(t testing.TB) *core.Engine {
 	t.Helper()
-	eng, err := core.New(storetest.OpenSQLite(t), core.Options{CodeTTL: 10 * time.Minute, SkipAuthorization: "force",
+	eng, err := core.New(testdb.OpenSQLite(t), core.Options{CodeTTL: 10 * time.Minute, SkipAuthorization: "force",
 		PKCEMinVerifierLength: 43, BcryptCost: 4, SessionTTL: 168 * time.Hour, MaxSessions: 10,
 		RevocationAuth: core.TokenAuthPossession, IntrospectionAuth: core.TokenAuthPossession,
 		LoginLimits: core.LoginLimits{MaxAttempts: 60, AttemptWindow: time.Minute, MaxFailures: 5,

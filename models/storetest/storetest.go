@@ -1,207 +1,39 @@
-// Package storetest opens fresh, migrated stores on every database backend oauthd supports, so
-// the same test functions run against SQLite (in a file and in memory), MySQL/MariaDB and
-// PostgreSQL.
-//
-// MySQL: each Open creates its own database (oauthd_test_<random>) on the server named by
-// OAUTHD_TEST_MYSQL_DSN (default root@tcp(127.0.0.1:3306)/) and drops it when the test ends.
-// PostgreSQL: the same, through the connection OAUTHD_TEST_POSTGRES_DSN names (default the role
-// oauthd_test, which may create databases, at 127.0.0.1:5432). An unreachable server skips the
-// test, unless OAUTHD_REQUIRE_MYSQL=1 (OAUTHD_REQUIRE_POSTGRES=1) fails it.
+// Package storetest is the conformance suite of the models.Store contracts: Run checks, on a
+// fresh store for each contract, what the doc comments in models/store.go promise (what is
+// atomic, what is single-use, what a conflict or an absence returns, the order of each list),
+// including races. Every engine runs it (store/conformance_test.go), and a new engine passes it
+// before anything else uses it. It observes the store through the interface only.
 package storetest
 
 import (
-	"cmp"
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
-	"os"
-	"path/filepath"
-	"strings"
+	"slices"
 	"testing"
-	"time"
 
 	"oauthd/models"
 )
 
-// Backend opens stores of one database kind.
-type Backend struct {
-	Name string
-	// Open returns a new, empty, migrated store that is closed (and, for MySQL, dropped) when
-	// the test ends.
-	Open func(t testing.TB) *models.Store
+// contract is one promise of models.Store, checked on a fresh, empty store.
+type contract struct {
+	name  string
+	check func(t *testing.T, s models.Store)
 }
 
-// Backends lists every backend: SQLite in a file and in memory (serve --ephemeral) always,
-// the servers when reachable (see package comment).
-func Backends() []Backend {
-	return []Backend{{Name: "sqlite", Open: OpenSQLite}, {Name: "memory", Open: OpenMemory},
-		{Name: "mysql", Open: OpenMySQL}, {Name: "postgres", Open: OpenPostgres}}
-}
-
-// Run runs fn as a parallel subtest on a fresh store of every backend.
-func Run(t *testing.T, fn func(t *testing.T, s *models.Store)) {
+// Run runs every contract as a parallel subtest, each on a fresh, empty, migrated store from
+// newStore, which must release it when t ends.
+func Run(t *testing.T, newStore func(t testing.TB) models.Store) {
 	t.Helper()
-	for _, b := range Backends() {
-		t.Run(b.Name, func(t *testing.T) {
+	for _, c := range contracts() {
+		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			fn(t, b.Open(t))
+			c.check(t, newStore(t))
 		})
 	}
 }
 
-// pool is the connection pool every test store uses.
-func pool() models.Options { return models.Options{MaxOpenConns: 8, MaxIdleConns: 8} }
-
-// OpenSQLite opens a migrated SQLite store in a file under t.TempDir().
-func OpenSQLite(t testing.TB) *models.Store {
-	t.Helper()
-	return OpenIn(t, "sqlite", filepath.Join(t.TempDir(), "oauthd.db"))
-}
-
-// OpenMySQL opens a migrated store in a new database of its own.
-func OpenMySQL(t testing.TB) *models.Store {
-	t.Helper()
-	return OpenIn(t, "mysql", Database(t, "mysql"))
-}
-
-// OpenPostgres opens a migrated PostgreSQL store in a new database of its own.
-func OpenPostgres(t testing.TB) *models.Store {
-	t.Helper()
-	return OpenIn(t, "postgres", Database(t, "postgres"))
-}
-
-// serverKind is what differs between the database servers in creating a test's database.
-type serverKind struct {
-	server       string // the server's DSN, without a database
-	require      string
-	timeout      string // the DSN parameter that makes an unreachable server fail fast
-	create, drop string // what follows CREATE DATABASE name, DROP DATABASE IF EXISTS name
-	dsn          func(server, name string) string
-}
-
-// serverKinds are the database servers, by driver (see the package comment).
-var serverKinds = map[string]serverKind{
-	"mysql": {server: cmp.Or(os.Getenv("OAUTHD_TEST_MYSQL_DSN"), "root@tcp(127.0.0.1:3306)/"),
-		require: "OAUTHD_REQUIRE_MYSQL", timeout: "timeout=3s", create: " CHARACTER SET utf8mb4", dsn: withDatabase},
-	"postgres": {server: cmp.Or(os.Getenv("OAUTHD_TEST_POSTGRES_DSN"),
-		"postgres://oauthd_test:oauthd_test@127.0.0.1:5432/postgres?sslmode=disable"),
-		require: "OAUTHD_REQUIRE_POSTGRES", timeout: "connect_timeout=3", drop: " WITH (FORCE)", dsn: withPath},
-}
-
-// Database creates an empty database of its own on the server of driver ("mysql" or "postgres"),
-// drops it when the test ends, and returns its DSN. An unreachable server skips the test (see
-// the package comment).
-func Database(t testing.TB, driver string) string {
-	t.Helper()
-	k := serverKinds[driver]
-	admin, err := adminConn(driver, k)
-	if err != nil {
-		if os.Getenv(k.require) == "1" {
-			t.Fatalf("%s unreachable at %s (%s=1): %v", driver, k.server, k.require, err)
-		}
-		t.Skipf("%s unreachable at %s: %v", driver, k.server, err)
-	}
-	name := "oauthd_test_" + randomHex(8)
-	if err := admin.DB().Exec("CREATE DATABASE " + name + k.create).Error; err != nil {
-		_ = admin.Close()
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	_ = admin.Close()
-	t.Cleanup(func() {
-		a, err := adminConn(driver, k)
-		if err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-			return
-		}
-		defer a.Close()
-		if err := a.DB().Exec("DROP DATABASE IF EXISTS " + name + k.drop).Error; err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	return k.dsn(k.server, name)
-}
-
-// OpenIn opens a migrated store at dsn, closed when the test ends (before a Database drop:
-// cleanups run last-in first-out).
-func OpenIn(t testing.TB, driver, dsn string) *models.Store {
-	t.Helper()
-	s, err := models.Open(driver, dsn, pool())
-	if err != nil {
-		t.Fatalf("open %s database: %v", driver, err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	migrate(t, s)
-	return s
-}
-
-// OpenMemory opens a migrated SQLite store held in memory.
-func OpenMemory(t testing.TB) *models.Store {
-	t.Helper()
-	s, err := models.OpenMemory(pool())
-	if err != nil {
-		t.Fatalf("open memory: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	migrate(t, s)
-	return s
-}
-
-// adminConn connects to the server without choosing a database, failing fast when it is down.
-func adminConn(driver string, k serverKind) (*models.Store, error) {
-	dsn := k.server
-	if !strings.Contains(dsn, strings.SplitAfter(k.timeout, "=")[0]) {
-		dsn += map[bool]string{true: "&", false: "?"}[strings.Contains(dsn, "?")] + k.timeout
-	}
-	s, err := models.Open(driver, dsn, models.Options{MaxOpenConns: 1})
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := s.Ping(ctx); err != nil {
-		_ = s.Close()
-		return nil, err
-	}
-	return s, nil
-}
-
-// withDatabase puts a database name into a server DSN such as user@tcp(host:port)/?params.
-func withDatabase(server, name string) string {
-	base, params, _ := strings.Cut(server, "?")
-	i := strings.LastIndex(base, "/")
-	if i < 0 {
-		base += "/"
-		i = len(base) - 1
-	}
-	dsn := base[:i+1] + name
-	if params != "" {
-		dsn += "?" + params
-	}
-	return dsn
-}
-
-// withPath puts a database name into a server URL such as postgres://user:pass@host:5432/postgres.
-func withPath(server, name string) string {
-	u, err := url.Parse(server)
-	if err != nil {
-		return server
-	}
-	u.Path = "/" + name
-	return u.String()
-}
-
-func migrate(t testing.TB, s *models.Store) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+// contracts lists every contract, by concern.
+func contracts() []contract {
+	return slices.Concat(userContracts, userAdminContracts, clientContracts, clientAdminContracts,
+		codeContracts, tokenContracts, tokenReadContracts, revokeContracts, consentContracts,
+		sessionContracts, keyContracts, adminContracts, quirkContracts, feedContracts, txContracts,
+		exactContracts, raceContracts)
 }
