@@ -59,13 +59,27 @@ func (e *Engine) AuthenticateClient(ctx context.Context, cred ClientCredentials)
 
 // presentedClient reads the client the credentials name, without checking its secret.
 func (e *Engine) presentedClient(ctx context.Context, cred ClientCredentials) (*models.Client, error) {
-	if cred.Problem != nil {
-		return nil, cred.Problem
-	}
-	if cred.ID == "" {
-		return nil, fail(ErrInvalidClient, ReasonClientUnknown, "Missing client_id parameter.")
+	if err := credentialsReadable(cred); err != nil {
+		return nil, err
 	}
 	c, err := e.store.ClientByID(ctx, cred.ID)
+	return e.knownClient(ctx, c, err)
+}
+
+// credentialsReadable reports why the credentials as sent name no client, nil when they do.
+func credentialsReadable(cred ClientCredentials) *Error {
+	if cred.Problem != nil {
+		return cred.Problem
+	}
+	if cred.ID == "" {
+		return fail(ErrInvalidClient, ReasonClientUnknown, "Missing client_id parameter.")
+	}
+	return nil
+}
+
+// knownClient is the client a read of the presented client id found (c, err), if this server
+// still knows it; its secret is not checked.
+func (e *Engine) knownClient(ctx context.Context, c *models.Client, err error) (*models.Client, error) {
 	if err := lookup(err, fail(ErrInvalidClient, ReasonClientUnknown, errClientAuth.Description)); err != nil {
 		return nil, err
 	}

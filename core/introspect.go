@@ -48,24 +48,15 @@ func (e *Engine) IntrospectFor(ctx context.Context, req IntrospectRequest) (*Int
 	if req.TokenInURL {
 		return nil, errIntrospectionPost
 	}
-	if req.Bearer == "" && !req.Credentials.Presented() {
-		if e.opt.IntrospectionAuth == TokenAuthClient {
-			return nil, errClientAuth
-		}
-		return e.introspectHeld(ctx, req.Token)
+	switch {
+	case req.Bearer != "":
+		return e.introspectByBearer(ctx, req)
+	case req.Credentials.Presented():
+		return e.introspectByClient(ctx, req)
+	case e.opt.IntrospectionAuth == TokenAuthClient:
+		return nil, errClientAuth
 	}
-	caller, all, err := e.introspectionCaller(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	if req.Token == "" {
-		return nil, errNoToken
-	}
-	in, err := e.Introspect(ctx, req.Token)
-	if err != nil || !in.Active || all || in.Principal.ClientID == caller {
-		return in, err
-	}
-	return &Introspection{}, nil
+	return e.introspectHeld(ctx, req.Token)
 }
 
 // introspectHeld describes a token to whoever presents it, unless its client refuses that.
@@ -83,28 +74,47 @@ func (e *Engine) introspectHeld(ctx context.Context, token string) (*Introspecti
 	return in, nil
 }
 
-// introspectionCaller authenticates the caller and says which client it is and whether it may
-// see every client's tokens. A public client proves nothing and is refused.
-func (e *Engine) introspectionCaller(ctx context.Context, req IntrospectRequest) (string, bool, error) {
-	if req.Bearer != "" {
-		p, err := e.AuthenticateBearer(ctx, req.Bearer)
-		if err != nil {
-			return "", false, err
-		}
-		if !p.HasScope(ScopeIntrospect) {
-			return "", false, errNoIntrospection
-		}
-		return p.ClientID, true, nil
-	}
-	if !req.Credentials.Presented() {
-		return "", false, errClientAuth
-	}
-	c, err := e.AuthenticateClient(ctx, req.Credentials)
+// introspectByBearer answers a caller that authenticates with a bearer token granted the
+// introspect scope: it sees every token.
+func (e *Engine) introspectByBearer(ctx context.Context, req IntrospectRequest) (*Introspection, error) {
+	p, err := e.AuthenticateBearer(ctx, req.Bearer)
 	if err != nil {
-		return "", false, err
+		return nil, err
 	}
-	if Public(c) {
-		return "", false, errClientAuth
+	if !p.HasScope(ScopeIntrospect) {
+		return nil, errNoIntrospection
 	}
-	return c.ID, slices.Contains(c.Scopes, ScopeIntrospect), nil
+	if req.Token == "" {
+		return nil, errNoToken
+	}
+	return e.Introspect(ctx, req.Token)
+}
+
+// introspectByClient answers a caller that authenticates with its client credentials: its own
+// tokens, or every client's when it is granted the introspect scope. A public client proves
+// nothing and is refused. The caller's client and the token are read in one statement; nothing
+// of the token is used before the client is authenticated.
+func (e *Engine) introspectByClient(ctx context.Context, req IntrospectRequest) (*Introspection, error) {
+	if err := credentialsReadable(req.Credentials); err != nil {
+		return nil, err
+	}
+	digest := ""
+	if wellFormed(req.Token) {
+		digest = Digest(req.Token)
+	}
+	c, t, err := e.store.ClientAndTokenForIntrospection(ctx, req.Credentials.ID, digest)
+	if c, err = e.knownClient(ctx, c, err); err != nil {
+		return nil, err
+	}
+	if !secretChecks(c, req.Credentials) || Public(c) {
+		return nil, errClientAuth
+	}
+	if req.Token == "" {
+		return nil, errNoToken
+	}
+	in := e.introspected(t)
+	if !in.Active || in.Principal.ClientID == c.ID || slices.Contains(c.Scopes, ScopeIntrospect) {
+		return in, nil
+	}
+	return &Introspection{}, nil
 }

@@ -136,19 +136,27 @@ type Introspection struct {
 
 // Introspect describes a token of either kind; unknown, expired and revoked tokens are simply
 // inactive, so the answer is no oracle for anything else.
+// It is one read, of the token with its user and client, and never the bearer cache: whether
+// the token's client refuses introspect_without_client, and its trusted flag, must count at once,
+// even when changed by another process.
 func (e *Engine) Introspect(ctx context.Context, token string) (*Introspection, error) {
 	if !wellFormed(token) {
 		return &Introspection{}, nil
 	}
-	t, err := e.store.TokenByID(ctx, Digest(token))
+	t, err := e.store.TokenForIntrospection(ctx, Digest(token))
 	if err := lookup(err, nil); err != nil {
 		return nil, err
 	}
-	if err != nil || !active(t, e.now()) {
-		return &Introspection{}, nil
+	return e.introspected(t), nil
+}
+
+// introspected is what introspection reports of a token read with its owner (nil: none).
+func (e *Engine) introspected(t *models.TokenOwner) *Introspection {
+	if t == nil || !active(t, e.now()) {
+		return &Introspection{}
 	}
 	return &Introspection{Active: true, Kind: t.Kind, TrustedClient: t.SkipConsent, Principal: principal(t),
-		IssuedAt: time.Unix(t.IssuedAt, 0).UTC(), Resource: t.Resource, refused: storedQuirks(t.ClientRefusedQuirks)}, nil
+		IssuedAt: time.Unix(t.IssuedAt, 0).UTC(), Resource: t.Resource, refused: storedQuirks(t.ClientRefusedQuirks)}
 }
 
 // revokeToken revokes a token of either kind and, with it, every token of its grant (RFC 7009

@@ -134,6 +134,17 @@ type Tokens interface {
 	// FullName, Enabled and Subject; ClientExists is true (a token never outlives its client).
 	// ErrNotFound if the token or its user is absent.
 	BearerByID(ctx context.Context, id string) (*TokenOwner, error)
+	// TokenForIntrospection reads in one round trip what introspection reports of a token:
+	// what TokenByID reads but GrantID, RotatedAt, Successor, AuthTime, SID and OpenID (left
+	// zero). ErrNotFound if the token or its user is absent; a revoked or expired token is
+	// returned as it is.
+	TokenForIntrospection(ctx context.Context, id string) (*TokenOwner, error)
+	// ClientAndTokenForIntrospection reads in one round trip the client clientID (matched
+	// exactly; only ID, SecretHash, AuthMethods, Scopes and MetadataDocument set) and the token
+	// tokenID as TokenForIntrospection reads it, nil without an error when it or its user is
+	// absent. ErrNotFound if the client is absent, whatever the token. Nothing is checked: the
+	// caller authenticates the client before it uses anything of the token.
+	ClientAndTokenForIntrospection(ctx context.Context, clientID, tokenID string) (*Client, *TokenOwner, error)
 	// TokenRows reads the tokens among ids, by digest; absent ones are left out.
 	TokenRows(ctx context.Context, ids []string) (map[string]Token, error)
 	// ListTokens returns tokens newest first (IssuedAt descending, then ID ascending), at most

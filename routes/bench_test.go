@@ -103,11 +103,35 @@ func BenchmarkBearerGetLoggedUser(b *testing.B) { benchBearer(b, "sqlite", 0) }
 // default (oauth.bearer_cache_ttl = 30s): no query once the token is cached.
 func BenchmarkBearerGetLoggedUserCached(b *testing.B) { benchBearer(b, "sqlite", 30*time.Second) }
 
+// BenchmarkIntrospectClient is RFC 7662 introspection (Frappe introspect_token) of an access
+// token by its own client, authenticated with client_secret_post (SQLite, cache off): compare
+// with BenchmarkBearerGetLoggedUser (scripts/bench.sh's "bearer" column).
+func BenchmarkIntrospectClient(b *testing.B) { benchIntrospect(b, "sqlite", 0, true) }
+
+// BenchmarkIntrospectHeld is introspection by whoever holds the token: the request carries
+// the token alone (oauth.introspection_auth = "possession", the default).
+func BenchmarkIntrospectHeld(b *testing.B) { benchIntrospect(b, "sqlite", 0, false) }
+
+// BenchmarkIntrospectClientCached is BenchmarkIntrospectClient with the bearer cache on as by
+// default: compare with BenchmarkBearerGetLoggedUserCached.
+func BenchmarkIntrospectClientCached(b *testing.B) {
+	benchIntrospect(b, "sqlite", 30*time.Second, true)
+}
+
+// BenchmarkIntrospectHeldCached is BenchmarkIntrospectHeld with the bearer cache on.
+func BenchmarkIntrospectHeldCached(b *testing.B) { benchIntrospect(b, "sqlite", 30*time.Second, false) }
+
 // BenchmarkMariaDBFloorBearer is the floor on MariaDB.
 func BenchmarkMariaDBFloorBearer(b *testing.B) { benchFloor(b, "mysql") }
 
 // BenchmarkMariaDBBearerGetLoggedUser is the same on MariaDB (skipped when unreachable).
 func BenchmarkMariaDBBearerGetLoggedUser(b *testing.B) { benchBearer(b, "mysql", 0) }
+
+// BenchmarkMariaDBIntrospectClient is BenchmarkIntrospectClient on MariaDB.
+func BenchmarkMariaDBIntrospectClient(b *testing.B) { benchIntrospect(b, "mysql", 0, true) }
+
+// BenchmarkMariaDBIntrospectHeld is BenchmarkIntrospectHeld on MariaDB.
+func BenchmarkMariaDBIntrospectHeld(b *testing.B) { benchIntrospect(b, "mysql", 0, false) }
 
 // BenchmarkBearerGetLoggedUserMisspelt is BenchmarkBearerGetLoggedUser with the token in
 // the seed documents' misspelt Authorizaton header: each request is a use of the quirk
@@ -140,6 +164,30 @@ func benchBearerHeader(b *testing.B, driver string, cacheTTL time.Duration, head
 			}
 			if !bytes.Contains(buf.Bytes(), want) {
 				return fmt.Errorf("get_logged_user: 200 without the email: %.300s", buf.Bytes())
+			}
+			return nil
+		})
+	})
+}
+
+// benchIntrospect posts an access token of the bench client to introspect_token, with the
+// client's credentials (byClient) or alone, and checks that the answer says it is active.
+func benchIntrospect(b *testing.B, driver string, cacheTTL time.Duration, byClient bool) {
+	e := newBenchEnv(b, driver, func(cfg *config.Config) { cfg.OAuth.BearerCacheTTL = cacheTTL })
+	c, secret := e.client(b, false)
+	form := "token=" + url.QueryEscape(e.accessToken(b, c))
+	if byClient {
+		form += "&client_id=" + url.QueryEscape(c.ID) + "&client_secret=" + url.QueryEscape(secret)
+	}
+	target := e.base + pathIntrospect
+	want := []byte(`"active":true`)
+	e.timed(b, func() {
+		parallel(b, func(buf *bytes.Buffer) error {
+			if err := postForm(e.http, target, form, buf); err != nil {
+				return err
+			}
+			if !bytes.Contains(buf.Bytes(), want) {
+				return fmt.Errorf("introspect: 200 without active true: %.300s", buf.Bytes())
 			}
 			return nil
 		})

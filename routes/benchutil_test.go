@@ -55,6 +55,7 @@ const (
 	pathLoggedUser  = "/api/method/frappe.auth.get_logged_user"
 	pathFrappeToken = "/api/method/frappe.integrations.oauth2.get_token"
 	pathOdooToken   = "/restapi/1.0/common/oauth2/access_token"
+	pathIntrospect  = "/api/method/frappe.integrations.oauth2.introspect_token"
 )
 
 // benchClient is a keep-alive HTTP client with enough idle connections for every goroutine.
@@ -176,9 +177,7 @@ func newBenchEnv(b *testing.B, driver string, tune ...func(*config.Config)) *ben
 	default:
 		b.Fatalf("unknown driver %q", driver)
 	}
-	st, err := store.Open(cfg.Database.Driver, cfg.Database.DSN, store.Options{
-		MaxOpenConns: cfg.Database.MaxOpenConns, MaxIdleConns: cfg.Database.MaxIdleConns,
-		PrepareStatements: cfg.Database.PrepareStatements})
+	st, err := store.Open(cfg.Database.Driver, cfg.Database.DSN, cli.StoreOptions(cfg.Database))
 	if err != nil {
 		b.Fatal(err)
 	}

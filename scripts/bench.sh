@@ -6,6 +6,8 @@
 # BenchmarkBaselineFiberJSON, POST rows against BenchmarkBaselineFiberPOSTForm. Bearer rows also
 # get "floor": their throughput against the floor app of the same database (SHA-256 of the token
 # plus one GORM primary-key read, routes/floor_bench_test.go), measured in the same run.
+# Introspection rows get "bearer": their throughput against the bearer check of the same database
+# and cache setting (BenchmarkIntrospectClientCached against BenchmarkBearerGetLoggedUserCached).
 #
 # Extra arguments go to go test, e.g. scripts/bench.sh -benchtime=5s or -bench 'Bearer|Baseline'.
 set -euo pipefail
@@ -29,6 +31,11 @@ awk '
     }
     return ""
   }
+  function bearerOf(name,   ref) {
+    if (name !~ /Introspect/) return ""
+    ref = name; sub(/Introspect(Client|Held)/, "BearerGetLoggedUser", ref)
+    return ref
+  }
   /^Benchmark/ {
     name = $1; sub(/^Benchmark/, "", name); sub(/-[0-9]+$/, "", name)
     n++; names[n] = name; ns[name] = ""; al[name] = ""; q[name] = "-"; tx[name] = "-"; cpu[name] = "-"; dbcpu[name] = "-"
@@ -44,11 +51,12 @@ awk '
   END {
     if (n == 0) { print "bench.sh: no benchmark results" > "/dev/stderr"; exit 1 }
     base["GET"] = ns["BaselineFiberJSON"]; base["POST"] = ns["BaselineFiberPOSTForm"]
-    printf "%-34s %-4s %9s %7s %9s %9s %9s %10s %5s %6s %6s\n", "benchmark", "verb", "ns/op", "req/s", "cpu-us/op", "db-cpu-us", "allocs/op", "queries/op", "tx/op", "ratio", "floor"
+    printf "%-34s %-4s %9s %7s %9s %9s %9s %10s %5s %6s %6s %6s\n", "benchmark", "verb", "ns/op", "req/s", "cpu-us/op", "db-cpu-us", "allocs/op", "queries/op", "tx/op", "ratio", "floor", "bearer"
     for (i = 1; i <= n; i++) {
       name = names[i]; k = kind(name); b = base[k]
       ratio = (b != "" && ns[name] > 0) ? sprintf("%.3f", b / ns[name]) : "n/a"
       f = floorOf(name); fl = (f != "" && ns[f] != "" && ns[name] > 0) ? sprintf("%.3f", ns[f] / ns[name]) : "-"
-      printf "%-34s %-4s %9.0f %7.0f %9s %9s %9s %10s %5s %6s %6s\n", name, k, ns[name], (ns[name] > 0 ? 1e9 / ns[name] : 0), cpu[name], dbcpu[name], al[name], q[name], tx[name], ratio, fl
+      r = bearerOf(name); br = (r != "" && ns[r] != "" && ns[name] > 0) ? sprintf("%.3f", ns[r] / ns[name]) : "-"
+      printf "%-34s %-4s %9.0f %7.0f %9s %9s %9s %10s %5s %6s %6s %6s\n", name, k, ns[name], (ns[name] > 0 ? 1e9 / ns[name] : 0), cpu[name], dbcpu[name], al[name], q[name], tx[name], ratio, fl, br
     }
   }' "$raw"

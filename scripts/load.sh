@@ -6,9 +6,12 @@
 # client_credentials, then runs wrk against:
 #   GET  /healthz                                         (baseline: full middleware + DB ping)
 #   GET  /api/method/frappe.auth.get_logged_user          (Authorization: Bearer)
+#   POST /api/method/frappe.integrations.oauth2.introspect_token (the token with its client's
+#        credentials, then the token alone: RFC 7662 by the client and by possession)
 #   POST /api/method/frappe.integrations.oauth2.get_token (client_credentials, form)
 #   POST /restapi/1.0/common/oauth2/access_token          (client_credentials, form)
-# and prints requests/s, p50, p99, server CPU per request and the ratio to the baseline.
+# and prints requests/s, p50, p99, server CPU per request, the ratio to the baseline, and the
+# server's peak resident memory (VmHWM) after each run, so the run that raised it shows.
 # Any endpoint answering non-2xx during a run makes the script fail.
 #
 # Environment: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s); any OAUTHD_* variable
@@ -78,6 +81,7 @@ echo "oauthd pid $pid at $base"
 frappe_token=/api/method/frappe.integrations.oauth2.get_token
 odoo_token=/restapi/1.0/common/oauth2/access_token
 logged_user=/api/method/frappe.auth.get_logged_user
+introspect=/api/method/frappe.integrations.oauth2.introspect_token
 cc_form="grant_type=client_credentials&client_id=$client_id&client_secret=$client_secret"
 
 # check DESCRIPTION CURL_ARGS...: one request that must answer 200; prints the body.
@@ -97,11 +101,18 @@ token_json=$(check "frappe client_credentials" -X POST --data "$cc_form" "$base$
 bearer=$(json_field access_token <<<"$token_json")
 [ -n "$bearer" ] || { echo "load.sh: no access_token in $token_json" >&2; exit 1; }
 check "get_logged_user" -H "Authorization: Bearer $bearer" "$base$logged_user" >/dev/null
+intro_form="token=$bearer&client_id=$client_id&client_secret=$client_secret"
+check "introspect (client)" -X POST --data "$intro_form" "$base$introspect" | grep -q '"active":true' ||
+  { echo "load.sh: introspect_token did not answer active" >&2; exit 1; }
+check "introspect (held)" -X POST --data "token=$bearer" "$base$introspect" | grep -q '"active":true' ||
+  { echo "load.sh: introspect_token (held) did not answer active" >&2; exit 1; }
 check "odoo client_credentials" -X POST --data "$cc_form" "$base$odoo_token" >/dev/null
 check "healthz" "$base/healthz" >/dev/null
 
 clk=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+# peak_kb: the server's peak resident set so far (VmHWM), in kB.
+peak_kb() { awk '/^VmHWM/ {print $2}' "/proc/$pid/status"; }
 
 # run NAME PATH [WRK_BODY [WRK_AUTH]]: one wrk run; appends a result row to $tmp/results.
 run() {
@@ -113,15 +124,17 @@ run() {
   after=$(cpu_ticks)
   line=$(grep '^RESULT ' "$tmp/wrk.out" | tail -n1)
   [ -n "$line" ] || { echo "load.sh: wrk printed no RESULT line" >&2; exit 1; }
-  echo "$name $((after - before)) $line" >>"$tmp/results"
+  echo "$name $((after - before)) $line peak_kb=$(peak_kb)" >>"$tmp/results"
 }
 
 : >"$tmp/results"
 run healthz /healthz
 run bearer_get_logged_user "$logged_user" "" "Bearer $bearer"
+run introspect_client "$introspect" "$intro_form"
+run introspect_held "$introspect" "token=$bearer"
 run frappe_client_credentials "$frappe_token" "$cc_form"
 run odoo_client_credentials "$odoo_token" "$cc_form"
-rss_peak=$(awk '/^VmHWM/ {print $2, $3}' "/proc/$pid/status")
+rss_peak=$(peak_kb)
 
 echo
 echo "== results (wrk -t$threads -c$connections -d$duration, loopback, server and wrk share $(nproc) cores)"
@@ -133,15 +146,16 @@ awk -v clk="$clk" '
   {
     name[NR] = $1; rps[NR] = val("rps"); p50[NR] = val("p50_us") / 1000; p99[NR] = val("p99_us") / 1000
     n = val("requests"); bad[NR] = val("non2xx") + val("errors")
-    cpu[NR] = (n > 0) ? ($2 / clk * 1e6 / n) : 0
+    cpu[NR] = (n > 0) ? ($2 / clk * 1e6 / n) : 0; peak[NR] = val("peak_kb") / 1024
     if ($1 == "healthz") base = rps[NR]
+    if ($1 == "bearer_get_logged_user") bearer = rps[NR]
   }
   END {
-    printf "%-28s %12s %10s %10s %14s %10s %8s\n", "endpoint", "req/s", "p50 ms", "p99 ms", "server us/req", "vs healthz", "non-2xx"
+    printf "%-28s %12s %10s %10s %14s %10s %10s %8s %9s\n", "endpoint", "req/s", "p50 ms", "p99 ms", "server us/req", "vs healthz", "vs bearer", "non-2xx", "peak MB"
     for (i = 1; i <= NR; i++)
-      printf "%-28s %12.0f %10.2f %10.2f %14.1f %10.3f %8d\n", name[i], rps[i], p50[i], p99[i], cpu[i], (base > 0 ? rps[i] / base : 0), bad[i]
+      printf "%-28s %12.0f %10.2f %10.2f %14.1f %10.3f %10.3f %8d %9.1f\n", name[i], rps[i], p50[i], p99[i], cpu[i], (base > 0 ? rps[i] / base : 0), (bearer > 0 ? rps[i] / bearer : 0), bad[i], peak[i]
   }' "$tmp/results"
-echo "server RSS peak: $rss_peak"
+echo "server peak RSS (VmHWM): $((rss_peak / 1024)) MB ($rss_peak kB)"
 
 if awk '{ for (i = 3; i <= NF; i++) if ($i ~ /^(non2xx|errors)=/ && $i !~ /=0$/) bad = 1 } END { exit !bad }' "$tmp/results"; then
   echo "load.sh: some requests failed (non-2xx or socket errors); see above" >&2

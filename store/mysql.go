@@ -41,7 +41,7 @@ func openMySQL(dsn string, opt Options) (*Store, error) {
 		closePool(db)
 		return nil, err
 	}
-	return &Store{db: db, w: db, tx: tx, cluster: cluster, bearerSQL: bearerSQL}, nil
+	return &Store{db: db, w: db, tx: tx, cluster: cluster}, nil
 }
 
 // galeraNode reports whether the server replicates with Galera (wsrep_on). MySQL and TiDB do

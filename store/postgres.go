@@ -37,8 +37,7 @@ func openPostgres(dsn string, opt Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{db: db, w: db, tx: db, bearerSQL: strings.Replace(bearerSQL, "?", "$1", 1),
-		lockClient: " FOR KEY SHARE"}, nil
+	return &Store{db: db, w: db, tx: db, lockClient: " FOR KEY SHARE"}, nil
 }
 
 // postgresError is err's PostgreSQL error, or nil.

@@ -49,8 +49,6 @@ type Store struct {
 	// transaction.
 	tokens *tokenGroup
 	pin    *sql.DB // OpenMemory: keeps the in-memory database alive; nil otherwise
-	// bearerSQL is BearerByID's statement in the engine's placeholder syntax.
-	bearerSQL string
 	// lockClient ends CreateTokenForClient's read of the client where the engine needs to be
 	// told to lock it (see insertTokenForClient).
 	lockClient string
@@ -76,7 +74,7 @@ func Open(driver, dsn string, opt Options) (*Store, error) {
 			closePool(db)
 			return nil, err
 		}
-		return &Store{db: db, w: w, tx: w, tokens: &tokenGroup{}, bearerSQL: bearerSQL}, nil
+		return &Store{db: db, w: w, tx: w, tokens: &tokenGroup{}}, nil
 	case "mysql":
 		return openMySQL(dsn, opt)
 	case "postgres":
@@ -205,7 +203,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Store) error) error {
 	}
 	for attempt := 1; ; attempt++ {
 		err := s.tx.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			inner := &Store{db: tx, w: tx, tx: tx, bearerSQL: s.bearerSQL, lockClient: s.lockClient, inside: true}
+			inner := &Store{db: tx, w: tx, tx: tx, lockClient: s.lockClient, inside: true}
 			if err := fn(inner); err != nil {
 				return err
 			}

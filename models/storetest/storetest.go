@@ -33,7 +33,7 @@ func Run(t *testing.T, newStore func(t testing.TB) models.Store) {
 // contracts lists every contract, by concern.
 func contracts() []contract {
 	return slices.Concat(userContracts, userAdminContracts, clientContracts, clientAdminContracts,
-		codeContracts, tokenContracts, tokenReadContracts, revokeContracts, consentContracts,
+		codeContracts, tokenContracts, tokenReadContracts, introspectContracts, revokeContracts, consentContracts,
 		sessionContracts, keyContracts, adminContracts, quirkContracts, feedContracts, txContracts,
 		exactContracts, raceContracts)
 }
