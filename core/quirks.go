@@ -133,7 +133,7 @@ func (q Quirks) Names() []string {
 	return out
 }
 
-// String is the space-separated names, as the refused_quirks column keeps them.
+// String is the space-separated names, as logs and messages show a set.
 func (q Quirks) String() string { return strings.Join(q.Names(), " ") }
 
 // QuirkNames lists every quirk's name, in the documented order.
@@ -156,7 +156,8 @@ func ParseQuirks(names []string) (Quirks, error) {
 	return q, nil
 }
 
-// storedQuirks reads a refused_quirks column; a name this build does not know is skipped.
+// storedQuirks reads the refused quirk names a client was stored with; a name this build does
+// not know is skipped.
 func storedQuirks(names []string) Quirks {
 	var q Quirks
 	for _, n := range names {

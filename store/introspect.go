@@ -17,9 +17,8 @@ import (
 // The reads of token introspection (RFC 7662). An introspection answers with the token, its
 // user's claims and its client's skip_authorization, and when the caller authenticates with
 // client credentials it needs the caller's client too: both come in one statement, fixed text
-// scanned by hand, as the bearer check's read (BearerByID) is. TokenByID, which GORM builds and
-// scans by reflection and which reads the sealed successor too, cost introspection more than
-// its HTTP handling.
+// scanned by hand, as the bearer check's read (BearerByID) is. TokenByID reads more than
+// introspection reports (the grant, the sealed successor), which a refresh needs.
 
 // introspectedColumns are what TokenForIntrospection reads, in scanIntrospected's order; the
 // same list serves the caller's read, where the token is LEFT JOINed and its columns may be NULL.

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -25,7 +26,7 @@ const tokenByIDSQL = "SELECT tokens.id, tokens.kind, tokens.grant_id, tokens.cli
 	"tokens.scope, tokens.issued_at, tokens.expires_at, tokens.revoked_at, tokens.rotated_at, tokens.successor, " +
 	"tokens.auth_time, tokens.sid, tokens.resource, tokens.openid, users.email, users.full_name, " +
 	"users.first_name, users.last_name, users.enabled, users.roles, users.subject, " +
-	"COALESCE(clients.skip_authorization, false), clients.id IS NOT NULL, COALESCE(clients.refused_quirks, '') " +
+	"clients.skip_authorization, clients.refused_quirks " +
 	"FROM tokens JOIN users ON users.id = tokens.user_id LEFT JOIN clients ON clients.id = tokens.client_id " +
 	"WHERE tokens.id = ?"
 
@@ -40,15 +41,17 @@ func (s *Store) TokenByID(ctx context.Context, id string) (*models.TokenOwner, e
 		return nil, found(cmp.Or(rows.Err(), gorm.ErrRecordNotFound), "token by id")
 	}
 	var t models.TokenOwner
-	var roles, refused string
+	var roles string
+	var skip sql.NullBool // NULL: no client (a NOT NULL column), read without COALESCE (see introspect.go)
+	var refused sql.NullString
 	err = rows.Scan(&t.ID, &t.Kind, &t.GrantID, &t.ClientID, &t.UserID, &t.Scope, &t.IssuedAt, &t.ExpiresAt,
 		&t.RevokedAt, &t.RotatedAt, &t.Successor, &t.AuthTime, &t.SID, &t.Resource, &t.OpenID, &t.Email,
-		&t.FullName, &t.FirstName, &t.LastName, &t.Enabled, &roles, &t.Subject, &t.SkipConsent,
-		&t.ClientExists, &refused)
+		&t.FullName, &t.FirstName, &t.LastName, &t.Enabled, &roles, &t.Subject, &skip, &refused)
 	if err != nil {
 		return nil, fmt.Errorf("token by id: %w", err)
 	}
-	t.Roles, t.ClientRefusedQuirks = split(roles, rolesSep), split(refused, wordSep)
+	t.SkipConsent, t.ClientExists = skip.Bool, skip.Valid
+	t.Roles, t.ClientRefusedQuirks = split(roles, rolesSep), split(refused.String, wordSep)
 	return &t, nil
 }
 
