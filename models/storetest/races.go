@@ -23,6 +23,21 @@ func oneWinner(t *testing.T, what string, wins int, errs []error) {
 	}
 }
 
+// oneCreated checks that exactly one of the racing creations succeeded and that every other
+// one was refused as a conflict.
+func oneCreated(t *testing.T, wins int, errs []error) {
+	t.Helper()
+	conflicts := 0
+	for _, err := range errs {
+		if errors.Is(err, models.ErrConflict) {
+			conflicts++
+		}
+	}
+	if wins != 1 || conflicts != racers-1 {
+		t.Fatalf("%d created, %d conflicts of %d; want 1 and the rest ErrConflict (errors: %v)", wins, conflicts, racers, errs)
+	}
+}
+
 var raceContracts = []contract{
 	{"Races/ConsumeCodeOneWinner", func(t *testing.T, s models.Store) {
 		for round := range 3 {
@@ -80,15 +95,7 @@ var raceContracts = []contract{
 			err := s.CreateUser(ctx, u)
 			return err == nil, err
 		})
-		conflicts := 0
-		for _, err := range errs {
-			if errors.Is(err, models.ErrConflict) {
-				conflicts++
-			}
-		}
-		if wins != 1 || conflicts != racers-1 {
-			t.Fatalf("%d created, %d conflicts of %d; want 1 and the rest ErrConflict (errors: %v)", wins, conflicts, racers, errs)
-		}
+		oneCreated(t, wins, errs)
 		got, total, err := s.ListUsers(t.Context(), models.UserFilter{Limit: 100})
 		if err != nil || total != 1 || len(got) != 1 {
 			t.Errorf("ListUsers = %d users of %d, %v; want 1", len(got), total, err)
@@ -99,15 +106,7 @@ var raceContracts = []contract{
 			err := s.CreateClient(ctx, clientValue("app", nil), fmt.Sprintf("https://%d.example", i))
 			return err == nil, err
 		})
-		conflicts := 0
-		for _, err := range errs {
-			if errors.Is(err, models.ErrConflict) {
-				conflicts++
-			}
-		}
-		if wins != 1 || conflicts != racers-1 {
-			t.Fatalf("%d created, %d conflicts of %d; want 1 and the rest ErrConflict (errors: %v)", wins, conflicts, racers, errs)
-		}
+		oneCreated(t, wins, errs)
 		if origins, err := s.ClientOrigins(t.Context(), "app"); err != nil || len(origins) != 1 {
 			t.Errorf("ClientOrigins = %q, %v; want the winner's one origin", origins, err)
 		}
