@@ -12,9 +12,10 @@ import (
 )
 
 // wellKnownPaths are the metadata and key documents every dialect shares (JWKS included, for
-// the signing keys served there).
+// the signing keys served there; oauthd's protected-resource metadata, and each API's below it,
+// which a browser MCP client reads before anything else).
 var wellKnownPaths = []string{"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server",
-	"/.well-known/jwks.json"}
+	"/.well-known/jwks.json", adapters.ResourceMetadataPath}
 
 // corsPolicy answers cross-origin requests and preflights on the endpoints a browser app
 // calls directly (token, revoke, introspect, userinfo, metadata, JWKS) for an origin listed in
@@ -42,7 +43,9 @@ func corsPolicy(d adapters.Deps, dialects []adapters.Dialect) fiber.Handler {
 	})
 	return func(c *fiber.Ctx) error {
 		origin := strings.ToLower(c.Get(fiber.HeaderOrigin))
-		if origin == "" || !paths[c.Path()] || !allowed(c, origin) {
+		path := c.Path()
+		listed := paths[path] || strings.HasPrefix(path, adapters.ResourceMetadataPath+"/")
+		if origin == "" || !listed || !allowed(c, origin) {
 			return c.Next()
 		}
 		return answer(c)

@@ -12,6 +12,7 @@ var corsPaths = []string{
 	frappeOAuth + "openid_profile", frappeOAuth + "openid_configuration", frappeLegacy + "get_token",
 	odooOAuth + "/access_token", odooOAuth + "/revoke", odooOAuth + "/userinfo",
 	"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server", "/.well-known/jwks.json",
+	"/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp",
 }
 
 func preflight(t *testing.T, s *Server, path, origin string) *Resp {
