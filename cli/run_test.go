@@ -5,11 +5,12 @@ package cli
 import (
 	"bytes"
 	"context"
-	"oauthd/store"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"oauthd/store"
 )
 
 // setup points the configuration at a database in a fresh directory, which is also the

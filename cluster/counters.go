@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"oauthd/models"
 	"time"
+
+	"oauthd/models"
 
 	"github.com/redis/go-redis/v9"
 )

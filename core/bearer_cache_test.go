@@ -2,10 +2,11 @@ package core
 
 import (
 	"context"
-	"oauthd/store"
 	"sync"
 	"testing"
 	"time"
+
+	"oauthd/store"
 )
 
 func TestBearerCacheBoundsStalenessAndHonoursLocalRevocation(t *testing.T) {

@@ -47,8 +47,17 @@ var errClientAuth = fail(ErrInvalidClient, ReasonClientAuthFailed, "Client authe
 // AuthenticateClient identifies the calling client. Confidential clients must present their
 // secret by their registered method; public clients (method none) are identified by id alone.
 func (e *Engine) AuthenticateClient(ctx context.Context, cred ClientCredentials) (*models.Client, error) {
-	c, err := e.presentedClient(ctx, cred)
-	if err != nil {
+	if err := credentialsReadable(cred); err != nil {
+		return nil, err
+	}
+	c, err := e.store.ClientByID(ctx, cred.ID)
+	return e.authenticated(ctx, c, err, cred)
+}
+
+// authenticated is the client a read of the presented client id found (c, err) once the
+// credentials authenticate it.
+func (e *Engine) authenticated(ctx context.Context, c *models.Client, err error, cred ClientCredentials) (*models.Client, error) {
+	if c, err = e.knownClient(ctx, c, err); err != nil {
 		return nil, err
 	}
 	if !secretChecks(c, cred) {

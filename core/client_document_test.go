@@ -3,10 +3,11 @@ package core
 import (
 	"context"
 	"errors"
-	"oauthd/store"
 	"strings"
 	"sync"
 	"testing"
+
+	"oauthd/store"
 )
 
 // documents is a ClientDocuments serving fixed bodies and counting fetches.

@@ -51,7 +51,7 @@ func (e *Engine) UpdateClient(ctx context.Context, id string, ch ClientChange) (
 	if err := checkChange(&nc); err != nil {
 		return nil, err
 	}
-	if err := e.store.UpdateClient(ctx, id, func(c *models.Client) error { return nc.applyTo(c) }); err != nil {
+	if err := e.store.UpdateClient(ctx, id, func(c *models.Client) error { nc.applyTo(c); return nil }); err != nil {
 		return nil, clientErr(id, err)
 	}
 	e.bearer.clear()    // cached principals carry the client's skip_authorization
@@ -101,12 +101,11 @@ func checkChange(nc *NewClient) error {
 }
 
 // applyTo sets what an update may change on the stored client c; checkChange came first.
-func (nc *NewClient) applyTo(c *models.Client) error {
+func (nc *NewClient) applyTo(c *models.Client) {
 	c.Name, c.RedirectURIs, c.DefaultRedirectURI = nc.Name, nc.RedirectURIs, nc.RedirectURIs[0]
 	c.Scopes, c.GrantTypes, c.SkipAuthorization = ParseScope(JoinScope(nc.Scopes)), nc.GrantTypes, nc.SkipAuthorization
 	c.PKCE, c.AllowPlainPKCE, c.RefreshRotation = nc.PKCE, nc.AllowPlainPKCE, *nc.RefreshRotation
 	c.Profile, c.RefusedQuirks, c.AllowedRoles = nc.Profile, nc.RefusedQuirks, nc.AllowedRoles
-	return nil
 }
 
 // RevokeClientTokens revokes every token of a client and says how many were active.

@@ -103,10 +103,10 @@ func (e *Engine) introspectByClient(ctx context.Context, req IntrospectRequest) 
 		digest = Digest(req.Token)
 	}
 	c, t, err := e.store.ClientAndTokenForIntrospection(ctx, req.Credentials.ID, digest)
-	if c, err = e.knownClient(ctx, c, err); err != nil {
+	if c, err = e.authenticated(ctx, c, err, req.Credentials); err != nil {
 		return nil, err
 	}
-	if !secretChecks(c, req.Credentials) || Public(c) {
+	if Public(c) {
 		return nil, errClientAuth
 	}
 	if req.Token == "" {

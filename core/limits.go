@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/netip"
-	"oauthd/models"
 	"runtime"
 	"strconv"
 	"time"
+
+	"oauthd/models"
 )
 
 // LoginLimits bound what password checking may cost and how fast anyone may guess.

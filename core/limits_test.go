@@ -3,9 +3,10 @@ package core
 import (
 	"context"
 	"fmt"
-	"oauthd/store"
 	"testing"
 	"time"
+
+	"oauthd/store"
 )
 
 func TestMemoryCounters(t *testing.T) {

@@ -4,9 +4,10 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
-	"oauthd/models"
 	"slices"
 	"time"
+
+	"oauthd/models"
 
 	"golang.org/x/crypto/bcrypt"
 )

@@ -3,9 +3,10 @@ package core
 import (
 	"context"
 	"net/url"
-	"oauthd/store"
 	"strings"
 	"testing"
+
+	"oauthd/store"
 
 	"github.com/go-jose/go-jose/v4"
 )

@@ -138,7 +138,7 @@ func set[T any](dst *T, v *T) {
 	}
 }
 
-// editRoles applies a change to roles and returns them stored (comma-separated).
+// editRoles applies a change to roles and returns them, validated and without repeats.
 func editRoles(roles []string, ch UserChange) ([]string, error) {
 	if ch.Roles != nil {
 		roles = slices.Clone(*ch.Roles)
@@ -155,14 +155,14 @@ func editRoles(roles []string, ch UserChange) ([]string, error) {
 			out = append(out, r)
 		}
 	}
-	if len(strings.Join(out, ",")) > MaxRolesLength {
-		return nil, invalid("roles are too long (at most %d bytes in all, as Frappe writes them)", MaxRolesLength)
+	if len(strings.Join(out, ",")) > maxRolesLength {
+		return nil, invalid("roles are too long (at most %d bytes in all, as Frappe writes them)", maxRolesLength)
 	}
 	return out, nil
 }
 
-// MaxRolesLength bounds a user's roles, written as Frappe lists them (comma-separated).
-const MaxRolesLength = 1024
+// maxRolesLength bounds a user's roles, written as Frappe lists them (comma-separated).
+const maxRolesLength = 1024
 
 func validRole(r string) error {
 	if r == "" || r != strings.TrimSpace(r) || strings.ContainsAny(r, ",\r\n\t\x00") || len(r) > 140 ||

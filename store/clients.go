@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"errors"
 
-	"oauthd/models"
-
 	"gorm.io/gorm/clause"
+
+	"oauthd/models"
 )
 
 // CreateClient inserts c with the browser origins it may call from (CORS); ErrConflict when
@@ -66,7 +66,7 @@ func (s *Store) ClientByID(ctx context.Context, id string) (*models.Client, erro
 // clientRow reads the row ClientByID answers with.
 func (s *Store) clientRow(ctx context.Context, id string) (*Client, error) {
 	var c Client
-	rows, err := s.db.WithContext(ctx).Raw(clientByIDSQL, id).Rows()
+	rows, err := s.fixedRows(ctx, clientByIDSQL, id)
 	if err != nil {
 		return nil, found(err, "client by id")
 	}

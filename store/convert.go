@@ -33,8 +33,6 @@ func split(s, sep string) []string {
 	return out
 }
 
-func join(vs []string, sep string) string { return strings.Join(vs, sep) }
-
 func userOut(r *User) *models.User {
 	return &models.User{ID: r.ID, Email: r.Email, FullName: r.FullName, FirstName: r.FirstName,
 		LastName: r.LastName, PasswordHash: r.PasswordHash, Enabled: r.Enabled, Roles: split(r.Roles, rolesSep),
@@ -43,7 +41,7 @@ func userOut(r *User) *models.User {
 
 func userIn(u *models.User) *User {
 	return &User{ID: u.ID, Email: u.Email, FullName: u.FullName, FirstName: u.FirstName, LastName: u.LastName,
-		PasswordHash: u.PasswordHash, Enabled: u.Enabled, Roles: join(u.Roles, rolesSep), Subject: u.Subject,
+		PasswordHash: u.PasswordHash, Enabled: u.Enabled, Roles: strings.Join(u.Roles, rolesSep), Subject: u.Subject,
 		CreatedAt: u.CreatedAt}
 }
 
@@ -62,17 +60,17 @@ func clientOut(r *Client) *models.Client {
 }
 
 func clientIn(c *models.Client) *Client {
-	return &Client{ID: c.ID, SecretHash: c.SecretHash, Name: c.Name, RedirectURIs: join(c.RedirectURIs, uriSep),
-		DefaultRedirectURI: c.DefaultRedirectURI, Scopes: join(c.Scopes, wordSep),
-		AuthMethods: join(c.AuthMethods, wordSep), GrantTypes: join(c.GrantTypes, wordSep),
+	return &Client{ID: c.ID, SecretHash: c.SecretHash, Name: c.Name, RedirectURIs: strings.Join(c.RedirectURIs, uriSep),
+		DefaultRedirectURI: c.DefaultRedirectURI, Scopes: strings.Join(c.Scopes, wordSep),
+		AuthMethods: strings.Join(c.AuthMethods, wordSep), GrantTypes: strings.Join(c.GrantTypes, wordSep),
 		SkipAuthorization: c.SkipAuthorization, OwnerID: c.OwnerID, PKCE: c.PKCE, AllowPlainPKCE: c.AllowPlainPKCE,
 		RefreshRotation: c.RefreshRotation, CreatedAt: c.CreatedAt, IDTokenAlg: c.IDTokenAlg,
 		SecretSealed: c.SecretSealed, SelfRegistered: c.SelfRegistered, UsedAt: c.UsedAt,
-		PostLogoutRedirectURIs: join(c.PostLogoutRedirectURIs, uriSep), ClientURI: c.ClientURI,
-		LogoURI: c.LogoURI, TOSURI: c.TOSURI, PolicyURI: c.PolicyURI, Contacts: join(c.Contacts, uriSep),
+		PostLogoutRedirectURIs: strings.Join(c.PostLogoutRedirectURIs, uriSep), ClientURI: c.ClientURI,
+		LogoURI: c.LogoURI, TOSURI: c.TOSURI, PolicyURI: c.PolicyURI, Contacts: strings.Join(c.Contacts, uriSep),
 		ApplicationType: c.ApplicationType, MetadataDocument: c.MetadataDocument,
-		Profile: c.Profile, RefusedQuirks: join(c.RefusedQuirks, wordSep),
-		AllowedRoles: join(c.AllowedRoles, rolesSep)}
+		Profile: c.Profile, RefusedQuirks: strings.Join(c.RefusedQuirks, wordSep),
+		AllowedRoles: strings.Join(c.AllowedRoles, rolesSep)}
 }
 
 // each converts a slice of rows with one of the conversions above.
